@@ -1,0 +1,161 @@
+# jwtgrant — one static binary for the OAuth 2.0 JWT bearer grant.
+#
+#   make            build ./jwtgrant (static with musl when it can be had)
+#   make test       unit and end-to-end tests; ends with "N passed, N failed"
+#   make sanitize   the same suite built with ASan and UBSan
+#   make install PREFIX=/usr/local
+#   make clean      remove build/ and ./jwtgrant (distclean also drops the fetched sources)
+#
+# Variants, each in build/<variant>/:
+#   release  musl-gcc -static -Os (fallback: the system cc, dynamic); the product
+#   host     the system cc, dynamic, -g; unit tests (cmocka), valgrind, build-time tools
+#   san      clang with ASan+UBSan; vendored code without unaligned access (bearssl-notes #13)
+
+VERSION   := 0.1.0
+PREFIX    ?= /usr/local
+VARIANT   ?= release
+VENDOR    := vendor/src
+BEARSSL   := $(VENDOR)/bearssl-0.6
+CJSON     := $(VENDOR)/cJSON-1.7.15
+CA_BUNDLE ?= /etc/ssl/certs/ca-certificates.crt
+VENDOR_DIST ?=
+
+B ?= build/$(VARIANT)
+
+WARN := -Wall -Wextra -Wshadow -Wconversion -Wformat=2 -Wstrict-prototypes -Wmissing-prototypes
+BASE := -std=c11 -D_GNU_SOURCE -DJG_VERSION='"$(VERSION)"' -ffunction-sections -fdata-sections \
+        -fstack-protector-strong
+VENDOR_DEFS :=
+
+ifeq ($(VARIANT),release)
+  MUSL := $(shell command -v musl-gcc 2>/dev/null)
+  ifneq ($(MUSL),)
+    CC      := musl-gcc
+    LDSTATIC := -static
+  else
+    CC      ?= cc
+    LDSTATIC :=
+  endif
+  OPT     := -Os
+  LDFLAGS := $(LDSTATIC) -Wl,--gc-sections -Wl,-z,relro -Wl,-z,now -s
+else ifeq ($(VARIANT),host)
+  CC      := cc
+  OPT     := -O1 -g
+  LDFLAGS := -Wl,--gc-sections
+else ifeq ($(VARIANT),san)
+  CC      := clang-14
+  OPT     := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all
+  LDFLAGS := -fsanitize=address,undefined
+  VENDOR_DEFS := -DBR_LE_UNALIGNED=0 -DBR_BE_UNALIGNED=0
+else
+  $(error unknown VARIANT $(VARIANT): release, host or san)
+endif
+
+INCLUDES := -Isrc -I$(B)/gen -isystem $(BEARSSL)/inc -isystem $(CJSON) -isystem $(VENDOR)
+CFLAGS_OURS   := $(BASE) $(OPT) $(WARN) $(INCLUDES) $(EXTRA_CFLAGS)
+CFLAGS_VENDOR := $(BASE) $(OPT) -w $(VENDOR_DEFS) -I$(BEARSSL)/src -I$(BEARSSL)/inc
+
+SRC      := $(sort $(wildcard src/*.c))
+LIB_SRC  := $(filter-out src/main.c,$(SRC))
+LIB_OBJ  := $(LIB_SRC:src/%.c=$(B)/obj/%.o)
+GEN_OBJ  := $(if $(wildcard src/tools/gen_anchors.c),$(B)/obj/anchors_embedded.o)
+BR_SRC    = $(shell find $(BEARSSL)/src -name '*.c' 2>/dev/null | sort)
+BR_OBJ    = $(BR_SRC:$(BEARSSL)/src/%.c=$(B)/bearssl/%.o)
+UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
+UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
+
+.PHONY: all binary variant-all unit-bins test sanitize install clean distclean vendor demo \
+        valgrind lint fuzz fuzz-smoke bench
+
+all: vendor
+	@if [ "$(VARIANT)" = release ] && ! command -v musl-gcc >/dev/null 2>&1; then \
+	  vendor/need.sh musl-gcc musl-tools || \
+	  echo "jwtgrant: musl-gcc unavailable: building a dynamic binary with the system compiler"; fi
+	@$(MAKE) --no-print-directory VARIANT=release binary
+	@file jwtgrant | grep -q 'statically linked' || \
+	  echo "jwtgrant: note: ./jwtgrant is dynamically linked (musl-gcc was not available)"
+
+binary: $(B)/jwtgrant
+	cp $(B)/jwtgrant jwtgrant
+
+vendor: $(VENDOR)/.ready
+
+$(VENDOR)/.ready: vendor/fetch.sh vendor/SHA256SUMS
+	vendor/fetch.sh $(VENDOR_DIST)
+
+# --- our code -------------------------------------------------------------------------------
+$(B)/obj/%.o: src/%.c $(wildcard src/*.h) $(VENDOR)/.ready
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_OURS) -c $< -o $@
+
+$(B)/libjg.a: $(LIB_OBJ) $(GEN_OBJ)
+	rm -f $@ && ar rcs $@ $^
+
+$(B)/jwtgrant: $(B)/obj/main.o $(B)/libjg.a $(B)/libbearssl.a $(B)/cjson.o
+	$(CC) $(CFLAGS_OURS) -o $@ $^ $(LDFLAGS)
+
+# --- embedded trust anchors -------------------------------------------------------------------
+# The Mozilla roots of the build machine's ca-certificates bundle become C tables at build time,
+# converted by our own PEM/X.509 loader (src/trust.c, the one that reads --cacert at run time)
+# compiled for the host as src/tools/gen_anchors.c. libjg-core.a is everything but the table.
+$(B)/libjg-core.a: $(LIB_OBJ)
+	rm -f $@ && ar rcs $@ $^
+
+build/host/tools/gen_anchors: src/tools/gen_anchors.c build/host/libjg-core.a build/host/libbearssl.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_OURS) -o $@ $^
+
+$(B)/gen/anchors_embedded.c: $(CA_BUNDLE) src/tools/gen_anchors.c src/trust.c src/trust.h
+	@mkdir -p $(dir $@)
+	@vendor/need.sh $(CA_BUNDLE) ca-certificates
+	@$(MAKE) --no-print-directory VARIANT=host build/host/tools/gen_anchors
+	build/host/tools/gen_anchors $(CA_BUNDLE) > $@.tmp && mv $@.tmp $@
+
+$(GEN_OBJ): $(B)/gen/anchors_embedded.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_OURS) -Wno-conversion -c $< -o $@
+
+# --- vendored code, our flags ------------------------------------------------------------------
+$(B)/bearssl/%.o: $(BEARSSL)/src/%.c $(VENDOR)/.ready
+	@mkdir -p $(dir $@)
+	@$(CC) $(CFLAGS_VENDOR) -c $< -o $@
+
+$(B)/libbearssl.a: $(VENDOR)/.ready
+	@$(MAKE) --no-print-directory VARIANT=$(VARIANT) bearssl-objs
+	@rm -f $@ && ar rcs $@ $(BR_OBJ) && echo "ar $@"
+
+.PHONY: bearssl-objs
+bearssl-objs: $(BR_OBJ)
+
+$(B)/cjson.o: $(CJSON)/cJSON.c $(VENDOR)/.ready
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_VENDOR) -c $< -o $@
+
+# --- tests ----------------------------------------------------------------------------------
+$(B)/tests/%: tests/unit/%.c $(wildcard tests/unit/*.h) $(B)/libjg.a $(B)/libbearssl.a $(B)/cjson.o
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_OURS) -Wno-conversion -Itests/unit -o $@ $< $(B)/libjg.a $(B)/libbearssl.a \
+	  $(B)/cjson.o -lcmocka $(filter-out -s -static,$(LDFLAGS))
+
+unit-bins: $(UNIT_BIN)
+
+test: all
+	@vendor/need.sh /usr/include/cmocka.h libcmocka-dev openssl openssl python3 python3
+	@$(MAKE) --no-print-directory VARIANT=host unit-bins
+	@tests/run.sh --bin ./jwtgrant --unit build/host/tests
+
+sanitize: vendor
+	@vendor/need.sh /usr/include/cmocka.h libcmocka-dev clang-14 clang-14
+	@$(MAKE) --no-print-directory VARIANT=san $(if $(wildcard src/main.c),build/san/jwtgrant) unit-bins
+	@ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
+	  tests/run.sh --bin build/san/jwtgrant --unit build/san/tests
+
+install: all
+	install -d $(DESTDIR)$(PREFIX)/bin
+	install -m 0755 jwtgrant $(DESTDIR)$(PREFIX)/bin/jwtgrant
+
+clean:
+	rm -rf build jwtgrant
+
+distclean: clean
+	rm -rf $(VENDOR)
