@@ -25,6 +25,8 @@ jg_status jg_fail(jg_error *err, jg_status status, const char *fmt, ...)
 		vsnprintf(err->message, sizeof err->message, fmt, ap);
 		va_end(ap);
 		err->status = status;
+		err->detail[0] = '\0';
+		err->code[0] = '\0';
 	}
 	return status;
 }

@@ -21,7 +21,9 @@ typedef enum jg_status {
 
 typedef struct jg_error {
 	jg_status status;
-	char message[JG_ERROR_MESSAGE_MAX];
+	char message[JG_ERROR_MESSAGE_MAX]; /* the one line: "<what failed>: <why>" */
+	char detail[JG_ERROR_MESSAGE_MAX];  /* optional further lines (refusal text, hint), or "" */
+	char code[64];                      /* optional machine code (the OAuth `error`), or "" */
 } jg_error;
 
 /* Record a failure and return its status, so that callers can write `return jg_fail(...)`. */

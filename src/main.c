@@ -1,2 +1,93 @@
+/* jwtgrant: parse the command line, run one command, print its error, choose the exit code. */
 #include <stdio.h>
-int main(void) { puts("jwtgrant " JG_VERSION); return 0; }
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+
+#include <cJSON.h>
+
+#include "cli.h"
+#include "commands.h"
+#include "error.h"
+#include "trace.h"
+#include "versions.h"
+
+/* A process holding a private key must not leave it in a core dump. */
+static void forbid_core_dumps(void)
+{
+	struct rlimit none = { 0, 0 };
+	setrlimit(RLIMIT_CORE, &none);
+	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+}
+
+static void print_version(void)
+{
+	printf("jwtgrant %s (BearSSL %s, cJSON %s)\n", JG_VERSION, JG_BEARSSL_VERSION, JG_CJSON_VERSION);
+}
+
+/* The sf-style failure envelope of --json, on stdout. */
+static void print_json_failure(const jg_error *err)
+{
+	cJSON *o = cJSON_CreateObject();
+	if (o == NULL)
+		return;
+	int code = jg_exit_code(err->status);
+	cJSON_AddNumberToObject(o, "status", code);
+	cJSON_AddStringToObject(o, "name", "JwtGrantError");
+	cJSON_AddStringToObject(o, "message", err->message);
+	cJSON_AddNumberToObject(o, "exitCode", code);
+	cJSON_AddStringToObject(o, "code", err->code[0] ? err->code : jg_status_code(err->status));
+	cJSON_AddStringToObject(o, "commandName", "grant");
+	cJSON_AddItemToObject(o, "warnings", cJSON_CreateArray());
+	char *text = cJSON_PrintUnformatted(o);
+	if (text != NULL) {
+		puts(text);
+		cJSON_free(text);
+	}
+	cJSON_Delete(o);
+}
+
+static void print_error(const jg_options *o, const jg_error *err)
+{
+	fprintf(stderr, "jwtgrant: %s\n", err->message);
+	if (err->detail[0] != '\0')
+		fprintf(stderr, "%s%s", err->detail, err->detail[strlen(err->detail) - 1] == '\n' ? "" : "\n");
+	if (o->command == JG_CMD_GRANT && strcmp(o->output, "json") == 0)
+		print_json_failure(err);
+}
+
+static jg_status run(const jg_options *o, jg_error *err)
+{
+	switch (o->command) {
+	case JG_CMD_GRANT: return jg_cmd_grant(o, err);
+	case JG_CMD_ASSERTION: return jg_cmd_assertion(o, err);
+	case JG_CMD_KEYGEN: return jg_cmd_keygen(o, err);
+	case JG_CMD_CHECK: return jg_cmd_check(o, err);
+	case JG_CMD_DECODE: return jg_cmd_decode(o, err);
+	default:
+		return jg_fail(err, JG_ERR_USAGE, "no command given; see jwtgrant --help");
+	}
+}
+
+int main(int argc, char **argv)
+{
+	static jg_options opts;
+	static jg_error err;
+	forbid_core_dumps();
+	jg_status st = jg_cli_parse(argc, argv, &opts, &err);
+	if (st == JG_OK && opts.version) {
+		print_version();
+		return 0;
+	}
+	if (st == JG_OK && (opts.help || (argc == 1))) {
+		jg_cli_usage(opts.command, argc == 1 ? stderr : stdout);
+		return argc == 1 ? jg_exit_code(JG_ERR_USAGE) : 0;
+	}
+	if (st == JG_OK) {
+		jg_trace_enable(opts.verbose);
+		st = run(&opts, &err);
+	}
+	if (st != JG_OK)
+		print_error(&opts, &err);
+	return jg_exit_code(st);
+}
