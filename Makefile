@@ -71,7 +71,7 @@ all: vendor
 	@if [ "$(VARIANT)" = release ] && ! command -v musl-gcc >/dev/null 2>&1; then \
 	  vendor/need.sh musl-gcc musl-tools || \
 	  echo "jwtgrant: musl-gcc unavailable: building a dynamic binary with the system compiler"; fi
-	@$(MAKE) --no-print-directory VARIANT=release binary
+	@$(MAKE) --no-print-directory VARIANT=release B=build/release binary
 	@file jwtgrant | grep -q 'statically linked' || \
 	  echo "jwtgrant: note: ./jwtgrant is dynamically linked (musl-gcc was not available)"
 
@@ -108,7 +108,7 @@ build/host/tools/gen_anchors: src/tools/gen_anchors.c build/host/libjg-core.a bu
 $(B)/gen/anchors_embedded.c: $(CA_BUNDLE) src/tools/gen_anchors.c src/trust.c src/trust.h
 	@mkdir -p $(dir $@)
 	@vendor/need.sh $(CA_BUNDLE) ca-certificates
-	@$(MAKE) --no-print-directory VARIANT=host build/host/tools/gen_anchors
+	@$(MAKE) --no-print-directory VARIANT=host B=build/host build/host/tools/gen_anchors
 	build/host/tools/gen_anchors $(CA_BUNDLE) > $@.tmp && mv $@.tmp $@
 
 $(GEN_OBJ): $(B)/gen/anchors_embedded.c
@@ -141,12 +141,12 @@ unit-bins: $(UNIT_BIN)
 
 test: all
 	@vendor/need.sh /usr/include/cmocka.h libcmocka-dev openssl openssl python3 python3
-	@$(MAKE) --no-print-directory VARIANT=host unit-bins
+	@$(MAKE) --no-print-directory VARIANT=host B=build/host unit-bins
 	@tests/run.sh --bin ./jwtgrant --unit build/host/tests
 
 sanitize: vendor
 	@vendor/need.sh /usr/include/cmocka.h libcmocka-dev clang-14 clang-14
-	@$(MAKE) --no-print-directory VARIANT=san $(if $(wildcard src/main.c),build/san/jwtgrant) unit-bins
+	@$(MAKE) --no-print-directory VARIANT=san B=build/san $(if $(wildcard src/main.c),build/san/jwtgrant) unit-bins
 	@ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
 	  tests/run.sh --bin build/san/jwtgrant --unit build/san/tests
 
