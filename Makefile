@@ -21,9 +21,11 @@ CA_BUNDLE ?= /etc/ssl/certs/ca-certificates.crt
 VENDOR_DIST ?=
 
 B ?= build/$(VARIANT)
+# The clock check of grant refuses a system clock earlier than this (the last commit's time).
+BUILD_EPOCH ?= $(shell git log -1 --format=%ct 2>/dev/null || echo 0)
 
 WARN := -Wall -Wextra -Wshadow -Wconversion -Wformat=2 -Wstrict-prototypes -Wmissing-prototypes
-BASE := -std=c11 -D_GNU_SOURCE -DJG_VERSION='"$(VERSION)"' -ffunction-sections -fdata-sections \
+BASE := -std=c11 -D_GNU_SOURCE -DJG_VERSION='"$(VERSION)"' -DJG_BUILD_EPOCH=$(BUILD_EPOCH) -ffunction-sections -fdata-sections \
         -fstack-protector-strong
 VENDOR_DEFS :=
 

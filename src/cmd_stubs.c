@@ -1,12 +1,6 @@
 /* Commands still to come; each says so plainly. Removed as the commands land. */
 #include "commands.h"
 
-jg_status jg_cmd_grant(const jg_options *o, jg_error *err)
-{
-	(void)o;
-	return jg_fail(err, JG_ERR_USAGE, "grant is not implemented yet");
-}
-
 jg_status jg_cmd_keygen(const jg_options *o, jg_error *err)
 {
 	(void)o;

@@ -1,0 +1,1000 @@
+#include "cert.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "wipe.h"
+
+/* Object identifiers, as encoded OID content bytes. */
+static const unsigned char oid_rsa_encryption[] = {           /* 1.2.840.113549.1.1.1 */
+	0x2A, 0x86, 0x48, 0x86, 0xF7, 0x0D, 0x01, 0x01, 0x01
+};
+static const unsigned char oid_sha256_with_rsa[] = {          /* 1.2.840.113549.1.1.11 */
+	0x2A, 0x86, 0x48, 0x86, 0xF7, 0x0D, 0x01, 0x01, 0x0B
+};
+static const unsigned char oid_ec_public_key[] = {            /* 1.2.840.10045.2.1 */
+	0x2A, 0x86, 0x48, 0xCE, 0x3D, 0x02, 0x01
+};
+static const unsigned char oid_common_name[] = { 0x55, 0x04, 0x03 };       /* 2.5.4.3 */
+static const unsigned char oid_organization[] = { 0x55, 0x04, 0x0A };      /* 2.5.4.10 */
+static const unsigned char oid_basic_constraints[] = { 0x55, 0x1D, 0x13 }; /* 2.5.29.19 */
+static const unsigned char oid_key_usage[] = { 0x55, 0x1D, 0x0F };         /* 2.5.29.15 */
+static const unsigned char oid_subject_key_id[] = { 0x55, 0x1D, 0x0E };    /* 2.5.29.14 */
+
+/* The attribute types a name shows by their short names (RFC 4514 and OpenSSL's). */
+static const struct {
+	unsigned char oid[9];
+	size_t len;
+	const char *name;
+} attribute_names[] = {
+	{ { 0x55, 0x04, 0x03 }, 3, "CN" },
+	{ { 0x55, 0x04, 0x06 }, 3, "C" },
+	{ { 0x55, 0x04, 0x07 }, 3, "L" },
+	{ { 0x55, 0x04, 0x08 }, 3, "ST" },
+	{ { 0x55, 0x04, 0x0A }, 3, "O" },
+	{ { 0x55, 0x04, 0x0B }, 3, "OU" },
+	{ { 0x2A, 0x86, 0x48, 0x86, 0xF7, 0x0D, 0x01, 0x09, 0x01 }, 9, "emailAddress" },
+};
+
+/* The named curves whose size we report for EC keys. */
+static const struct {
+	unsigned char oid[8];
+	size_t len;
+	unsigned bits;
+} curve_sizes[] = {
+	{ { 0x2A, 0x86, 0x48, 0xCE, 0x3D, 0x03, 0x01, 0x07 }, 8, 256 }, /* P-256 */
+	{ { 0x2B, 0x81, 0x04, 0x00, 0x22 }, 5, 384 },                   /* P-384 */
+	{ { 0x2B, 0x81, 0x04, 0x00, 0x23 }, 5, 521 },                   /* P-521 */
+};
+
+/* Most RDNs a name may have; real names have fewer than ten. */
+#define NAME_MAX_RDNS 32
+
+static int span_equals(jg_der_span span, const unsigned char *bytes, size_t len)
+{
+	return span.len == len && memcmp(span.data, bytes, len) == 0;
+}
+
+static jg_status malformed(jg_error *err, const char *where, int result)
+{
+	return jg_fail(err, JG_ERR_INPUT, "certificate is malformed: %s: %s", where,
+		jg_der_reason(result));
+}
+
+static jg_status malformed_because(jg_error *err, const char *why)
+{
+	return jg_fail(err, JG_ERR_INPUT, "certificate is malformed: %s", why);
+}
+
+/* --- UTF-8 ------------------------------------------------------------------------------- */
+
+/*
+ * The code point of the UTF-8 sequence at s[0..len) and its size in *used, or -1 for an
+ * invalid one (bad continuation, overlong form, surrogate, beyond U+10FFFF).
+ */
+static long decode_utf8(const unsigned char *s, size_t len, size_t *used)
+{
+	size_t count;
+	long code, smallest;
+	if (s[0] < 0x80) {
+		*used = 1;
+		return s[0];
+	} else if ((s[0] & 0xE0) == 0xC0) {
+		count = 2, code = s[0] & 0x1F, smallest = 0x80;
+	} else if ((s[0] & 0xF0) == 0xE0) {
+		count = 3, code = s[0] & 0x0F, smallest = 0x800;
+	} else if ((s[0] & 0xF8) == 0xF0) {
+		count = 4, code = s[0] & 0x07, smallest = 0x10000;
+	} else {
+		return -1;
+	}
+	if (len < count)
+		return -1;
+	for (size_t i = 1; i < count; i++) {
+		if ((s[i] & 0xC0) != 0x80)
+			return -1;
+		code = (code << 6) | (s[i] & 0x3F);
+	}
+	if (code < smallest || code > 0x10FFFF || (code >= 0xD800 && code <= 0xDFFF))
+		return -1;
+	*used = count;
+	return code;
+}
+
+/* Characters a terminal would act on: C0 controls, DEL and C1 controls. */
+static int is_control(long code)
+{
+	return code < 0x20 || (code >= 0x7F && code < 0xA0);
+}
+
+/* --- names as text ----------------------------------------------------------------------- */
+
+/* A bounded text under construction; a piece that does not fit ends it with "...". */
+typedef struct text_builder {
+	char *buf;
+	size_t cap; /* at least 4: room for "..." and the NUL */
+	size_t len;
+	int full;
+} text_builder;
+
+static void text_init(text_builder *t, char *buf, size_t cap)
+{
+	t->buf = buf;
+	t->cap = cap;
+	t->len = 0;
+	t->full = 0;
+	buf[0] = '\0';
+}
+
+static void text_append(text_builder *t, const char *piece, size_t len)
+{
+	if (t->full)
+		return;
+	if (len > t->cap - 4 - t->len) {
+		memcpy(t->buf + t->len, "...", 4);
+		t->len += 3;
+		t->full = 1;
+		return;
+	}
+	memcpy(t->buf + t->len, piece, len);
+	t->len += len;
+	t->buf[t->len] = '\0';
+}
+
+static void text_append_string(text_builder *t, const char *s)
+{
+	text_append(t, s, strlen(s));
+}
+
+/* One character of an attribute value: escaped as RFC 4514 says, controls as \XX hex. */
+static void text_append_code_point(text_builder *t, long code)
+{
+	char piece[8];
+	size_t len = 0;
+	if (code >= 0 && code < 0x80 && strchr(",+\"\\<>;", (int)code) != NULL && code != 0) {
+		piece[len++] = '\\';
+		piece[len++] = (char)code;
+	} else if (code < 0 || code > 0x10FFFF || (code >= 0xD800 && code <= 0xDFFF)) {
+		memcpy(piece, "\xEF\xBF\xBD", 3); /* U+FFFD, the replacement character */
+		len = 3;
+	} else if (is_control(code)) {
+		len = (size_t)snprintf(piece, sizeof piece, "\\%02lX", (unsigned long)code);
+	} else if (code < 0x80) {
+		piece[len++] = (char)code;
+	} else if (code < 0x800) {
+		piece[len++] = (char)(0xC0 | (code >> 6));
+		piece[len++] = (char)(0x80 | (code & 0x3F));
+	} else if (code < 0x10000) {
+		piece[len++] = (char)(0xE0 | (code >> 12));
+		piece[len++] = (char)(0x80 | ((code >> 6) & 0x3F));
+		piece[len++] = (char)(0x80 | (code & 0x3F));
+	} else {
+		piece[len++] = (char)(0xF0 | (code >> 18));
+		piece[len++] = (char)(0x80 | ((code >> 12) & 0x3F));
+		piece[len++] = (char)(0x80 | ((code >> 6) & 0x3F));
+		piece[len++] = (char)(0x80 | (code & 0x3F));
+	}
+	text_append(t, piece, len);
+}
+
+static void text_append_hex(text_builder *t, const unsigned char *bytes, size_t len)
+{
+	for (size_t i = 0; i < len; i++) {
+		char pair[3];
+		snprintf(pair, sizeof pair, "%02X", bytes[i]);
+		text_append(t, pair, 2);
+	}
+}
+
+
+/*
+ * The next character of a string value p[0..len) of DER type `tag`, its size in *used, or -1
+ * for a byte that does not decode (then *used is 1). UTF8String is decoded; PrintableString,
+ * IA5String and VisibleString are ASCII; TeletexString is read as Latin-1, as OpenSSL does;
+ * BMPString is UCS-2 and UniversalString UCS-4, both big-endian.
+ */
+static long next_code_point(unsigned tag, const unsigned char *p, size_t len, size_t *used)
+{
+	long code;
+	*used = 1;
+	switch (tag) {
+	case JG_DER_UTF8_STRING:
+		code = decode_utf8(p, len, used);
+		if (code < 0)
+			*used = 1;
+		return code;
+	case JG_DER_TELETEX_STRING:
+		return p[0];
+	case JG_DER_BMP_STRING:
+		*used = 2;
+		return (long)p[0] << 8 | p[1];
+	case JG_DER_UNIVERSAL_STRING: {
+		*used = 4;
+		uint32_t wide = (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+		return wide <= 0x10FFFF ? (long)wide : 0xFFFD;
+	}
+	default:
+		return p[0] < 0x80 ? p[0] : -1;
+	}
+}
+
+/* The size of one character of a string type we show as text, 0 for other types. */
+static size_t code_unit_size(unsigned tag)
+{
+	switch (tag) {
+	case JG_DER_UTF8_STRING:
+	case JG_DER_PRINTABLE_STRING:
+	case JG_DER_TELETEX_STRING:
+	case JG_DER_IA5_STRING:
+	case JG_DER_VISIBLE_STRING:
+		return 1;
+	case JG_DER_BMP_STRING:
+		return 2;
+	case JG_DER_UNIVERSAL_STRING:
+		return 4;
+	default:
+		return 0;
+	}
+}
+
+/* An attribute value as text; a type we cannot show is "#" and the hex of its DER (RFC 4514). */
+static void text_append_value(text_builder *t, const jg_der_tlv *value)
+{
+	size_t unit = code_unit_size(value->tag);
+	if (unit == 0 || value->value.len % unit != 0) {
+		text_append(t, "#", 1);
+		text_append_hex(t, value->whole.data, value->whole.len);
+		return;
+	}
+	const unsigned char *p = value->value.data;
+	size_t len = value->value.len;
+	for (size_t i = 0, used; i < len; i += used) {
+		long code = next_code_point(value->tag, p + i, len - i, &used);
+		if (code >= 0) {
+			text_append_code_point(t, code);
+		} else {
+			char escape[4];
+			snprintf(escape, sizeof escape, "\\%02X", p[i]);
+			text_append(t, escape, 3);
+		}
+	}
+}
+
+/* The short name of an attribute type, or its dotted OID. */
+static int text_append_attribute_type(text_builder *t, jg_der_span oid)
+{
+	for (size_t i = 0; i < sizeof attribute_names / sizeof attribute_names[0]; i++) {
+		if (span_equals(oid, attribute_names[i].oid, attribute_names[i].len)) {
+			text_append_string(t, attribute_names[i].name);
+			return JG_DER_OK;
+		}
+	}
+	char dotted[128];
+	int result = jg_der_oid_text(oid.data, oid.len, dotted, sizeof dotted);
+	if (result == JG_DER_OK)
+		text_append_string(t, dotted);
+	return result;
+}
+
+/* One AttributeTypeAndValue ::= SEQUENCE { type OID, value ANY }, as "TYPE=value". */
+static jg_status append_attribute(text_builder *t, jg_der_reader *set, jg_error *err)
+{
+	jg_der_reader attribute;
+	jg_der_tlv type, value;
+	int result = jg_der_enter(set, JG_DER_SEQUENCE, &attribute);
+	if (result == JG_DER_OK)
+		result = jg_der_read_expect(&attribute, JG_DER_OID, &type);
+	if (result == JG_DER_OK)
+		result = jg_der_read(&attribute, &value);
+	if (result == JG_DER_OK)
+		result = jg_der_expect_end(&attribute);
+	if (result == JG_DER_OK)
+		result = text_append_attribute_type(t, type.value);
+	if (result != JG_DER_OK)
+		return malformed(err, "name attribute", result);
+	text_append(t, "=", 1);
+	text_append_value(t, &value);
+	return JG_OK;
+}
+
+/* One RelativeDistinguishedName ::= SET OF AttributeTypeAndValue (at least one), "+"-joined. */
+static jg_status append_rdn(text_builder *t, jg_der_span rdn, jg_error *err)
+{
+	jg_der_reader set;
+	jg_der_reader_init(&set, rdn.data, rdn.len);
+	if (jg_der_at_end(&set))
+		return malformed_because(err, "a name has an empty part");
+	for (int first = 1; !jg_der_at_end(&set); first = 0) {
+		if (!first)
+			text_append(t, "+", 1);
+		jg_status status = append_attribute(t, &set, err);
+		if (status != JG_OK)
+			return status;
+	}
+	return JG_OK;
+}
+
+/* Name ::= SEQUENCE OF RDN, written last RDN first as RFC 4514 does: "CN=x, O=y, C=z". */
+static jg_status parse_name(jg_der_span name, char *out, size_t cap, jg_error *err)
+{
+	jg_der_span rdns[NAME_MAX_RDNS];
+	size_t count = 0;
+	jg_der_reader r;
+	jg_der_reader_init(&r, name.data, name.len);
+	while (!jg_der_at_end(&r)) {
+		jg_der_tlv set;
+		int result = jg_der_read_expect(&r, JG_DER_SET, &set);
+		if (result != JG_DER_OK)
+			return malformed(err, "name", result);
+		if (count == NAME_MAX_RDNS)
+			return malformed_because(err, "a name has more than 32 parts");
+		rdns[count++] = set.value;
+	}
+	text_builder t;
+	text_init(&t, out, cap);
+	for (size_t i = count; i-- > 0;) {
+		if (i != count - 1)
+			text_append(&t, ", ", 2);
+		jg_status status = append_rdn(&t, rdns[i], err);
+		if (status != JG_OK)
+			return status;
+	}
+	return JG_OK;
+}
+
+/* --- parsing ----------------------------------------------------------------------------- */
+
+/*
+ * AlgorithmIdentifier ::= SEQUENCE { algorithm OID, parameters ANY OPTIONAL }. *whole gets the
+ * TLV, *oid the OID bytes, *params the parameters (params->whole.data NULL when absent).
+ */
+static int read_algorithm(jg_der_reader *r, jg_der_tlv *whole, jg_der_span *oid,
+	jg_der_tlv *params)
+{
+	jg_der_reader inner;
+	jg_der_tlv oid_tlv;
+	memset(params, 0, sizeof *params);
+	int result = jg_der_read_expect(r, JG_DER_SEQUENCE, whole);
+	if (result != JG_DER_OK)
+		return result;
+	jg_der_reader_init(&inner, whole->value.data, whole->value.len);
+	result = jg_der_read_expect(&inner, JG_DER_OID, &oid_tlv);
+	if (result != JG_DER_OK)
+		return result;
+	*oid = oid_tlv.value;
+	if (!jg_der_at_end(&inner))
+		result = jg_der_read(&inner, params);
+	if (result != JG_DER_OK)
+		return result;
+	return jg_der_expect_end(&inner);
+}
+
+/* version [0] EXPLICIT INTEGER { v1(0), v2(1), v3(2) } DEFAULT v1. */
+static jg_status parse_version(jg_der_reader *tbs, jg_cert_info *info, jg_error *err)
+{
+	info->version = 1;
+	if (jg_der_peek_tag(tbs) != (int)JG_DER_CONTEXT(0))
+		return JG_OK;
+	jg_der_reader explicit;
+	jg_der_tlv number;
+	int result = jg_der_enter(tbs, JG_DER_CONTEXT(0), &explicit);
+	if (result == JG_DER_OK)
+		result = jg_der_read_expect(&explicit, JG_DER_INTEGER, &number);
+	if (result == JG_DER_OK)
+		result = jg_der_expect_end(&explicit);
+	if (result != JG_DER_OK)
+		return malformed(err, "version", result);
+	if (number.value.len != 1 || number.value.data[0] > 2)
+		return malformed_because(err, "unknown version");
+	info->version = number.value.data[0] + 1;
+	return JG_OK;
+}
+
+/* Validity ::= SEQUENCE { notBefore Time, notAfter Time }. */
+static jg_status parse_validity(jg_der_reader *tbs, jg_cert_info *info, jg_error *err)
+{
+	jg_der_reader validity;
+	jg_der_tlv not_before, not_after;
+	int result = jg_der_enter(tbs, JG_DER_SEQUENCE, &validity);
+	if (result == JG_DER_OK)
+		result = jg_der_read(&validity, &not_before);
+	if (result == JG_DER_OK)
+		result = jg_der_read(&validity, &not_after);
+	if (result == JG_DER_OK)
+		result = jg_der_expect_end(&validity);
+	if (result == JG_DER_OK)
+		result = jg_der_read_time(&not_before, &info->not_before);
+	if (result == JG_DER_OK)
+		result = jg_der_read_time(&not_after, &info->not_after);
+	if (result != JG_DER_OK)
+		return malformed(err, "validity", result);
+	return JG_OK;
+}
+
+/* A positive INTEGER value without its leading zero bytes; 0 when negative or zero. */
+static int strip_positive(jg_der_span value, jg_der_span *out)
+{
+	if (value.len == 0 || (value.data[0] & 0x80) != 0)
+		return 0;
+	while (value.len > 0 && value.data[0] == 0) {
+		value.data++;
+		value.len--;
+	}
+	*out = value;
+	return value.len > 0;
+}
+
+/* Bits of a big-endian number whose first byte is not zero. */
+static unsigned bit_length(jg_der_span number)
+{
+	unsigned bits = (unsigned)(number.len - 1) * 8;
+	for (unsigned top = number.data[0]; top != 0; top >>= 1)
+		bits++;
+	return bits;
+}
+
+/* RSAPublicKey ::= SEQUENCE { modulus INTEGER, publicExponent INTEGER }, the SPKI bits. */
+static jg_status parse_rsa_key(jg_der_span bits, jg_cert_info *info, jg_error *err)
+{
+	jg_der_reader outer, key;
+	jg_der_tlv modulus, exponent;
+	jg_der_reader_init(&outer, bits.data, bits.len);
+	int result = jg_der_enter(&outer, JG_DER_SEQUENCE, &key);
+	if (result == JG_DER_OK)
+		result = jg_der_expect_end(&outer);
+	if (result == JG_DER_OK)
+		result = jg_der_read_expect(&key, JG_DER_INTEGER, &modulus);
+	if (result == JG_DER_OK)
+		result = jg_der_read_expect(&key, JG_DER_INTEGER, &exponent);
+	if (result == JG_DER_OK)
+		result = jg_der_expect_end(&key);
+	if (result != JG_DER_OK)
+		return malformed(err, "RSA public key", result);
+	if (!strip_positive(modulus.value, &info->rsa_modulus) ||
+		!strip_positive(exponent.value, &info->rsa_exponent))
+		return malformed_because(err, "RSA public key: a number is not positive");
+	info->key_algorithm = JG_KEY_RSA;
+	info->key_bits = bit_length(info->rsa_modulus);
+	return JG_OK;
+}
+
+/* The size of the named curve in EC parameters, 0 when not one we know. */
+static unsigned curve_bits(const jg_der_tlv *params)
+{
+	if (params->whole.data == NULL || params->tag != JG_DER_OID)
+		return 0;
+	for (size_t i = 0; i < sizeof curve_sizes / sizeof curve_sizes[0]; i++) {
+		if (span_equals(params->value, curve_sizes[i].oid, curve_sizes[i].len))
+			return curve_sizes[i].bits;
+	}
+	return 0;
+}
+
+/* SubjectPublicKeyInfo ::= SEQUENCE { algorithm AlgorithmIdentifier, key BIT STRING }. */
+static jg_status parse_public_key(jg_der_reader *tbs, jg_cert_info *info, jg_error *err)
+{
+	jg_der_reader r;
+	jg_der_tlv spki, algorithm, params, key;
+	jg_der_span oid;
+	int result = jg_der_read_expect(tbs, JG_DER_SEQUENCE, &spki);
+	if (result == JG_DER_OK) {
+		jg_der_reader_init(&r, spki.value.data, spki.value.len);
+		result = read_algorithm(&r, &algorithm, &oid, &params);
+	}
+	if (result == JG_DER_OK)
+		result = jg_der_read_expect(&r, JG_DER_BIT_STRING, &key);
+	if (result == JG_DER_OK)
+		result = jg_der_expect_end(&r);
+	if (result != JG_DER_OK)
+		return malformed(err, "public key", result);
+	if (key.value.len < 1 || key.value.data[0] != 0)
+		return malformed_because(err, "public key bits are not whole bytes");
+	info->spki = spki.whole;
+	jg_der_span bits = { key.value.data + 1, key.value.len - 1 };
+	if (span_equals(oid, oid_rsa_encryption, sizeof oid_rsa_encryption))
+		return parse_rsa_key(bits, info, err);
+	if (span_equals(oid, oid_ec_public_key, sizeof oid_ec_public_key)) {
+		info->key_algorithm = JG_KEY_EC;
+		info->key_bits = curve_bits(&params);
+	}
+	return JG_OK;
+}
+
+/* Extension ::= SEQUENCE { extnID OID, critical BOOLEAN DEFAULT FALSE, extnValue OCTET STRING } */
+static int check_extension(jg_der_reader *list)
+{
+	jg_der_reader extension;
+	jg_der_tlv oid, field;
+	int result = jg_der_enter(list, JG_DER_SEQUENCE, &extension);
+	if (result == JG_DER_OK)
+		result = jg_der_read_expect(&extension, JG_DER_OID, &oid);
+	if (result == JG_DER_OK && jg_der_peek_tag(&extension) == JG_DER_BOOLEAN) {
+		result = jg_der_read(&extension, &field);
+		if (result == JG_DER_OK && field.value.len != 1)
+			result = JG_DER_BAD_VALUE;
+	}
+	if (result == JG_DER_OK)
+		result = jg_der_read_expect(&extension, JG_DER_OCTET_STRING, &field);
+	if (result == JG_DER_OK)
+		result = jg_der_expect_end(&extension);
+	return result;
+}
+
+/*
+ * The end of a TBSCertificate: issuerUniqueID [1] and subjectUniqueID [2] (IMPLICIT BIT
+ * STRINGs, skipped), then extensions [3] EXPLICIT SEQUENCE SIZE (1..MAX) OF Extension, only
+ * well-formedness checked.
+ */
+static jg_status parse_extensions(jg_der_reader *tbs, int version, jg_error *err)
+{
+	int result = JG_DER_OK;
+	for (unsigned tag = 0x81; tag <= 0x82 && result == JG_DER_OK; tag++) {
+		if (jg_der_peek_tag(tbs) == (int)tag)
+			result = version >= 2 ? jg_der_skip(tbs) : JG_DER_UNEXPECTED;
+	}
+	if (result == JG_DER_OK && jg_der_peek_tag(tbs) == (int)JG_DER_CONTEXT(3)) {
+		jg_der_reader wrapper, list;
+		if (version != 3)
+			return malformed_because(err, "extensions in a certificate before version 3");
+		result = jg_der_enter(tbs, JG_DER_CONTEXT(3), &wrapper);
+		if (result == JG_DER_OK)
+			result = jg_der_enter(&wrapper, JG_DER_SEQUENCE, &list);
+		if (result == JG_DER_OK)
+			result = jg_der_expect_end(&wrapper);
+		if (result == JG_DER_OK && jg_der_at_end(&list))
+			result = JG_DER_END;
+		while (result == JG_DER_OK && !jg_der_at_end(&list))
+			result = check_extension(&list);
+	}
+	if (result == JG_DER_OK)
+		result = jg_der_expect_end(tbs);
+	if (result != JG_DER_OK)
+		return malformed(err, "extensions", result);
+	return JG_OK;
+}
+
+/* TBSCertificate, in the order of the header comment; *algorithm gets its signature TLV. */
+static jg_status parse_tbs(jg_der_span tbs_value, jg_cert_info *info, jg_der_span *algorithm,
+	jg_error *err)
+{
+	jg_der_reader r;
+	jg_der_tlv serial, algorithm_tlv, params, issuer, subject;
+	jg_der_span oid;
+	jg_der_reader_init(&r, tbs_value.data, tbs_value.len);
+	jg_status status = parse_version(&r, info, err);
+	if (status != JG_OK)
+		return status;
+	int result = jg_der_read_expect(&r, JG_DER_INTEGER, &serial);
+	if (result == JG_DER_OK && serial.value.len == 0)
+		result = JG_DER_BAD_VALUE;
+	if (result != JG_DER_OK)
+		return malformed(err, "serial number", result);
+	info->serial = serial.value;
+	result = read_algorithm(&r, &algorithm_tlv, &oid, &params);
+	if (result != JG_DER_OK)
+		return malformed(err, "signature algorithm", result);
+	*algorithm = algorithm_tlv.whole;
+	result = jg_der_read_expect(&r, JG_DER_SEQUENCE, &issuer);
+	if (result != JG_DER_OK)
+		return malformed(err, "issuer", result);
+	status = parse_name(issuer.value, info->issuer, sizeof info->issuer, err);
+	if (status == JG_OK)
+		status = parse_validity(&r, info, err);
+	if (status != JG_OK)
+		return status;
+	result = jg_der_read_expect(&r, JG_DER_SEQUENCE, &subject);
+	if (result != JG_DER_OK)
+		return malformed(err, "subject", result);
+	status = parse_name(subject.value, info->subject, sizeof info->subject, err);
+	if (status == JG_OK)
+		status = parse_public_key(&r, info, err);
+	if (status == JG_OK)
+		status = parse_extensions(&r, info->version, err);
+	return status;
+}
+
+jg_status jg_cert_parse(const unsigned char *der, size_t len, jg_cert_info *info,
+	jg_error *err)
+{
+	jg_der_reader top, cert;
+	jg_der_tlv tbs, algorithm, params, signature;
+	jg_der_span oid, tbs_algorithm = { NULL, 0 };
+	memset(info, 0, sizeof *info);
+	jg_der_reader_init(&top, der, len);
+	int result = jg_der_enter(&top, JG_DER_SEQUENCE, &cert);
+	if (result == JG_DER_OK)
+		result = jg_der_expect_end(&top);
+	if (result == JG_DER_OK)
+		result = jg_der_read_expect(&cert, JG_DER_SEQUENCE, &tbs);
+	if (result != JG_DER_OK)
+		return malformed(err, "certificate", result);
+	info->tbs = tbs.whole;
+	jg_status status = parse_tbs(tbs.value, info, &tbs_algorithm, err);
+	if (status != JG_OK)
+		return status;
+	result = read_algorithm(&cert, &algorithm, &oid, &params);
+	if (result == JG_DER_OK)
+		result = jg_der_read_expect(&cert, JG_DER_BIT_STRING, &signature);
+	if (result == JG_DER_OK)
+		result = jg_der_expect_end(&cert);
+	if (result != JG_DER_OK)
+		return malformed(err, "signature", result);
+	if (!span_equals(algorithm.whole, tbs_algorithm.data, tbs_algorithm.len))
+		return malformed_because(err, "the two signature algorithms differ");
+	if (signature.value.len < 1 || signature.value.data[0] != 0)
+		return malformed_because(err, "signature bits are not whole bytes");
+	info->signature_algorithm = oid;
+	info->signature.data = signature.value.data + 1;
+	info->signature.len = signature.value.len - 1;
+	return JG_OK;
+}
+
+/* --- reading PEM or DER ------------------------------------------------------------------ */
+
+/* Where the PEM decoder puts the certificate bytes. */
+typedef struct der_sink {
+	unsigned char *buf;
+	size_t cap;
+	size_t len;
+	int overflow;
+} der_sink;
+
+static void collect_der(void *context, const void *data, size_t len)
+{
+	der_sink *sink = context;
+	if (sink->overflow || len > sink->cap - sink->len) {
+		sink->overflow = 1;
+		return;
+	}
+	memcpy(sink->buf + sink->len, data, len);
+	sink->len += len;
+}
+
+/* Outcome of a walk through PEM text. */
+enum pem_outcome { PEM_NOT_FOUND, PEM_FOUND, PEM_BROKEN };
+
+/*
+ * Push in[0..len) and a final newline through the decoder, collecting the first CERTIFICATE
+ * object into the sink. Stops at its end or at a decoding error inside it.
+ */
+static enum pem_outcome pem_find_certificate(br_pem_decoder_context *pem, der_sink *sink,
+	const unsigned char *in, size_t len)
+{
+	int inside = 0, newline_pushed = 0;
+	size_t pos = 0;
+	while (pos < len || !newline_pushed) {
+		if (pos < len)
+			pos += br_pem_decoder_push(pem, in + pos, len - pos);
+		else
+			newline_pushed = br_pem_decoder_push(pem, "\n", 1) == 1;
+		switch (br_pem_decoder_event(pem)) {
+		case BR_PEM_BEGIN_OBJ:
+			inside = strcmp(br_pem_decoder_name(pem), "CERTIFICATE") == 0;
+			br_pem_decoder_setdest(pem, inside ? collect_der : NULL, sink);
+			break;
+		case BR_PEM_END_OBJ:
+			if (inside)
+				return PEM_FOUND;
+			break;
+		case BR_PEM_ERROR:
+			if (inside)
+				return PEM_BROKEN;
+			break;
+		default:
+			break;
+		}
+	}
+	return PEM_NOT_FOUND;
+}
+
+jg_status jg_cert_from_bytes(const unsigned char *in, size_t len, unsigned char *der,
+	size_t cap, size_t *der_len, jg_error *err)
+{
+	*der_len = 0;
+	if (len > 0 && in[0] == 0x30) {
+		if (len > cap)
+			return jg_fail(err, JG_ERR_INPUT, "certificate is larger than %zu bytes", cap);
+		memcpy(der, in, len);
+		*der_len = len;
+		return JG_OK;
+	}
+	br_pem_decoder_context pem;
+	der_sink sink = { der, cap, 0, 0 };
+	br_pem_decoder_init(&pem);
+	enum pem_outcome outcome = pem_find_certificate(&pem, &sink, in, len);
+	jg_wipe(&pem, sizeof pem);
+	if (outcome == PEM_NOT_FOUND)
+		return jg_fail(err, JG_ERR_INPUT,
+			"no certificate found: expected PEM with a BEGIN CERTIFICATE line, or DER");
+	if (outcome == PEM_BROKEN)
+		return jg_fail(err, JG_ERR_INPUT, "certificate PEM is malformed: bad base64");
+	if (sink.overflow)
+		return jg_fail(err, JG_ERR_INPUT, "certificate is larger than %zu bytes", cap);
+	*der_len = sink.len;
+	return JG_OK;
+}
+
+/* --- signatures -------------------------------------------------------------------------- */
+
+static void sha256(const unsigned char *data, size_t len, unsigned char out[32])
+{
+	br_sha256_context context;
+	br_sha256_init(&context);
+	br_sha256_update(&context, data, len);
+	br_sha256_out(&context, out);
+}
+
+/* 1 when sig[0..sig_len) is a PKCS#1 v1.5 SHA-256 signature of `hash` under pk. */
+static int rsa_sha256_verifies(const unsigned char *sig, size_t sig_len,
+	const unsigned char hash[32], const br_rsa_public_key *pk)
+{
+	unsigned char recovered[32];
+	br_rsa_pkcs1_vrfy verify = br_rsa_pkcs1_vrfy_get_default();
+	return verify(sig, sig_len, BR_HASH_OID_SHA256, sizeof recovered, pk, recovered) == 1 &&
+		memcmp(recovered, hash, sizeof recovered) == 0;
+}
+
+jg_status jg_cert_verify_self_signed(const jg_cert_info *info, jg_error *err)
+{
+	if (info->key_algorithm != JG_KEY_RSA)
+		return jg_fail(err, JG_ERR_INPUT, "certificate signature: the key is not RSA");
+	if (!span_equals(info->signature_algorithm, oid_sha256_with_rsa, sizeof oid_sha256_with_rsa))
+		return jg_fail(err, JG_ERR_INPUT,
+			"certificate signature: the algorithm is not sha256WithRSAEncryption");
+	if (info->key_bits > JG_CERT_RSA_MAX_BITS)
+		return jg_fail(err, JG_ERR_INPUT,
+			"certificate signature: RSA keys above %d bits are not supported", JG_CERT_RSA_MAX_BITS);
+	br_rsa_public_key pk = {
+		(unsigned char *)info->rsa_modulus.data, info->rsa_modulus.len,
+		(unsigned char *)info->rsa_exponent.data, info->rsa_exponent.len
+	};
+	unsigned char hash[32];
+	sha256(info->tbs.data, info->tbs.len, hash);
+	if (info->signature.len != (info->key_bits + 7) / 8 ||
+		!rsa_sha256_verifies(info->signature.data, info->signature.len, hash, &pk))
+		return jg_fail(err, JG_ERR_CHECK,
+			"certificate signature does not verify with its own public key");
+	return JG_OK;
+}
+
+/*
+ * Sign tbs with req->sk into sig (room for JG_CERT_RSA_MAX_BITS bits), then check the signature
+ * with req->pk: a mismatched public key, or a faulty CRT computation, fails here.
+ */
+static jg_status sign_tbs(const jg_cert_request *req, const unsigned char *tbs, size_t tbs_len,
+	unsigned char *sig, size_t *sig_len, jg_error *err)
+{
+	unsigned char hash[32];
+	uint32_t bits = req->sk->n_bitlen;
+	if (bits < 1024 || bits > JG_CERT_RSA_MAX_BITS)
+		return jg_fail(err, JG_ERR_INPUT,
+			"certificate: RSA keys must have 1024 to %d bits", JG_CERT_RSA_MAX_BITS);
+	sha256(tbs, tbs_len, hash);
+	*sig_len = (bits + 7) / 8;
+	br_rsa_pkcs1_sign sign = br_rsa_pkcs1_sign_get_default();
+	if (sign(BR_HASH_OID_SHA256, hash, sizeof hash, req->sk, sig) != 1)
+		return jg_fail(err, JG_ERR_INPUT, "certificate: signing failed: the RSA key is invalid");
+	if (!rsa_sha256_verifies(sig, *sig_len, hash, req->pk))
+		return jg_fail(err, JG_ERR_INPUT,
+			"certificate: the public key does not match the private key");
+	return JG_OK;
+}
+
+/* --- writing ----------------------------------------------------------------------------- */
+
+/* Text for a certificate name: valid UTF-8 without control characters, 1 to 64 characters. */
+static jg_status check_name_text(const char *what, const char *text, jg_error *err)
+{
+	size_t len = strlen(text), chars = 0;
+	for (size_t i = 0, used; i < len; i += used, chars++) {
+		long code = decode_utf8((const unsigned char *)text + i, len - i, &used);
+		if (code < 0 || is_control(code))
+			return jg_fail(err, JG_ERR_USAGE,
+				"certificate %s: not printable UTF-8 text", what);
+	}
+	if (chars == 0 || chars > JG_CERT_CN_MAX)
+		return jg_fail(err, JG_ERR_USAGE, "certificate %s: must have 1 to %d characters", what,
+			JG_CERT_CN_MAX);
+	return JG_OK;
+}
+
+/* The first and last seconds DER times can express: 0000-01-01T00:00:00Z, 9999-12-31T23:59:59Z. */
+#define TIME_FIRST (-62167219200LL)
+#define TIME_LAST 253402300799LL
+
+/* Check req and copy its serial with the top bit cleared, so that the INTEGER is positive. */
+static jg_status check_request(const jg_cert_request *req, unsigned char *serial,
+	jg_error *err)
+{
+	if (req->sk == NULL || req->pk == NULL || req->common_name == NULL)
+		return jg_fail(err, JG_ERR_USAGE, "certificate: key or subject missing");
+	jg_status status = check_name_text("subject", req->common_name, err);
+	if (status == JG_OK && req->organization != NULL)
+		status = check_name_text("organization", req->organization, err);
+	if (status != JG_OK)
+		return status;
+	unsigned any = 0;
+	memcpy(serial, req->serial, JG_CERT_SERIAL_LEN);
+	serial[0] &= 0x7F;
+	for (size_t i = 0; i < JG_CERT_SERIAL_LEN; i++)
+		any |= serial[i];
+	if (any == 0)
+		return jg_fail(err, JG_ERR_USAGE, "certificate serial: must not be zero");
+	if (req->not_before < TIME_FIRST || req->not_after > TIME_LAST ||
+		req->not_before >= req->not_after)
+		return jg_fail(err, JG_ERR_USAGE,
+			"certificate validity: must end after it starts, within the years 0 to 9999");
+	return JG_OK;
+}
+
+/* SEQUENCE { OID sha256WithRSAEncryption, NULL } */
+static void write_signature_algorithm(jg_der_writer *w)
+{
+	jg_der_begin(w, JG_DER_SEQUENCE);
+	jg_der_write_oid(w, oid_sha256_with_rsa, sizeof oid_sha256_with_rsa);
+	jg_der_write_null(w);
+	jg_der_end(w);
+}
+
+/* RelativeDistinguishedName with one attribute: SET { SEQUENCE { OID, UTF8String } } */
+static void write_rdn(jg_der_writer *w, const unsigned char *oid, size_t oid_len,
+	const char *value)
+{
+	jg_der_begin(w, JG_DER_SET);
+	jg_der_begin(w, JG_DER_SEQUENCE);
+	jg_der_write_oid(w, oid, oid_len);
+	jg_der_write_utf8_string(w, value, strlen(value));
+	jg_der_end(w);
+	jg_der_end(w);
+}
+
+/* Name: SEQUENCE { RDN O (when given), RDN CN } */
+static void write_name(jg_der_writer *w, const jg_cert_request *req)
+{
+	jg_der_begin(w, JG_DER_SEQUENCE);
+	if (req->organization != NULL)
+		write_rdn(w, oid_organization, sizeof oid_organization, req->organization);
+	write_rdn(w, oid_common_name, sizeof oid_common_name, req->common_name);
+	jg_der_end(w);
+}
+
+/* SHA-1 of the DER RSAPublicKey: the subjectKeyIdentifier of RFC 5280 4.2.1.2 method 1. */
+static jg_status compute_key_id(const br_rsa_public_key *pk, unsigned char key_id[20],
+	jg_error *err)
+{
+	unsigned char der[JG_DER_RSA_SPKI_MAX];
+	size_t len;
+	jg_der_writer w;
+	jg_der_writer_init(&w, der, sizeof der);
+	jg_der_write_rsa_public_key(&w, pk);
+	jg_status status = jg_der_writer_finish(&w, "public key", &len, err);
+	if (status != JG_OK)
+		return status;
+	br_sha1_context context;
+	br_sha1_init(&context);
+	br_sha1_update(&context, der, len);
+	br_sha1_out(&context, key_id);
+	return JG_OK;
+}
+
+/* Extension: SEQUENCE { OID, [BOOLEAN TRUE,] OCTET STRING { ... } }, closed by end_extension. */
+static void begin_extension(jg_der_writer *w, const unsigned char *oid, size_t oid_len,
+	int critical)
+{
+	jg_der_begin(w, JG_DER_SEQUENCE);
+	jg_der_write_oid(w, oid, oid_len);
+	if (critical)
+		jg_der_write_boolean(w, 1);
+	jg_der_begin(w, JG_DER_OCTET_STRING);
+}
+
+static void end_extension(jg_der_writer *w)
+{
+	jg_der_end(w);
+	jg_der_end(w);
+}
+
+/* [3] { SEQUENCE { basicConstraints, keyUsage, subjectKeyIdentifier } } */
+static void write_extensions(jg_der_writer *w, const unsigned char key_id[20])
+{
+	static const unsigned char digital_signature = 0x80; /* bit 0, 7 unused bits */
+	jg_der_begin(w, JG_DER_CONTEXT(3));
+	jg_der_begin(w, JG_DER_SEQUENCE);
+	begin_extension(w, oid_basic_constraints, sizeof oid_basic_constraints, 1);
+	jg_der_begin(w, JG_DER_SEQUENCE); /* cA DEFAULT FALSE, no pathLen: empty */
+	jg_der_end(w);
+	end_extension(w);
+	begin_extension(w, oid_key_usage, sizeof oid_key_usage, 1);
+	jg_der_write_bit_string(w, 7, &digital_signature, 1);
+	end_extension(w);
+	begin_extension(w, oid_subject_key_id, sizeof oid_subject_key_id, 0);
+	jg_der_write_octet_string(w, key_id, 20);
+	end_extension(w);
+	jg_der_end(w);
+	jg_der_end(w);
+}
+
+/* TBSCertificate of a self-signed v3 certificate, as jg_cert_write_self_signed() lists. */
+static void write_tbs(jg_der_writer *w, const jg_cert_request *req, const unsigned char *serial,
+	const unsigned char key_id[20])
+{
+	jg_der_begin(w, JG_DER_SEQUENCE);
+	jg_der_begin(w, JG_DER_CONTEXT(0));
+	jg_der_write_small_integer(w, 2);
+	jg_der_end(w);
+	jg_der_write_integer(w, serial, JG_CERT_SERIAL_LEN);
+	write_signature_algorithm(w);
+	write_name(w, req);
+	jg_der_begin(w, JG_DER_SEQUENCE);
+	jg_der_write_time(w, req->not_before);
+	jg_der_write_time(w, req->not_after);
+	jg_der_end(w);
+	write_name(w, req);
+	jg_der_write_rsa_spki(w, req->pk);
+	write_extensions(w, key_id);
+	jg_der_end(w);
+}
+
+jg_status jg_cert_write_self_signed(const jg_cert_request *req, unsigned char *out, size_t cap,
+	size_t *len, jg_error *err)
+{
+	unsigned char serial[JG_CERT_SERIAL_LEN], key_id[20], sig[JG_CERT_RSA_MAX_BITS / 8];
+	size_t sig_len = 0;
+	*len = 0;
+	jg_status status = check_request(req, serial, err);
+	if (status == JG_OK)
+		status = compute_key_id(req->pk, key_id, err);
+	if (status != JG_OK)
+		return status;
+	jg_der_writer w;
+	jg_der_writer_init(&w, out, cap);
+	jg_der_begin(&w, JG_DER_SEQUENCE);
+	size_t tbs_start = w.len;
+	write_tbs(&w, req, serial, key_id);
+	if (w.error != 0)
+		return jg_der_writer_finish(&w, "certificate", len, err);
+	status = sign_tbs(req, out + tbs_start, w.len - tbs_start, sig, &sig_len, err);
+	if (status != JG_OK)
+		return status;
+	write_signature_algorithm(&w);
+	jg_der_write_bit_string(&w, 0, sig, sig_len);
+	jg_der_end(&w);
+	return jg_der_writer_finish(&w, "certificate", len, err);
+}
+
+/* --- text forms -------------------------------------------------------------------------- */
+
+jg_status jg_pem_write(const char *label, const unsigned char *der, size_t len, char *out,
+	size_t cap, size_t *out_len, jg_error *err)
+{
+	*out_len = 0;
+	size_t need = br_pem_encode(NULL, der, len, label, BR_PEM_LINE64);
+	if (need >= cap)
+		return jg_fail(err, JG_ERR_INPUT, "%s PEM: does not fit in %zu bytes", label, cap);
+	*out_len = br_pem_encode(out, der, len, label, BR_PEM_LINE64);
+	return JG_OK;
+}
+
+void jg_sha256_hex(const unsigned char *data, size_t len, char out[65])
+{
+	static const char digits[] = "0123456789abcdef";
+	unsigned char hash[32];
+	sha256(data, len, hash);
+	for (size_t i = 0; i < sizeof hash; i++) {
+		out[2 * i] = digits[hash[i] >> 4];
+		out[2 * i + 1] = digits[hash[i] & 0x0F];
+	}
+	out[64] = '\0';
+}
+
+void jg_fingerprint_colon_hex(const unsigned char *data, size_t len, char out[96])
+{
+	static const char digits[] = "0123456789ABCDEF";
+	unsigned char hash[32];
+	sha256(data, len, hash);
+	for (size_t i = 0; i < sizeof hash; i++) {
+		out[3 * i] = digits[hash[i] >> 4];
+		out[3 * i + 1] = digits[hash[i] & 0x0F];
+		out[3 * i + 2] = i + 1 < sizeof hash ? ':' : '\0';
+	}
+}

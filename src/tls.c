@@ -1,0 +1,374 @@
+#include "tls.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/random.h>
+
+#include "cert.h"
+#include "clock.h"
+#include "net.h"
+#include "trace.h"
+#include "wipe.h"
+
+/* --- the certificate-capturing x509 engine ---------------------------------------------------- */
+
+static jg_x509_capture *capture_of(const br_x509_class **ctx)
+{
+	return (jg_x509_capture *)(void *)ctx;
+}
+
+static void capture_start_chain(const br_x509_class **ctx, const char *server_name)
+{
+	jg_x509_capture *c = capture_of(ctx);
+	c->cert_len = 0;
+	c->cert_index = 0;
+	c->cert_overflow = 0;
+	c->minimal.vtable->start_chain(&c->minimal.vtable, server_name);
+}
+
+static void capture_start_cert(const br_x509_class **ctx, uint32_t length)
+{
+	jg_x509_capture *c = capture_of(ctx);
+	c->cert_index++;
+	c->minimal.vtable->start_cert(&c->minimal.vtable, length);
+}
+
+static void capture_append(const br_x509_class **ctx, const unsigned char *buf, size_t len)
+{
+	jg_x509_capture *c = capture_of(ctx);
+	if (c->cert_index == 1) {
+		if (len <= sizeof c->cert - c->cert_len) {
+			memcpy(c->cert + c->cert_len, buf, len);
+			c->cert_len += len;
+		} else {
+			c->cert_overflow = 1;
+		}
+	}
+	c->minimal.vtable->append(&c->minimal.vtable, buf, len);
+}
+
+static void capture_end_cert(const br_x509_class **ctx)
+{
+	jg_x509_capture *c = capture_of(ctx);
+	c->minimal.vtable->end_cert(&c->minimal.vtable);
+}
+
+static unsigned capture_end_chain(const br_x509_class **ctx)
+{
+	jg_x509_capture *c = capture_of(ctx);
+	return c->minimal.vtable->end_chain(&c->minimal.vtable);
+}
+
+static const br_x509_pkey *capture_get_pkey(const br_x509_class *const *ctx, unsigned *usages)
+{
+	const jg_x509_capture *c = (const jg_x509_capture *)(const void *)ctx;
+	return c->minimal.vtable->get_pkey(&c->minimal.vtable, usages);
+}
+
+static const br_x509_class capture_vtable = {
+	sizeof(jg_x509_capture),
+	capture_start_chain,
+	capture_start_cert,
+	capture_append,
+	capture_end_cert,
+	capture_end_chain,
+	capture_get_pkey,
+};
+
+/* --- engine set-up ------------------------------------------------------------------------------- */
+
+/* TLS 1.2 ECDHE suites only: forward secrecy, AEAD, both certificate types. */
+static const uint16_t suites[] = {
+	BR_TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256,
+	BR_TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256,
+	BR_TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384,
+	BR_TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384,
+	BR_TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256,
+	BR_TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256,
+};
+
+static void init_x509(jg_tls *t, const jg_trust *trust)
+{
+	br_x509_minimal_context *xc = &t->x509.minimal;
+	br_x509_minimal_init(xc, &br_sha256_vtable, trust->anchors, trust->count);
+	br_x509_minimal_set_hash(xc, br_sha256_ID, &br_sha256_vtable);
+	br_x509_minimal_set_hash(xc, br_sha384_ID, &br_sha384_vtable);
+	br_x509_minimal_set_hash(xc, br_sha512_ID, &br_sha512_vtable);
+	br_x509_minimal_set_rsa(xc, br_rsa_pkcs1_vrfy_get_default());
+	br_x509_minimal_set_ecdsa(xc, br_ec_get_default(), br_ecdsa_vrfy_asn1_get_default());
+	/* Days since 0000-01-01 (719528 of them before the epoch) and seconds in the day. */
+	br_x509_minimal_set_time(xc, (uint32_t)(719528 + t->now / 86400), (uint32_t)(t->now % 86400));
+	t->x509.vtable = &capture_vtable;
+}
+
+static void init_client(jg_tls *t, const jg_trust *trust)
+{
+	br_ssl_client_context *cc = &t->client;
+	br_ssl_engine_context *eng = &cc->eng;
+	br_ssl_client_zero(cc);
+	br_ssl_engine_set_versions(eng, BR_TLS12, BR_TLS12);
+	br_ssl_engine_set_suites(eng, suites, sizeof suites / sizeof suites[0]);
+	br_ssl_engine_set_default_rsavrfy(eng);
+	br_ssl_engine_set_default_ecdsa(eng);
+	br_ssl_engine_set_default_ec(eng);
+	br_ssl_engine_set_hash(eng, br_sha256_ID, &br_sha256_vtable);
+	br_ssl_engine_set_hash(eng, br_sha384_ID, &br_sha384_vtable);
+	br_ssl_engine_set_hash(eng, br_sha512_ID, &br_sha512_vtable);
+	br_ssl_engine_set_prf_sha256(eng, &br_tls12_sha256_prf);
+	br_ssl_engine_set_prf_sha384(eng, &br_tls12_sha384_prf);
+	br_ssl_engine_set_default_aes_gcm(eng);
+	br_ssl_engine_set_default_chapol(eng);
+	init_x509(t, trust);
+	br_ssl_engine_set_x509(eng, &t->x509.vtable);
+	br_ssl_engine_set_buffer(eng, t->iobuf, sizeof t->iobuf, 0);
+}
+
+static jg_status inject_entropy(jg_tls *t, jg_error *err)
+{
+	unsigned char seed[32];
+	size_t got = 0;
+	while (got < sizeof seed) {
+		ssize_t n = getrandom(seed + got, sizeof seed - got, 0);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return jg_fail(err, JG_ERR_TLS, "no randomness for TLS: getrandom failed: %s",
+				strerror(errno));
+		got += (size_t)n;
+	}
+	br_ssl_engine_inject_entropy(&t->client.eng, seed, sizeof seed);
+	jg_wipe(seed, sizeof seed);
+	return JG_OK;
+}
+
+/* --- errors ----------------------------------------------------------------------------------------- */
+
+static jg_status explain_alert(int alert, int received, const jg_tls *t, jg_error *err)
+{
+	if (received && alert == 70)
+		return jg_fail(err, JG_ERR_TLS, "TLS handshake with %s refused (protocol_version): the server "
+			"requires TLS 1.3, and jwtgrant speaks TLS 1.2 (BearSSL's highest)", t->host);
+	if (received && (alert == 40 || alert == 71))
+		return jg_fail(err, JG_ERR_TLS, "TLS handshake with %s refused (alert %d): no common TLS 1.2 "
+			"ECDHE suite with AES-GCM or ChaCha20; the server may require TLS 1.3", t->host, alert);
+	return jg_fail(err, JG_ERR_TLS, "TLS with %s failed: %s fatal alert %d", t->host,
+		received ? "the server sent" : "jwtgrant sent", alert);
+}
+
+static jg_status explain_x509(int code, const jg_tls *t, jg_error *err)
+{
+	char clock[32];
+	jg_clock_iso8601(t->now, clock);
+	switch (code) {
+	case BR_ERR_X509_EXPIRED:
+		return jg_fail(err, JG_ERR_TLS, "server certificate of %s is expired or not yet valid "
+			"(local clock: %s); if the clock is wrong, fix it", t->host, clock);
+	case BR_ERR_X509_BAD_SERVER_NAME:
+		return jg_fail(err, JG_ERR_TLS, "server certificate is not for %s (another host's certificate)",
+			t->host);
+	case BR_ERR_X509_NOT_TRUSTED:
+		return jg_fail(err, JG_ERR_TLS, "server certificate of %s is not trusted: its issuer is not "
+			"in the trust set; behind a TLS-inspecting proxy, pass its CA with --cacert", t->host);
+	case BR_ERR_X509_WEAK_PUBLIC_KEY:
+		return jg_fail(err, JG_ERR_TLS, "server certificate of %s has a key too weak to trust", t->host);
+	case BR_ERR_X509_FORBIDDEN_KEY_USAGE:
+		return jg_fail(err, JG_ERR_TLS, "server certificate of %s does not allow TLS server use", t->host);
+	default:
+		return jg_fail(err, JG_ERR_TLS, "server certificate of %s was refused (BearSSL X.509 error %d)",
+			t->host, code);
+	}
+}
+
+/* Turn the engine's last error into one sentence. */
+static jg_status explain_engine_error(const jg_tls *t, jg_error *err)
+{
+	int code = br_ssl_engine_last_error(&t->client.eng);
+	if (code >= BR_ERR_SEND_FATAL_ALERT)
+		return explain_alert(code - BR_ERR_SEND_FATAL_ALERT, 0, t, err);
+	if (code >= BR_ERR_RECV_FATAL_ALERT)
+		return explain_alert(code - BR_ERR_RECV_FATAL_ALERT, 1, t, err);
+	if (code >= BR_ERR_X509_OK)
+		return explain_x509(code, t, err);
+	if (code == BR_ERR_UNSUPPORTED_VERSION || code == BR_ERR_BAD_VERSION)
+		return jg_fail(err, JG_ERR_TLS, "TLS with %s failed: the server does not speak TLS 1.2 "
+			"(it may require TLS 1.3, which BearSSL lacks)", t->host);
+	if (code == BR_ERR_NO_RANDOM)
+		return jg_fail(err, JG_ERR_TLS, "TLS failed: no source of randomness");
+	return jg_fail(err, JG_ERR_TLS, "TLS with %s failed: BearSSL error %d", t->host, code);
+}
+
+/* --- the I/O loop ------------------------------------------------------------------------------------ */
+
+static jg_status send_records(jg_tls *t, jg_error *err)
+{
+	size_t len = 0;
+	unsigned char *buf = br_ssl_engine_sendrec_buf(&t->client.eng, &len);
+	jg_status st = jg_net_write_all(t->fd, buf, len, t->deadline_ms, err);
+	if (st == JG_OK)
+		br_ssl_engine_sendrec_ack(&t->client.eng, len);
+	return st;
+}
+
+static jg_status receive_records(jg_tls *t, jg_error *err)
+{
+	size_t len = 0, got = 0;
+	unsigned char *buf = br_ssl_engine_recvrec_buf(&t->client.eng, &len);
+	jg_status st = jg_net_read_some(t->fd, buf, len, &got, t->deadline_ms, err);
+	if (st != JG_OK)
+		return st;
+	if (got == 0) {
+		t->peer_closed = 1;
+		return JG_OK;
+	}
+	br_ssl_engine_recvrec_ack(&t->client.eng, got);
+	return JG_OK;
+}
+
+/*
+ * Run the engine until one of the `wanted` states is reached (BR_SSL_SENDAPP, BR_SSL_RECVAPP),
+ * the engine closes, or the peer closes the socket. Records to send always go first.
+ */
+static jg_status run_engine(jg_tls *t, unsigned wanted, jg_error *err)
+{
+	for (;;) {
+		unsigned state = br_ssl_engine_current_state(&t->client.eng);
+		if (state & BR_SSL_CLOSED)
+			return br_ssl_engine_last_error(&t->client.eng) == BR_ERR_OK ? JG_OK :
+				explain_engine_error(t, err);
+		if (state & BR_SSL_SENDREC) {
+			jg_status st = send_records(t, err);
+			if (st != JG_OK)
+				return st;
+			continue;
+		}
+		if (state & wanted)
+			return JG_OK;
+		if (t->peer_closed)
+			return JG_OK;
+		if (state & BR_SSL_RECVREC) {
+			jg_status st = receive_records(t, err);
+			if (st != JG_OK)
+				return st;
+			continue;
+		}
+		return jg_fail(err, JG_ERR_TLS, "TLS engine stalled (state %u)", state);
+	}
+}
+
+jg_status jg_tls_handshake(jg_tls *t, int fd, const char *host, const jg_trust *trust,
+	int64_t now, int64_t deadline_ms, jg_error *err)
+{
+	t->fd = fd;
+	t->deadline_ms = deadline_ms;
+	t->peer_closed = 0;
+	t->now = now;
+	snprintf(t->host, sizeof t->host, "%s", host);
+	init_client(t, trust);
+	jg_status st = inject_entropy(t, err);
+	if (st != JG_OK)
+		return st;
+	if (!br_ssl_client_reset(&t->client, host, 0))
+		return explain_engine_error(t, err);
+	st = run_engine(t, BR_SSL_SENDAPP, err);
+	if (st != JG_OK)
+		return st;
+	unsigned state = br_ssl_engine_current_state(&t->client.eng);
+	if (state & BR_SSL_CLOSED)
+		return explain_engine_error(t, err);
+	if (!(state & BR_SSL_SENDAPP))
+		return jg_fail(err, JG_ERR_TLS, "%s closed the connection during the TLS handshake "
+			"(it may require TLS 1.3, or refuse our cipher suites)", host);
+	return JG_OK;
+}
+
+jg_status jg_tls_write_all(jg_tls *t, const void *data, size_t len, jg_error *err)
+{
+	const unsigned char *p = data;
+	br_ssl_engine_context *eng = &t->client.eng;
+	while (len > 0) {
+		jg_status st = run_engine(t, BR_SSL_SENDAPP, err);
+		if (st != JG_OK)
+			return st;
+		if (!(br_ssl_engine_current_state(eng) & BR_SSL_SENDAPP))
+			return jg_fail(err, JG_ERR_NETWORK, "%s closed the connection while we were sending", t->host);
+		size_t room = 0;
+		unsigned char *buf = br_ssl_engine_sendapp_buf(eng, &room);
+		size_t n = len < room ? len : room;
+		memcpy(buf, p, n);
+		br_ssl_engine_sendapp_ack(eng, n);
+		p += n;
+		len -= n;
+	}
+	br_ssl_engine_flush(eng, 0);
+	return run_engine(t, BR_SSL_SENDAPP | BR_SSL_RECVAPP, err);
+}
+
+jg_status jg_tls_read(jg_tls *t, void *buf, size_t cap, size_t *got, jg_error *err)
+{
+	br_ssl_engine_context *eng = &t->client.eng;
+	*got = 0;
+	jg_status st = run_engine(t, BR_SSL_RECVAPP, err);
+	if (st != JG_OK)
+		return st;
+	if (!(br_ssl_engine_current_state(eng) & BR_SSL_RECVAPP))
+		return JG_OK; /* closed: by close_notify, or the socket's end */
+	size_t avail = 0;
+	unsigned char *data = br_ssl_engine_recvapp_buf(eng, &avail);
+	size_t n = avail < cap ? avail : cap;
+	memcpy(buf, data, n);
+	br_ssl_engine_recvapp_ack(eng, n);
+	*got = n;
+	return JG_OK;
+}
+
+void jg_tls_close(jg_tls *t)
+{
+	br_ssl_engine_context *eng = &t->client.eng;
+	unsigned state = br_ssl_engine_current_state(eng);
+	if (!(state & BR_SSL_CLOSED) && !t->peer_closed) {
+		jg_error ignored;
+		br_ssl_engine_close(eng);
+		/* Send our close_notify if the socket takes it at once; never wait for the peer's. */
+		int64_t saved = t->deadline_ms;
+		t->deadline_ms = jg_net_now_ms();
+		if (br_ssl_engine_current_state(eng) & BR_SSL_SENDREC)
+			(void)send_records(t, &ignored);
+		t->deadline_ms = saved;
+	}
+	jg_wipe(&t->client, sizeof t->client);
+	jg_wipe(t->iobuf, sizeof t->iobuf);
+}
+
+static const char *suite_name(uint16_t suite)
+{
+	switch (suite) {
+	case BR_TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256: return "ECDHE-ECDSA-AES128-GCM-SHA256";
+	case BR_TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256: return "ECDHE-RSA-AES128-GCM-SHA256";
+	case BR_TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384: return "ECDHE-ECDSA-AES256-GCM-SHA384";
+	case BR_TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384: return "ECDHE-RSA-AES256-GCM-SHA384";
+	case BR_TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256: return "ECDHE-ECDSA-CHACHA20-POLY1305";
+	case BR_TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256: return "ECDHE-RSA-CHACHA20-POLY1305";
+	default: return "unknown suite";
+	}
+}
+
+void jg_tls_trace_session(const jg_tls *t)
+{
+	if (!jg_trace_enabled())
+		return;
+	br_ssl_session_parameters sp;
+	br_ssl_engine_get_session_parameters(&t->client.eng, &sp);
+	jg_trace("TLS 1.2 connection using %s", suite_name(sp.cipher_suite));
+	jg_cert_info info;
+	jg_error ignored;
+	if (t->x509.cert_overflow || jg_cert_parse(t->x509.cert, t->x509.cert_len, &info, &ignored) != JG_OK) {
+		jg_trace("server certificate: (not shown: %zu bytes, not parsed)", t->x509.cert_len);
+		return;
+	}
+	char until[32];
+	jg_clock_iso8601(info.not_after, until);
+	jg_trace("server certificate subject: %s", info.subject);
+	jg_trace("server certificate issuer: %s", info.issuer);
+	jg_trace("server certificate expires: %s", until);
+}

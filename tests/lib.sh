@@ -1,0 +1,251 @@
+# tests/lib.sh — helpers for the end-to-end scripts in tests/e2e/ (POSIX sh; source it).
+#
+#   . "$(dirname "$0")/../lib.sh"
+#
+# Prints TAP lines "ok - NAME" / "not ok - NAME" (tests/run.sh counts them) with "# " detail
+# lines. Variables it sets:
+#   JG_TOP   the repository root (absolute)
+#   JG       the jwtgrant binary: ${JWTGRANT_BIN:-./jwtgrant}, made absolute (relative to JG_TOP)
+#   T        a private temporary directory, removed on exit
+#   PKI      the test PKI directory (absolute; built by `pki`, shared by all scripts):
+#            ${JWTGRANT_TEST_PKI:-build/test-pki}, relative to JG_TOP
+#   MOCK_PORT MOCK_PID MOCK_LOG MOCK_URL MOCK_ERR   the mock most recently started
+#   LAST_RC  exit code of the last expect_exit command
+# On exit (normal, INT or TERM) every process started by start_mock (or given to track_pid) is
+# stopped and $T removed; scripts should not set their own EXIT trap (use track_pid) nor `set -e`
+# (the expect_* helpers return 1 on failure). Every wait is bounded.
+# shellcheck disable=SC2034,SC2119,SC2120 # variables and options are for the sourcing scripts
+
+# --- locations --------------------------------------------------------------------------------
+jg_find_top() {
+	_d=$(cd "$(dirname "$0")" 2>/dev/null && pwd) || _d=$(pwd)
+	while [ "$_d" != / ]; do
+		if [ -f "$_d/tests/lib.sh" ] && [ -f "$_d/tests/pki.sh" ]; then
+			echo "$_d"
+			return 0
+		fi
+		_d=$(dirname "$_d")
+	done
+	pwd
+}
+JG_TOP=${JG_TOP:-$(jg_find_top)}
+
+jg_abs() { # PATH — absolute path, relative ones taken from JG_TOP
+	case $1 in
+	/*) echo "$1" ;;
+	*) echo "$JG_TOP/${1#./}" ;;
+	esac
+}
+JG=$(jg_abs "${JWTGRANT_BIN:-./jwtgrant}")
+PKI=$(jg_abs "${JWTGRANT_TEST_PKI:-build/test-pki}")
+JG_MOCK="$JG_TOP/tests/mock/sf_mock.py"
+# The real interpreter behind a pyenv shim: saves the shim's start-up time at every start_mock.
+JG_PY=$(python3 -c 'import sys; print(sys.executable)' 2>/dev/null) || JG_PY=python3
+[ -n "$JG_PY" ] || JG_PY=python3
+JG_CMD_TIMEOUT=${JG_CMD_TIMEOUT:-60}
+
+T=$(mktemp -d "${TMPDIR:-/tmp}/jwtgrant-e2e.XXXXXX") || {
+	echo "not ok - mktemp -d failed"
+	exit 1
+}
+JG_PIDS=
+JG_MOCKS=0
+MOCK_PORT='' MOCK_PID='' MOCK_LOG='' MOCK_URL='' MOCK_ERR=''
+LAST_RC=''
+
+jg_cleanup() {
+	for _p in $JG_PIDS; do
+		jg_stop_pid "$_p"
+	done
+	JG_PIDS=
+	rm -rf "$T"
+}
+trap 'jg_cleanup' EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM HUP
+
+# --- TAP ----------------------------------------------------------------------------------------
+ok() { # NAME
+	echo "ok - $1"
+}
+
+not_ok() { # NAME [DETAIL...] — each detail line printed as a "# " comment
+	echo "not ok - $1"
+	shift
+	for _l in "$@"; do
+		printf '%s\n' "$_l" | sed 's/^/#   /'
+	done
+}
+
+# --- processes ----------------------------------------------------------------------------------
+jg_alive() { # PID — true while the process exists and is not a zombie
+	_s=$(ps -o stat= -p "$1" 2>/dev/null) || return 1
+	case $_s in Z* | "") return 1 ;; esac
+	return 0
+}
+
+jg_stop_pid() { # PID — TERM, wait up to ~5 s, then KILL; reaps it
+	kill -TERM "$1" 2>/dev/null || { wait "$1" 2>/dev/null; return 0; }
+	_n=0
+	while jg_alive "$1" && [ $_n -lt 50 ]; do
+		sleep 0.1
+		_n=$((_n + 1))
+	done
+	jg_alive "$1" && kill -KILL "$1" 2>/dev/null
+	wait "$1" 2>/dev/null
+	return 0
+}
+
+track_pid() { # PID — stop this background process on exit too (for helpers tests start)
+	JG_PIDS="$JG_PIDS $1"
+}
+
+jg_forget_pid() { # PID — drop it from the cleanup list
+	_keep=
+	for _p in $JG_PIDS; do
+		[ "$_p" = "$1" ] || _keep="$_keep $_p"
+	done
+	JG_PIDS=$_keep
+}
+
+# --- PKI ----------------------------------------------------------------------------------------
+pki() { # — build the shared test PKI once (tests/pki.sh), sets PKI
+	[ -f "$PKI/.done" ] && return 0
+	if ! sh "$JG_TOP/tests/pki.sh" "$PKI" > "$T/pki.err" 2>&1 || [ ! -f "$PKI/.done" ]; then
+		not_ok "build the test PKI in $PKI" "$(head -n 5 "$T/pki.err")"
+		return 1
+	fi
+}
+
+# --- the mock token endpoint --------------------------------------------------------------------
+# start_mock [SF_MOCK_ARGS...] — starts tests/mock/sf_mock.py in the background with the PKI's
+# server.crt/server.key and app.crt (any of them can be overridden by passing the option again),
+# waits up to ~10 s for its port, and sets MOCK_PORT, MOCK_PID, MOCK_LOG, MOCK_ERR and
+# MOCK_URL=https://localhost:$MOCK_PORT (https://[::1]:PORT with --ipv6, http:// with --plain).
+# Several mocks can run at once; the MOCK_* variables describe the latest. Returns 1 (after
+# printing a "not ok" line) when the mock does not come up.
+start_mock() {
+	pki || return 1
+	JG_MOCKS=$((JG_MOCKS + 1))
+	_pf="$T/mock$JG_MOCKS.port"
+	MOCK_LOG="$T/mock$JG_MOCKS.log"
+	MOCK_ERR="$T/mock$JG_MOCKS.err"
+	: > "$MOCK_LOG"
+	"$JG_PY" "$JG_MOCK" --cert "$PKI/server.crt" --key "$PKI/server.key" \
+		--app-cert "$PKI/app.crt" --max-life "${JWTGRANT_MOCK_MAX_LIFE:-120}" \
+		"$@" --port-file "$_pf" --log "$MOCK_LOG" < /dev/null > "$MOCK_ERR" 2>&1 &
+	MOCK_PID=$!
+	JG_PIDS="$JG_PIDS $MOCK_PID"
+	_n=0
+	while [ ! -s "$_pf" ] && [ $_n -lt 100 ]; do
+		jg_alive "$MOCK_PID" || break
+		sleep 0.1
+		_n=$((_n + 1))
+	done
+	MOCK_PORT=$(cat "$_pf" 2>/dev/null)
+	if [ -z "$MOCK_PORT" ]; then
+		not_ok "start the mock token endpoint ($*)" "$(tail -n 5 "$MOCK_ERR")"
+		stop_mock
+		return 1
+	fi
+	_host=localhost _scheme=https
+	for _a in "$@"; do
+		case $_a in
+		--ipv6) _host='[::1]' ;;
+		--plain) _scheme=http ;;
+		esac
+	done
+	MOCK_URL="$_scheme://$_host:$MOCK_PORT"
+	return 0
+}
+
+stop_mock() { # [PID] — stops the latest mock (or that one); its log stays readable in $T
+	_pid=${1:-$MOCK_PID}
+	[ -n "$_pid" ] || return 0
+	jg_stop_pid "$_pid"
+	jg_forget_pid "$_pid"
+	[ "$_pid" = "$MOCK_PID" ] && MOCK_PID=
+	return 0
+}
+
+mock_saw_token_request() { # [LOG] — true when the mock logged a POST to the token path
+	grep -q '^{"method":"POST","path":"/services/oauth2/token"' "${1:-$MOCK_LOG}" 2>/dev/null
+}
+
+mock_token_requests() { # [LOG] — prints how many token requests the mock logged
+	_c=$(grep -c '^{"method":"POST","path":"/services/oauth2/token"' "${1:-$MOCK_LOG}" 2>/dev/null)
+	echo "${_c:-0}"
+}
+
+# --- running commands ---------------------------------------------------------------------------
+# expect_exit CODE NAME CMD [ARGS...] — runs CMD with stdout in $T/out and stderr in $T/err (stdin
+# from $EXPECT_STDIN if set, else /dev/null), at most $JG_CMD_TIMEOUT seconds (default 60) when
+# CMD is a program; prints ok/not ok comparing its exit code with CODE. Sets LAST_RC.
+expect_exit() {
+	_want=$1 _name=$2
+	shift 2
+	_stdin=${EXPECT_STDIN:-/dev/null}
+	_cmdpath=$(command -v "$1" 2>/dev/null)
+	case $_cmdpath in
+	/*)
+		if command -v timeout > /dev/null 2>&1; then
+			timeout -k 5 "$JG_CMD_TIMEOUT" "$@" < "$_stdin" > "$T/out" 2> "$T/err"
+		else
+			"$@" < "$_stdin" > "$T/out" 2> "$T/err"
+		fi
+		;;
+	*) "$@" < "$_stdin" > "$T/out" 2> "$T/err" ;;
+	esac
+	LAST_RC=$?
+	if [ "$LAST_RC" -eq "$_want" ]; then
+		ok "$_name"
+		return 0
+	fi
+	_why="exit $LAST_RC, expected $_want"
+	[ "$LAST_RC" -eq 124 ] && _why="$_why (timed out after ${JG_CMD_TIMEOUT}s)"
+	not_ok "$_name" "$_why" "stderr: $(head -n 5 "$T/err")" "stdout: $(head -n 3 "$T/out")"
+	return 1
+}
+
+expect_grep() { # PATTERN FILE NAME — ok when the extended regex PATTERN matches a line of FILE
+	if grep -E -q -e "$1" "$2" 2>/dev/null; then
+		ok "$3"
+		return 0
+	fi
+	not_ok "$3" "no line of $(basename "$2") matches: $1" "$(head -n 5 "$2" 2>/dev/null)"
+	return 1
+}
+
+expect_no_grep() { # PATTERN FILE NAME — ok when the extended regex PATTERN matches no line
+	if [ -f "$2" ] && ! grep -E -q -e "$1" "$2"; then
+		ok "$3"
+		return 0
+	fi
+	[ -f "$2" ] || { not_ok "$3" "$2 does not exist"; return 1; }
+	not_ok "$3" "$(basename "$2") matches $1:" "$(grep -E -e "$1" "$2" | head -n 3)"
+	return 1
+}
+
+# --- JWTs without jwtgrant ----------------------------------------------------------------------
+b64url() { # < DATA — base64url without padding or newlines
+	openssl base64 -A | tr '+/' '-_' | tr -d '='
+}
+
+# make_jwt KEY CLAIMS_JSON [HEADER_JSON] — prints an RS256 JWT signed by KEY with the openssl CLI
+make_jwt() {
+	_hj='{"alg":"RS256","typ":"JWT"}'
+	[ $# -ge 3 ] && _hj=$3
+	_h=$(printf '%s' "$_hj" | b64url)
+	_c=$(printf '%s' "$2" | b64url)
+	_s=$(printf '%s.%s' "$_h" "$_c" | openssl dgst -sha256 -sign "$1" -binary | b64url) || return 1
+	printf '%s.%s.%s\n' "$_h" "$_c" "$_s"
+}
+
+# claims_json ISS SUB AUD EXP — the compact claims jwtgrant sends (no escaping: test values only)
+claims_json() {
+	printf '{"iss":"%s","sub":"%s","aud":"%s","exp":%s}' "$1" "$2" "$3" "$4"
+}
+
+now() { # epoch seconds
+	date +%s
+}

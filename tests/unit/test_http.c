@@ -1,0 +1,1263 @@
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "http.h"
+
+/* ---- helpers ----------------------------------------------------------------------------- */
+
+/*
+ * A guard page: inputs are copied so that their last byte is the last byte before a PROT_NONE
+ * page, so a parser that reads one byte too far faults (under any build, not only ASan).
+ */
+static char *guard_base;
+static size_t guard_usable;
+
+static void map_guard(void)
+{
+	size_t page = (size_t)sysconf(_SC_PAGESIZE);
+	guard_usable = ((600000 + page - 1) / page) * page;
+	void *p = mmap(NULL, guard_usable + page, PROT_READ | PROT_WRITE,
+	               MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	assert_true(p != MAP_FAILED);
+	guard_base = p;
+	assert_int_equal(mprotect(guard_base + guard_usable, page, PROT_NONE), 0);
+}
+
+static char *at_guard(const char *src, size_t n)
+{
+	if (guard_base == NULL)
+		map_guard();
+	assert_true(n <= guard_usable);
+	char *dst = guard_base + guard_usable - n;
+	if (n > 0)
+		memcpy(dst, src, n);
+	return dst;
+}
+
+/* "1.<minor> <status> [<reason>]" then "<name>: <value>" lines, each ended by '\n'. */
+static void render_head(const jg_http_head *h, char *out, size_t cap)
+{
+	int n = snprintf(out, cap, "1.%d %d [%.*s]\n", h->minor_version, h->status,
+	                 (int)h->reason_len, h->reason);
+	size_t used = (size_t)n;
+	for (size_t i = 0; i < h->num_headers && used < cap; i++) {
+		const jg_http_header *f = &h->headers[i];
+		n = snprintf(out + used, cap - used, "%.*s: %.*s\n", (int)f->name_len, f->name,
+		             (int)f->value_len, f->value);
+		used += (size_t)n;
+	}
+}
+
+/* Generated inputs, built with appends into one static buffer. */
+static char gen[200000];
+static size_t gen_len;
+
+static void gen_reset(void)
+{
+	gen_len = 0;
+	gen[0] = '\0';
+}
+
+static void gen_add(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static void gen_add(const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	int n = vsnprintf(gen + gen_len, sizeof gen - gen_len, fmt, ap);
+	va_end(ap);
+	assert_true(n >= 0 && (size_t)n < sizeof gen - gen_len);
+	gen_len += (size_t)n;
+}
+
+static void gen_repeat(char c, size_t n)
+{
+	assert_true(gen_len + n < sizeof gen);
+	memset(gen + gen_len, c, n);
+	gen_len += n;
+	gen[gen_len] = '\0';
+}
+
+/* ---- requests ---------------------------------------------------------------------------- */
+
+static int all_zero(const char *buf, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (buf[i] != 0)
+			return 0;
+	}
+	return 1;
+}
+
+static void post_head_exact_bytes(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *host;
+		int port;
+		const char *user_agent;
+		size_t body_len;
+		const char *expected;
+	} cases[] = {
+		{ "login.salesforce.com", 443, "jwtgrant/0.1.0", 245,
+		  "POST /services/oauth2/token HTTP/1.1\r\n"
+		  "Host: login.salesforce.com\r\n"
+		  "User-Agent: jwtgrant/0.1.0\r\n"
+		  "Accept: application/json\r\n"
+		  "Content-Type: application/x-www-form-urlencoded\r\n"
+		  "Content-Length: 245\r\n"
+		  "Connection: close\r\n"
+		  "\r\n" },
+		{ "localhost", 8443, "jwtgrant/0.1.0 (test)", 0,
+		  "POST /services/oauth2/token HTTP/1.1\r\n"
+		  "Host: localhost:8443\r\n"
+		  "User-Agent: jwtgrant/0.1.0 (test)\r\n"
+		  "Accept: application/json\r\n"
+		  "Content-Type: application/x-www-form-urlencoded\r\n"
+		  "Content-Length: 0\r\n"
+		  "Connection: close\r\n"
+		  "\r\n" },
+		{ "::1", 4443, NULL, SIZE_MAX, /* 64-bit size_t assumed */
+		  "POST /services/oauth2/token HTTP/1.1\r\n"
+		  "Host: [::1]:4443\r\n"
+		  "Accept: application/json\r\n"
+		  "Content-Type: application/x-www-form-urlencoded\r\n"
+		  "Content-Length: 18446744073709551615\r\n"
+		  "Connection: close\r\n"
+		  "\r\n" },
+		{ "2001:db8::5", 443, "ua", 1,
+		  "POST /services/oauth2/token HTTP/1.1\r\n"
+		  "Host: [2001:db8::5]\r\n"
+		  "User-Agent: ua\r\n"
+		  "Accept: application/json\r\n"
+		  "Content-Type: application/x-www-form-urlencoded\r\n"
+		  "Content-Length: 1\r\n"
+		  "Connection: close\r\n"
+		  "\r\n" },
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		char out[512];
+		size_t len = 99;
+		jg_error err;
+		assert_int_equal(jg_http_build_post(out, sizeof out, &len, cases[i].host, cases[i].port,
+		                                    "/services/oauth2/token", cases[i].user_agent,
+		                                    cases[i].body_len, &err),
+		                 JG_OK);
+		assert_string_equal(out, cases[i].expected);
+		assert_int_equal(len, strlen(cases[i].expected));
+	}
+}
+
+static void post_head_needs_room_for_nul(void **state)
+{
+	(void)state;
+	char out[256];
+	size_t len = 0;
+	jg_error err;
+	assert_int_equal(jg_http_build_post(out, sizeof out, &len, "h", 443, "/", NULL, 0, &err),
+	                 JG_OK);
+	size_t exact = len;
+
+	memset(out, 'x', sizeof out);
+	assert_int_equal(jg_http_build_post(out, exact, &len, "h", 443, "/", NULL, 0, &err),
+	                 JG_ERR_USAGE);
+	assert_int_equal(len, 0);
+	assert_true(all_zero(out, exact));
+	assert_int_equal(out[exact], 'x');
+	assert_non_null(strstr(err.message, "does not fit"));
+
+	assert_int_equal(jg_http_build_post(out, exact + 1, &len, "h", 443, "/", NULL, 0, &err),
+	                 JG_OK);
+	assert_int_equal(len, exact);
+	assert_int_equal(out[exact], '\0');
+
+	assert_int_equal(jg_http_build_post(out, 0, &len, "h", 443, "/", NULL, 0, &err),
+	                 JG_ERR_USAGE);
+}
+
+static void post_head_refuses_injection(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *host;
+		int port;
+		const char *path;
+		const char *user_agent;
+		const char *why;
+	} cases[] = {
+		{ "a\r\nX-Evil: 1", 443, "/", NULL, "invalid host" },
+		{ "", 443, "/", NULL, "invalid host" },
+		{ "a b", 443, "/", NULL, "invalid host" },
+		{ "user@host", 443, "/", NULL, "invalid host" },
+		{ "host/path", 443, "/", NULL, "invalid host" },
+		{ "[::1]", 443, "/", NULL, "invalid host" },
+		{ "h\xc3\xa9", 443, "/", NULL, "invalid host" },
+		{ "h", 0, "/", NULL, "port outside" },
+		{ "h", 65536, "/", NULL, "port outside" },
+		{ "h", -443, "/", NULL, "port outside" },
+		{ "h", 443, "services", NULL, "invalid path" },
+		{ "h", 443, "", NULL, "invalid path" },
+		{ "h", 443, "/a b", NULL, "invalid path" },
+		{ "h", 443, "/a\nHost: x", NULL, "invalid path" },
+		{ "h", 443, "/\x7f", NULL, "invalid path" },
+		{ "h", 443, "/", "ua\r\nX: 1", "invalid User-Agent" },
+		{ "h", 443, "/", "", "invalid User-Agent" },
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		char out[512];
+		size_t len = 7;
+		jg_error err;
+		memset(out, 'x', sizeof out);
+		assert_int_equal(jg_http_build_post(out, sizeof out, &len, cases[i].host, cases[i].port,
+		                                    cases[i].path, cases[i].user_agent, 3, &err),
+		                 JG_ERR_USAGE);
+		assert_int_equal(len, 0);
+		assert_true(all_zero(out, sizeof out));
+		assert_non_null(strstr(err.message, cases[i].why));
+	}
+}
+
+static void connect_head_exact_bytes(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *host;
+		int port;
+		const char *auth;
+		const char *user_agent;
+		const char *expected;
+	} cases[] = {
+		{ "login.salesforce.com", 443, NULL, "jwtgrant/0.1.0",
+		  "CONNECT login.salesforce.com:443 HTTP/1.1\r\n"
+		  "Host: login.salesforce.com:443\r\n"
+		  "User-Agent: jwtgrant/0.1.0\r\n"
+		  "\r\n" },
+		{ "example.my.salesforce.com", 8443, "dXNlcjpwYXNz", "jwtgrant/0.1.0",
+		  "CONNECT example.my.salesforce.com:8443 HTTP/1.1\r\n"
+		  "Host: example.my.salesforce.com:8443\r\n"
+		  "Proxy-Authorization: Basic dXNlcjpwYXNz\r\n"
+		  "User-Agent: jwtgrant/0.1.0\r\n"
+		  "\r\n" },
+		{ "fe80::1", 443, "YTpi+/==", NULL,
+		  "CONNECT [fe80::1]:443 HTTP/1.1\r\n"
+		  "Host: [fe80::1]:443\r\n"
+		  "Proxy-Authorization: Basic YTpi+/==\r\n"
+		  "\r\n" },
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		char out[512];
+		size_t len = 0;
+		jg_error err;
+		assert_int_equal(jg_http_build_connect(out, sizeof out, &len, cases[i].host,
+		                                       cases[i].port, cases[i].auth,
+		                                       cases[i].user_agent, &err),
+		                 JG_OK);
+		assert_string_equal(out, cases[i].expected);
+		assert_int_equal(len, strlen(cases[i].expected));
+	}
+}
+
+static void connect_head_keeps_secrets_out_of_errors(void **state)
+{
+	(void)state;
+	char out[512];
+	size_t len = 5;
+	jg_error err;
+
+	memset(out, 'x', sizeof out);
+	assert_int_equal(jg_http_build_connect(out, sizeof out, &len, "h", 443,
+	                                       "c2VjcmV0\r\nX-Evil: 1", NULL, &err),
+	                 JG_ERR_USAGE);
+	assert_int_equal(len, 0);
+	assert_true(all_zero(out, sizeof out));
+	assert_null(strstr(err.message, "c2VjcmV0"));
+
+	/* Too small once the credentials are written: the partial head is wiped too. */
+	memset(out, 'x', sizeof out);
+	assert_int_equal(jg_http_build_connect(out, 60, &len, "h", 443, "c2VjcmV0c2VjcmV0c2VjcmV0",
+	                                       NULL, &err),
+	                 JG_ERR_USAGE);
+	assert_true(all_zero(out, 60));
+	assert_null(strstr(err.message, "c2VjcmV0"));
+
+	assert_int_equal(jg_http_build_connect(out, sizeof out, &len, "h", 443, "", NULL, &err),
+	                 JG_ERR_USAGE);
+	assert_int_equal(jg_http_build_connect(out, sizeof out, &len, "h", 70000, NULL, NULL, &err),
+	                 JG_ERR_USAGE);
+	assert_int_equal(jg_http_build_connect(out, sizeof out, &len, "h\n", 443, NULL, NULL, &err),
+	                 JG_ERR_USAGE);
+}
+
+/* ---- head parser ------------------------------------------------------------------------- */
+
+/*
+ * Parse input[0..len) and every prefix of it, each placed against the guard page. A head
+ * (expected > 0) must give -2 for every shorter prefix and the same head for every longer one;
+ * a malformed input (-1) must give -2 then -1 once, never a head. Returns the full rendering.
+ */
+static void check_head_prefixes(const char *input, size_t len, int expected, char *rendered,
+                                size_t rendered_cap)
+{
+	jg_http_head head;
+	int rc = jg_http_parse_head(at_guard(input, len), len, &head);
+	assert_int_equal(rc, expected);
+	if (rc > 0)
+		render_head(&head, rendered, rendered_cap);
+
+	int seen_error = 0;
+	for (size_t n = 0; n < len; n++) {
+		jg_http_head partial;
+		int prc = jg_http_parse_head(at_guard(input, n), n, &partial);
+		if (expected > 0 && n < (size_t)expected) {
+			assert_int_equal(prc, -2);
+		} else if (expected > 0) {
+			char again[20000];
+			assert_int_equal(prc, expected);
+			render_head(&partial, again, sizeof again);
+			assert_string_equal(again, rendered);
+		} else {
+			if (seen_error)
+				assert_int_equal(prc, -1);
+			else
+				assert_true(prc == -2 || prc == -1);
+			seen_error = prc == -1;
+		}
+	}
+}
+
+static void parse_good_heads(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *name;
+		const char *head;
+		const char *after; /* bytes after the head: not consumed */
+		const char *rendered;
+	} cases[] = {
+		{ "plain", "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
+		           "Content-Length: 2\r\n\r\n", "{}",
+		  "1.1 200 [OK]\nContent-Type: application/json\nContent-Length: 2\n" },
+		{ "bare LF", "HTTP/1.0 404 Not Found\nServer: x\n\n", "body",
+		  "1.0 404 [Not Found]\nServer: x\n" },
+		{ "mixed line ends", "HTTP/1.1 400 Bad Request\nA: 1\r\nB: 2\n\r\n", "",
+		  "1.1 400 [Bad Request]\nA: 1\nB: 2\n" },
+		{ "no headers", "HTTP/1.1 204 No Content\r\n\r\n", "",
+		  "1.1 204 [No Content]\n" },
+		{ "empty reason", "HTTP/1.1 204 \r\n\r\n", "", "1.1 204 []\n" },
+		{ "no reason", "HTTP/1.1 200\r\n\r\n", "", "1.1 200 []\n" },
+		{ "100, the next answer after it", "HTTP/1.1 100 Continue\r\n\r\n",
+		  "HTTP/1.1 599 x\r\n\r\n", "1.1 100 [Continue]\n" },
+		{ "highest status", "HTTP/1.1 599 Weird Thing\r\n\r\n", "",
+		  "1.1 599 [Weird Thing]\n" },
+		{ "reason with spaces and tab", "HTTP/1.1 500 Internal  Server\tError \r\n\r\n", "",
+		  "1.1 500 [Internal  Server\tError ]\n" },
+		{ "trimmed values", "HTTP/1.1 200 OK\r\nX-Padded:   padded value \t\r\n"
+		                    "X-Empty:\r\nX-Spaces:   \r\nX-Tab:\ta\tb\r\n\r\n", "",
+		  "1.1 200 [OK]\nX-Padded: padded value\nX-Empty: \nX-Spaces: \nX-Tab: a\tb\n" },
+		{ "obs-text", "HTTP/1.1 200 \xc3\xa9t\xc3\xa9\r\nX: caf\xc3\xa9\r\n\r\n", "",
+		  "1.1 200 [\xc3\xa9t\xc3\xa9]\nX: caf\xc3\xa9\n" },
+		{ "all token characters", "HTTP/1.1 200 OK\r\n!#$%&'*+-.^_`|~09azAZ: v\r\n\r\n", "",
+		  "1.1 200 [OK]\n!#$%&'*+-.^_`|~09azAZ: v\n" },
+		{ "colon in value", "HTTP/1.1 302 Found\r\nLocation: https://x:8443/y?a=b:c\r\n\r\n",
+		  "", "1.1 302 [Found]\nLocation: https://x:8443/y?a=b:c\n" },
+		{ "duplicate names kept", "HTTP/1.1 200 OK\r\nSet-Cookie: a=1\r\nSet-Cookie: b=2\r\n\r\n",
+		  "", "1.1 200 [OK]\nSet-Cookie: a=1\nSet-Cookie: b=2\n" },
+		{ "next answer follows", "HTTP/1.1 100 Continue\n\n", "HTTP/1.1 200 OK\n\n",
+		  "1.1 100 [Continue]\n" },
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		char input[1024], rendered[4096];
+		size_t head_len = strlen(cases[i].head);
+		(void)snprintf(input, sizeof input, "%s%s", cases[i].head, cases[i].after);
+		print_message("# head: %s\n", cases[i].name);
+		check_head_prefixes(input, strlen(input), (int)head_len, rendered, sizeof rendered);
+		assert_string_equal(rendered, cases[i].rendered);
+	}
+}
+
+static void parse_malformed_heads(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *name;
+		const char *input;
+	} cases[] = {
+		{ "HTTP/2", "HTTP/2 200 OK\r\n\r\n" },
+		{ "HTML", "<html><body>Service Unavailable</body></html>" },
+		{ "lowercase protocol", "http/1.1 200 OK\r\n\r\n" },
+		{ "empty line first", "\r\nHTTP/1.1 200 OK\r\n\r\n" },
+		{ "version only", "HTTP/1.1\r\n\r\n" },
+		{ "version prefix only", "HTTP/1.\r\n\r\n" },
+		{ "two-digit minor", "HTTP/1.10 200 OK\r\n\r\n" },
+		{ "letter minor", "HTTP/1.x 200 OK\r\n\r\n" },
+		{ "two-digit status", "HTTP/1.1 20 OK\r\n\r\n" },
+		{ "four-digit status", "HTTP/1.1 2000 OK\r\n\r\n" },
+		{ "status glued to reason", "HTTP/1.1 200OK\r\n\r\n" },
+		{ "status below 100", "HTTP/1.1 099 Low\r\n\r\n" },
+		{ "status above 599", "HTTP/1.1 600 High\r\n\r\n" },
+		{ "letter in status", "HTTP/1.1 2x0 OK\r\n\r\n" },
+		{ "two spaces before status", "HTTP/1.1  200 OK\r\n\r\n" },
+		{ "tab before status", "HTTP/1.1\t200 OK\r\n\r\n" },
+		{ "NUL in reason", "HTTP/1.1 200 O\0K\r\n\r\n" },
+		{ "bare CR in status line", "HTTP/1.1 200 OK\rX: y\r\n\r\n" },
+		{ "bare CR in header", "HTTP/1.1 200 OK\r\nX: a\rb\r\n\r\n" },
+		{ "bare CR as blank line", "HTTP/1.1 200 OK\r\nX: y\r\n\r\r\n" },
+		{ "obs-fold", "HTTP/1.1 200 OK\r\nX: y\r\n folded\r\n\r\n" },
+		{ "obs-fold with tab", "HTTP/1.1 200 OK\r\nX: y\r\n\tfolded\r\n\r\n" },
+		{ "leading space on first field", "HTTP/1.1 200 OK\r\n X: y\r\n\r\n" },
+		{ "missing colon", "HTTP/1.1 200 OK\r\nNoColonHere\r\n\r\n" },
+		{ "space before colon", "HTTP/1.1 200 OK\r\nContent-Length : 5\r\n\r\n" },
+		{ "space in name", "HTTP/1.1 200 OK\r\nContent Length: 5\r\n\r\n" },
+		{ "empty name", "HTTP/1.1 200 OK\r\n: v\r\n\r\n" },
+		{ "bad name character", "HTTP/1.1 200 OK\r\nNa(me: v\r\n\r\n" },
+		{ "non-ASCII name", "HTTP/1.1 200 OK\r\nN\xc3\xa9: v\r\n\r\n" },
+		{ "control character in value", "HTTP/1.1 200 OK\r\nX: a\x01"
+		                                "b\r\n\r\n" },
+		{ "DEL in value", "HTTP/1.1 200 OK\r\nX: a\x7f"
+		                  "b\r\n\r\n" },
+		{ "escape in value", "HTTP/1.1 200 OK\r\nX: \x1b[31m\r\n\r\n" },
+		{ "vertical tab in value", "HTTP/1.1 200 OK\r\nX: a\vb\r\n\r\n" },
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		size_t len = strlen(cases[i].input);
+		if (strcmp(cases[i].name, "NUL in reason") == 0)
+			len = sizeof "HTTP/1.1 200 O\0K\r\n\r\n" - 1;
+		print_message("# malformed: %s\n", cases[i].name);
+		check_head_prefixes(cases[i].input, len, -1, NULL, 0);
+	}
+}
+
+static void gen_headers(size_t count)
+{
+	gen_reset();
+	gen_add("HTTP/1.1 200 OK\r\n");
+	for (size_t i = 0; i < count; i++)
+		gen_add("X-Header-%zu: value %zu\r\n", i, i);
+	gen_add("\r\n");
+}
+
+static void parse_header_count_cap(void **state)
+{
+	(void)state;
+	static char rendered[20000];
+	jg_http_head head;
+
+	gen_headers(JG_HTTP_MAX_HEADERS);
+	check_head_prefixes(gen, gen_len, (int)gen_len, rendered, sizeof rendered);
+	assert_int_equal(jg_http_parse_head(at_guard(gen, gen_len), gen_len, &head), (int)gen_len);
+	assert_int_equal(head.num_headers, JG_HTTP_MAX_HEADERS);
+
+	gen_headers(JG_HTTP_MAX_HEADERS + 1);
+	check_head_prefixes(gen, gen_len, -1, NULL, 0);
+}
+
+static void parse_line_length_cap(void **state)
+{
+	(void)state;
+	static char rendered[20000];
+	jg_http_head head;
+	size_t prefix = strlen("HTTP/1.1 200 OK\r\nX: ");
+
+	/* A header line of exactly JG_HTTP_MAX_LINE bytes is fine, one more is not. */
+	gen_reset();
+	gen_add("HTTP/1.1 200 OK\r\nX: ");
+	gen_repeat('v', JG_HTTP_MAX_LINE - 3);
+	gen_add("\r\n\r\n");
+	assert_int_equal(jg_http_parse_head(at_guard(gen, gen_len), gen_len, &head), (int)gen_len);
+	assert_int_equal(head.headers[0].value_len, JG_HTTP_MAX_LINE - 3);
+	check_head_prefixes(gen, gen_len, (int)gen_len, rendered, sizeof rendered);
+
+	gen_reset();
+	gen_add("HTTP/1.1 200 OK\r\nX: ");
+	gen_repeat('v', JG_HTTP_MAX_LINE - 2);
+	gen_add("\r\n\r\n");
+	check_head_prefixes(gen, gen_len, -1, NULL, 0);
+	/* It fails as soon as the line is too long, not at its end. */
+	assert_int_equal(jg_http_parse_head(at_guard(gen, prefix + JG_HTTP_MAX_LINE - 3),
+	                                    prefix + JG_HTTP_MAX_LINE - 3, &head), -2);
+	assert_int_equal(jg_http_parse_head(at_guard(gen, prefix + JG_HTTP_MAX_LINE - 2),
+	                                    prefix + JG_HTTP_MAX_LINE - 2, &head), -1);
+
+	/* The same for the status line, with a bare LF. */
+	gen_reset();
+	gen_add("HTTP/1.1 200 ");
+	gen_repeat('r', JG_HTTP_MAX_LINE - 13);
+	gen_add("\n\n");
+	assert_int_equal(jg_http_parse_head(at_guard(gen, gen_len), gen_len, &head), (int)gen_len);
+	gen_reset();
+	gen_add("HTTP/1.1 200 ");
+	gen_repeat('r', JG_HTTP_MAX_LINE - 12);
+	gen_add("\n\n");
+	assert_int_equal(jg_http_parse_head(at_guard(gen, gen_len), gen_len, &head), -1);
+}
+
+static void find_header_ignores_case(void **state)
+{
+	(void)state;
+	static const char input[] = "HTTP/1.1 200 OK\r\ncontent-TYPE: a\r\nX-A: 1\r\nx-a: 2\r\n\r\n";
+	jg_http_head head;
+	assert_int_equal(jg_http_parse_head(input, sizeof input - 1, &head), (int)sizeof input - 1);
+
+	const jg_http_header *f = jg_http_find_header(&head, "Content-Type");
+	assert_non_null(f);
+	assert_int_equal(f->value_len, 1);
+	assert_memory_equal(f->value, "a", 1);
+	f = jg_http_find_header(&head, "x-a");
+	assert_non_null(f);
+	assert_memory_equal(f->value, "1", 1);
+	assert_null(jg_http_find_header(&head, "Content"));
+	assert_null(jg_http_find_header(&head, "Content-Type-X"));
+	assert_null(jg_http_find_header(&head, ""));
+}
+
+/* ---- chunked decoder --------------------------------------------------------------------- */
+
+enum { WHOLE = 0, BYTEWISE = -1 };
+
+/*
+ * Decode input as a reader would: each raw piece is appended right after the bytes decoded so
+ * far and decoded in place. split is WHOLE, BYTEWISE, or the length of a first piece. Returns
+ * the final result; *decoded is the decoded length, and on completion buf holds the leftover
+ * after the decoded bytes (the piece's leftover, then what was never fed).
+ */
+static int decode_pieces(jg_http_chunked *c, const char *input, size_t len, long split,
+                         char *buf, size_t *decoded)
+{
+	size_t pos = 0;
+	int rc = -2;
+
+	jg_http_chunked_init(c);
+	*decoded = 0;
+	while (pos < len && rc == -2) {
+		size_t end = split == WHOLE ? len : split == BYTEWISE ? pos + 1
+		           : pos < (size_t)split ? (size_t)split : len;
+		size_t piece = end - pos;
+		memcpy(buf + *decoded, input + pos, piece);
+		rc = jg_http_chunked_decode(c, buf + *decoded, &piece);
+		if (rc == -1)
+			return rc;
+		*decoded += piece;
+		if (rc >= 0)
+			memcpy(buf + *decoded + rc, input + end, len - end);
+		rc = rc >= 0 ? rc + (int)(len - end) : rc;
+		pos = end;
+	}
+	return rc;
+}
+
+typedef struct chunk_case {
+	const char *name;
+	const char *input;
+	const char *decoded; /* NULL when malformed */
+	int result;          /* bytes left over, -2 (unfinished) or -1 */
+	const char *why;     /* for -1: part of c->why */
+} chunk_case;
+
+static void check_chunk_case(const chunk_case *t, size_t len, int all_splits)
+{
+	static char buf[200000];
+	jg_http_chunked c;
+	size_t decoded;
+	long last_split = all_splits ? (long)len - 1 : 0;
+
+	print_message("# chunked: %s\n", t->name);
+	for (long split = BYTEWISE; split <= last_split; split++) {
+		int rc = decode_pieces(&c, t->input, len, split, buf, &decoded);
+		assert_int_equal(rc, t->result);
+		if (rc == -1) {
+			assert_non_null(strstr(c.why, t->why));
+			size_t again = 3;
+			assert_int_equal(jg_http_chunked_decode(&c, buf, &again), -1);
+			assert_int_equal(again, 0);
+			continue;
+		}
+		assert_int_equal(decoded, strlen(t->decoded));
+		assert_memory_equal(buf, t->decoded, decoded);
+		if (rc >= 0) {
+			assert_memory_equal(buf + decoded, t->input + len - (size_t)rc, (size_t)rc);
+			/* Once done, later pieces are all left over. */
+			size_t more = 4;
+			memset(buf, 'm', 4);
+			assert_int_equal(jg_http_chunked_decode(&c, buf, &more), 4);
+			assert_int_equal(more, 0);
+		}
+	}
+
+	/* In place against the guard page: the decoder must not look past the piece. */
+	char *at = at_guard(t->input, len);
+	size_t n = len;
+	jg_http_chunked_init(&c);
+	assert_int_equal(jg_http_chunked_decode(&c, at, &n), t->result);
+	if (t->result != -1)
+		assert_memory_equal(at, t->decoded, n);
+}
+
+static void chunked_good_bodies(void **state)
+{
+	(void)state;
+	static const chunk_case cases[] = {
+		{ "one chunk", "5\r\nhello\r\n0\r\n\r\n", "hello", 0, NULL },
+		{ "two chunks", "3\r\nabc\r\n4\r\ndefg\r\n0\r\n\r\n", "abcdefg", 0, NULL },
+		{ "hex digits, both cases", "a\r\n0123456789\r\nB\r\nabcdefghijk\r\n0\r\n\r\n",
+		  "0123456789abcdefghijk", 0, NULL },
+		{ "empty body", "0\r\n\r\n", "", 0, NULL },
+		{ "leading zeros", "0005\r\nhello\r\n000\r\n\r\n", "hello", 0, NULL },
+		{ "many leading zeros", "00000000000000000000000000000001\r\nX\r\n0\r\n\r\n", "X", 0,
+		  NULL },
+		{ "extensions", "5;name=value;x\r\nhello\r\n0;last=\"y z\"\r\n\r\n", "hello", 0,
+		  NULL },
+		{ "space before extension", "5 ;ext\r\nhello\r\n0\t\r\n\r\n", "hello", 0, NULL },
+		{ "trailers", "5\r\nhello\r\n0\r\nX-Trailer: yes\r\nChecksum:abc \t\r\n\r\n", "hello",
+		  0, NULL },
+		{ "bare LF everywhere", "5\nhello\n0\nT: v\n\n", "hello", 0, NULL },
+		{ "CRLF inside data", "4\r\n\r\n\r\n\r\n0\r\n\r\n", "\r\n\r\n", 0, NULL },
+		{ "bytes after the end", "5\r\nhello\r\n0\r\n\r\nEXTRA", "hello", 5, NULL },
+		{ "next answer after the end", "2\r\n{}\r\n0\r\n\r\nHTTP/1.1 200 OK\r\n", "{}", 17,
+		  NULL },
+		{ "unfinished data", "FFFFFFFFFFFFFFFF\r\nabc", "abc", -2, NULL },
+		{ "unfinished trailers", "1\r\nx\r\n0\r\nA: b\r\n", "x", -2, NULL },
+		{ "unfinished final CRLF", "1\r\nx\r\n0\r\n\r", "x", -2, NULL },
+		{ "nothing yet", "", "", -2, NULL },
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
+		check_chunk_case(&cases[i], strlen(cases[i].input), 1);
+}
+
+static void chunked_malformed_bodies(void **state)
+{
+	(void)state;
+	static const chunk_case cases[] = {
+		{ "empty size", "\r\nhello\r\n0\r\n\r\n", NULL, -1, "not hexadecimal" },
+		{ "not hex", "x\r\n", NULL, -1, "not hexadecimal" },
+		{ "0x prefix", "0x5\r\nhello\r\n0\r\n\r\n", NULL, -1, "not hexadecimal" },
+		{ "negative", "-5\r\nhello\r\n", NULL, -1, "not hexadecimal" },
+		{ "leading space", " 5\r\nhello\r\n", NULL, -1, "not hexadecimal" },
+		{ "space inside size", "5 5\r\nhello\r\n", NULL, -1, "not hexadecimal" },
+		{ "size overflow", "10000000000000000\r\nx\r\n0\r\n\r\n", NULL, -1, "overflow" },
+		{ "size overflow, long", "FFFFFFFFFFFFFFFFFFFFFFFFFFFF\r\n", NULL, -1, "overflow" },
+		{ "CR without LF after size", "5\rhello\r\n0\r\n\r\n", NULL, -1, "not ended by CRLF" },
+		{ "data too long", "5\r\nhelloX\r\n0\r\n\r\n", NULL, -1, "not followed by CRLF" },
+		{ "data too short", "5\r\nhel\r\n0\r\n\r\n", NULL, -1, "not followed by CRLF" },
+		{ "CR then junk after data", "5\r\nhello\rX0\r\n\r\n", NULL, -1, "not followed by CRLF" },
+		{ "control character in extension", "5;a\x01"
+		                                    "b\r\nhello\r\n0\r\n\r\n", NULL, -1,
+		  "control character" },
+		{ "trailer without colon", "5\r\nhello\r\n0\r\nNoColon\r\n\r\n", NULL, -1,
+		  "malformed trailer" },
+		{ "trailer with space in name", "0\r\nBad Name: v\r\n\r\n", NULL, -1,
+		  "malformed trailer" },
+		{ "folded trailer", "0\r\nA: b\r\n c\r\n\r\n", NULL, -1, "folded" },
+		{ "control character in trailer", "0\r\nA: \x02\r\n\r\n", NULL, -1,
+		  "control character" },
+		{ "bare CR in trailer", "0\r\nA: b\rc\r\n\r\n", NULL, -1, "not ended by CRLF" },
+		{ "bad final CRLF", "0\r\n\rX", NULL, -1, "not ended by CRLF" },
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
+		check_chunk_case(&cases[i], strlen(cases[i].input), 1);
+}
+
+static void chunked_line_and_trailer_caps(void **state)
+{
+	(void)state;
+	chunk_case t;
+
+	/* A size line (digits, extension) of exactly JG_HTTP_MAX_LINE bytes, then one more. */
+	gen_reset();
+	gen_add("1;");
+	gen_repeat('e', JG_HTTP_MAX_LINE - 2);
+	gen_add("\r\nX\r\n0\r\n\r\n");
+	t = (chunk_case){ "longest extension", gen, "X", 0, NULL };
+	check_chunk_case(&t, gen_len, 0);
+	gen_reset();
+	gen_add("1;");
+	gen_repeat('e', JG_HTTP_MAX_LINE - 1);
+	gen_add("\r\nX\r\n0\r\n\r\n");
+	t = (chunk_case){ "extension too long", gen, NULL, -1, "longer than 8192" };
+	check_chunk_case(&t, gen_len, 0);
+
+	/* Endless zeros are a size line too. */
+	gen_reset();
+	gen_repeat('0', JG_HTTP_MAX_LINE + 1);
+	t = (chunk_case){ "endless zeros", gen, NULL, -1, "longer than 8192" };
+	check_chunk_case(&t, gen_len, 0);
+
+	gen_reset();
+	gen_add("0\r\nT: ");
+	gen_repeat('t', JG_HTTP_MAX_LINE);
+	gen_add("\r\n\r\n");
+	t = (chunk_case){ "trailer too long", gen, NULL, -1, "longer than 8192" };
+	check_chunk_case(&t, gen_len, 0);
+
+	gen_reset();
+	gen_add("0\r\n");
+	for (int i = 0; i < JG_HTTP_MAX_HEADERS; i++)
+		gen_add("T%d: v\r\n", i);
+	gen_add("\r\n");
+	t = (chunk_case){ "64 trailers", gen, "", 0, NULL };
+	check_chunk_case(&t, gen_len, 1);
+
+	gen_reset();
+	gen_add("0\r\n");
+	for (int i = 0; i <= JG_HTTP_MAX_HEADERS; i++)
+		gen_add("T%d: v\r\n", i);
+	gen_add("\r\n");
+	t = (chunk_case){ "65 trailers", gen, NULL, -1, "more than 64 trailer" };
+	check_chunk_case(&t, gen_len, 1);
+
+	/* A big chunk split everywhere is still decoded exactly. */
+	static char data[5000];
+	for (size_t i = 0; i < sizeof data - 1; i++)
+		data[i] = (char)('a' + i % 26);
+	gen_reset();
+	gen_add("%zx\r\n%s\r\n1\r\n!\r\n0\r\n\r\n", sizeof data - 1, data);
+	static char expected[5001];
+	(void)snprintf(expected, sizeof expected, "%s!", data);
+	t = (chunk_case){ "big chunk", gen, expected, 0, NULL };
+	check_chunk_case(&t, gen_len, 1);
+}
+
+/* ---- reader ------------------------------------------------------------------------------ */
+
+typedef struct reader_case {
+	const char *name;
+	int connect;
+	const char *input;
+	size_t answer_len; /* where the answer ends; 0: the whole input */
+	int status;
+	jg_http_framing framing;
+	const char *body;
+	const char *error; /* part of the expected message; NULL: success */
+} reader_case;
+
+static const reader_case reader_cases[] = {
+	{ "Content-Length", 0,
+	  "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 11\r\n\r\n"
+	  "{\"ok\":true}",
+	  0, 200, JG_HTTP_BODY_LENGTH, "{\"ok\":true}", NULL },
+	{ "Content-Length 0", 0, "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n", 0, 200,
+	  JG_HTTP_BODY_LENGTH, "", NULL },
+	{ "Content-Length, bytes after the body", 0,
+	  "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\n{}junk after", 40, 200,
+	  JG_HTTP_BODY_LENGTH, "{}", NULL },
+	{ "bare LF head", 0, "HTTP/1.1 401 Unauthorized\nContent-Length: 5\n\nnope!", 0, 401,
+	  JG_HTTP_BODY_LENGTH, "nope!", NULL },
+	{ "chunked", 0,
+	  "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n6\r\n world\r\n"
+	  "0\r\n\r\n",
+	  0, 200, JG_HTTP_BODY_CHUNKED, "hello world", NULL },
+	{ "chunked, extensions and trailers", 0,
+	  "HTTP/1.1 400 Bad Request\r\nTransfer-Encoding:  Chunked \r\n\r\n"
+	  "2;a=b\r\n{\"\r\n3\r\nx\":\r\n1\r\n1\r\n1;last\r\n}\r\n0\r\nX-T: 1\r\n\r\n",
+	  0, 400, JG_HTTP_BODY_CHUNKED, "{\"x\":1}", NULL },
+	{ "chunked wins over Content-Length", 0,
+	  "HTTP/1.1 200 OK\r\nContent-Length: 3\r\nTransfer-Encoding: chunked\r\n\r\n"
+	  "5\r\nhello\r\n0\r\n\r\n",
+	  0, 200, JG_HTTP_BODY_CHUNKED, "hello", NULL },
+	{ "chunked, bytes after the end", 0,
+	  "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n2\r\n{}\r\n0\r\n\r\nXYZ", 59, 200,
+	  JG_HTTP_BODY_CHUNKED, "{}", NULL },
+	{ "read to close", 0, "HTTP/1.0 200 OK\r\nContent-Type: text/plain\r\n\r\nuntil close", 0,
+	  200, JG_HTTP_BODY_CLOSE, "until close", NULL },
+	{ "read to close, empty", 0, "HTTP/1.1 503 Service Unavailable\r\n\r\n", 0, 503,
+	  JG_HTTP_BODY_CLOSE, "", NULL },
+	{ "204 has no body", 0, "HTTP/1.1 204 No Content\r\nContent-Length: 9\r\n\r\n", 0, 204,
+	  JG_HTTP_BODY_NONE, "", NULL },
+	{ "304 has no body", 0, "HTTP/1.1 304 Not Modified\r\nTransfer-Encoding: chunked\r\n\r\n",
+	  0, 304, JG_HTTP_BODY_NONE, "", NULL },
+	{ "100 Continue skipped", 0,
+	  "HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\n{}", 0, 200,
+	  JG_HTTP_BODY_LENGTH, "{}", NULL },
+	{ "several 1xx skipped", 0,
+	  "HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 103 Early Hints\r\nLink: </a>; rel=preload\r\n"
+	  "\r\nHTTP/1.1 102 Processing\n\nHTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"
+	  "2\r\n{}\r\n0\r\n\r\n",
+	  0, 200, JG_HTTP_BODY_CHUNKED, "{}", NULL },
+	{ "CONNECT established", 1, "HTTP/1.1 200 Connection established\r\n\r\n", 0, 200,
+	  JG_HTTP_BODY_NONE, "", NULL },
+	{ "CONNECT established, ignored length", 1,
+	  "HTTP/1.0 200 OK\r\nContent-Length: 10\r\nProxy-Agent: x\r\n\r\n", 0, 200,
+	  JG_HTTP_BODY_NONE, "", NULL },
+	{ "CONNECT after 100 Continue", 1,
+	  "HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 200 OK\r\n\r\n", 0, 200, JG_HTTP_BODY_NONE, "",
+	  NULL },
+	{ "CONNECT refused, body read", 1,
+	  "HTTP/1.1 407 Proxy Authentication Required\r\nProxy-Authenticate: Basic realm=\"p\"\r\n"
+	  "Content-Length: 6\r\n\r\ndenied",
+	  0, 407, JG_HTTP_BODY_LENGTH, "denied", NULL },
+	{ "CONNECT refused, read to close", 1, "HTTP/1.0 403 Forbidden\r\n\r\nno tunnel", 0, 403,
+	  JG_HTTP_BODY_CLOSE, "no tunnel", NULL },
+
+	{ "HTML instead of HTTP", 0, "<html><body>Service Unavailable</body></html>\r\n", 0, 0,
+	  0, NULL,
+	  "HTTP answer malformed: not an HTTP/1.x status line (the answer starts with \"<" },
+	{ "bad status", 0, "HTTP/1.1 20 OK\r\n\r\n", 0, 0, 0, NULL,
+	  "HTTP answer malformed: bad status code" },
+	{ "obs-fold", 0, "HTTP/1.1 200 OK\r\nX: a\r\n b\r\n\r\n", 0, 0, 0, NULL,
+	  "HTTP answer malformed: a folded header line" },
+	{ "missing colon", 0, "HTTP/1.1 200 OK\r\nContent-Length 5\r\n\r\nhello", 0, 0, 0, NULL,
+	  "HTTP answer malformed: a header line without a colon" },
+	{ "control character", 0, "HTTP/1.1 200 OK\r\nX: \x1b[2J\r\n\r\n", 0, 0, 0, NULL,
+	  "HTTP answer malformed: a control character" },
+	{ "duplicate Content-Length", 0,
+	  "HTTP/1.1 200 OK\r\nContent-Length: 2\r\nContent-Length: 2\r\n\r\n{}", 0, 0, 0, NULL,
+	  "HTTP answer malformed: more than one Content-Length" },
+	{ "conflicting Content-Length", 0,
+	  "HTTP/1.1 200 OK\r\nContent-Length: 2\r\ncontent-length: 3\r\n\r\n{}", 0, 0, 0, NULL,
+	  "HTTP answer malformed: more than one Content-Length" },
+	{ "Content-Length list", 0, "HTTP/1.1 200 OK\r\nContent-Length: 2, 2\r\n\r\n{}", 0, 0, 0,
+	  NULL, "HTTP answer malformed: invalid Content-Length \"2, 2\"" },
+	{ "negative Content-Length", 0, "HTTP/1.1 200 OK\r\nContent-Length: -1\r\n\r\n", 0, 0, 0,
+	  NULL, "HTTP answer malformed: invalid Content-Length \"-1\"" },
+	{ "signed Content-Length", 0, "HTTP/1.1 200 OK\r\nContent-Length: +2\r\n\r\n{}", 0, 0, 0,
+	  NULL, "HTTP answer malformed: invalid Content-Length \"+2\"" },
+	{ "hex Content-Length", 0, "HTTP/1.1 200 OK\r\nContent-Length: 0x2\r\n\r\n{}", 0, 0, 0,
+	  NULL, "HTTP answer malformed: invalid Content-Length \"0x2\"" },
+	{ "empty Content-Length", 0, "HTTP/1.1 200 OK\r\nContent-Length:\r\n\r\n{}", 0, 0, 0, NULL,
+	  "HTTP answer malformed: empty Content-Length" },
+	{ "huge Content-Length", 0,
+	  "HTTP/1.1 200 OK\r\nContent-Length: 99999999999999999999999999\r\n\r\n{}", 0, 0, 0, NULL,
+	  "answer too large (over 65536 bytes): Content-Length 99999999999999999999999999" },
+	{ "Content-Length over the cap", 0,
+	  "HTTP/1.1 200 OK\r\nContent-Length: 65536\r\n\r\n{}", 0, 0, 0, NULL,
+	  "answer too large (over 65536 bytes)" },
+	{ "gzip", 0, "HTTP/1.1 200 OK\r\nTransfer-Encoding: gzip\r\n\r\n", 0, 0, 0, NULL,
+	  "HTTP answer malformed: unsupported Transfer-Encoding \"gzip\"" },
+	{ "gzip, chunked", 0,
+	  "HTTP/1.1 200 OK\r\nTransfer-Encoding: gzip, chunked\r\n\r\n0\r\n\r\n", 0, 0, 0, NULL,
+	  "unsupported Transfer-Encoding \"gzip, chunked\"" },
+	{ "chunked twice", 0,
+	  "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\nTransfer-Encoding: chunked\r\n\r\n"
+	  "0\r\n\r\n",
+	  0, 0, 0, NULL, "unsupported Transfer-Encoding" },
+	{ "empty Transfer-Encoding", 0, "HTTP/1.1 200 OK\r\nTransfer-Encoding: \r\n\r\n", 0, 0, 0,
+	  NULL, "unsupported Transfer-Encoding \"\"" },
+	{ "101", 0, "HTTP/1.1 101 Switching Protocols\r\nUpgrade: h2c\r\n\r\n", 0, 0, 0, NULL,
+	  "HTTP answer malformed: 101 Switching Protocols" },
+	{ "bad chunk size", 0,
+	  "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\nhello\r\n0\r\n\r\n", 0, 0, 0,
+	  NULL, "HTTP answer malformed: bad chunked body: chunk size is not hexadecimal" },
+	{ "chunk size overflow", 0,
+	  "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n123456789abcdef01\r\n", 0, 0, 0,
+	  NULL, "HTTP answer malformed: bad chunked body: chunk size overflow" },
+	{ "chunk size over the cap", 0,
+	  "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n10000\r\n", SIZE_MAX, 0, 0, NULL,
+	  NULL /* not an error yet: only bytes count against the cap */ },
+	{ "chunk without CRLF", 0,
+	  "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n2\r\n{}0\r\n\r\n", 0, 0, 0, NULL,
+	  "bad chunked body: chunk data not followed by CRLF" },
+	{ "CONNECT, malformed", 1, "SSH-2.0-OpenSSH_9.2\r\n", 0, 0, 0, NULL,
+	  "HTTP answer malformed: not an HTTP/1.x status line (the answer starts with \"S" },
+};
+
+static int is_failure_case(const reader_case *t)
+{
+	return t->error != NULL;
+}
+
+static size_t answer_len_of(const reader_case *t)
+{
+	return t->answer_len != 0 ? t->answer_len : strlen(t->input);
+}
+
+static void init_reader(jg_http_reader *r, int connect, char *buf, size_t cap)
+{
+	if (connect)
+		jg_http_reader_init_connect(r, buf, cap);
+	else
+		jg_http_reader_init(r, buf, cap);
+}
+
+/*
+ * Feed t->input split as decode_pieces does (WHOLE, BYTEWISE or a first-piece length), from
+ * `data` (the input itself or a copy against the guard page), checking after each push that
+ * the answer completes exactly when its last byte has arrived; then signal the end.
+ */
+static jg_status feed_reader(const reader_case *t, const char *data, jg_http_reader *r,
+                             char *buf, size_t cap, long split, jg_error *err)
+{
+	size_t len = strlen(t->input), pos = 0, answer = answer_len_of(t);
+
+	init_reader(r, t->connect, buf, cap);
+	while (pos < len) {
+		size_t end = split == WHOLE ? len : split == BYTEWISE ? pos + 1
+		           : pos < (size_t)split ? (size_t)split : len;
+		int complete = -1;
+		jg_status status = jg_http_reader_push(r, data + pos, end - pos, &complete, err);
+		if (status != JG_OK)
+			return status;
+		pos = end;
+		assert_int_equal(complete, t->framing != JG_HTTP_BODY_CLOSE && pos >= answer);
+	}
+	return jg_http_reader_eof(r, err);
+}
+
+static void check_reader_success(const reader_case *t, const jg_http_reader *r)
+{
+	assert_int_equal(r->status, t->status);
+	assert_int_equal(r->head.status, t->status);
+	assert_int_equal(r->framing, t->framing);
+	assert_int_equal(r->body_len, strlen(t->body));
+	if (r->body_len > 0)
+		assert_memory_equal(r->body, t->body, r->body_len);
+	assert_true(r->complete);
+}
+
+static void check_reader_case(const reader_case *t)
+{
+	static char buf[JG_HTTP_ANSWER_MAX];
+	size_t len = strlen(t->input);
+	const char *guarded = at_guard(t->input, len);
+	jg_http_reader r;
+	jg_error err;
+
+	print_message("# reader: %s\n", t->name);
+	for (long split = BYTEWISE; split < (long)len; split++) {
+		memset(&err, 0, sizeof err);
+		jg_status status = feed_reader(t, split == WHOLE ? guarded : t->input, &r, buf,
+		                               sizeof buf, split, &err);
+		if (t->error == NULL && t->status == 0) {
+			/* Unfinished on purpose: the end of input makes it a truncated answer. */
+			assert_int_equal(status, JG_ERR_PROTOCOL);
+			assert_non_null(strstr(err.message, "answer truncated"));
+			continue;
+		}
+		if (is_failure_case(t)) {
+			assert_int_equal(status, JG_ERR_PROTOCOL);
+			assert_int_equal(err.status, JG_ERR_PROTOCOL);
+			if (strstr(err.message, t->error) == NULL)
+				fail_msg("split %ld: \"%s\" lacks \"%s\"", split, err.message, t->error);
+			/* The failure is sticky. */
+			int complete = 1;
+			assert_int_equal(jg_http_reader_push(&r, "x", 1, &complete, &err),
+			                 JG_ERR_PROTOCOL);
+			assert_int_equal(complete, 0);
+			assert_int_equal(jg_http_reader_eof(&r, &err), JG_ERR_PROTOCOL);
+			continue;
+		}
+		if (status != JG_OK)
+			fail_msg("split %ld: %s", split, err.message);
+		check_reader_success(t, &r);
+		/* Done is done: more bytes and another end change nothing. */
+		int complete = 0;
+		assert_int_equal(jg_http_reader_push(&r, "more", 4, &complete, &err), JG_OK);
+		assert_int_equal(complete, 1);
+		assert_int_equal(jg_http_reader_eof(&r, &err), JG_OK);
+		check_reader_success(t, &r);
+	}
+}
+
+static void reader_table(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < sizeof reader_cases / sizeof reader_cases[0]; i++)
+		check_reader_case(&reader_cases[i]);
+}
+
+/* Every answer cut short at every point: an error that says "truncated", except a
+ * read-to-close answer whose head had arrived, which the close completes. */
+static void reader_truncated_everywhere(void **state)
+{
+	(void)state;
+	static char buf[JG_HTTP_ANSWER_MAX];
+	for (size_t i = 0; i < sizeof reader_cases / sizeof reader_cases[0]; i++) {
+		const reader_case *t = &reader_cases[i];
+		if (is_failure_case(t) || t->status == 0)
+			continue;
+		size_t answer = answer_len_of(t);
+		for (size_t cut = 0; cut < answer; cut++) {
+			jg_http_reader r;
+			jg_error err;
+			int complete = -1;
+			init_reader(&r, t->connect, buf, sizeof buf);
+			assert_int_equal(jg_http_reader_push(&r, at_guard(t->input, cut), cut, &complete,
+			                                     &err),
+			                 JG_OK);
+			assert_int_equal(complete, 0);
+			jg_status status = jg_http_reader_eof(&r, &err);
+			if (status == JG_OK) {
+				assert_int_equal(r.framing, JG_HTTP_BODY_CLOSE);
+				assert_int_equal(t->framing, JG_HTTP_BODY_CLOSE);
+				assert_int_equal(r.body_len, cut - (size_t)(r.body - buf));
+				continue;
+			}
+			assert_int_equal(status, JG_ERR_PROTOCOL);
+			if (strncmp(err.message, "answer truncated: ", 18) != 0)
+				fail_msg("%s, cut %zu: %s", t->name, cut, err.message);
+		}
+	}
+}
+
+static void truncation_messages(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *input;
+		const char *message;
+	} cases[] = {
+		{ "", "answer truncated: the connection closed before any answer" },
+		{ "HTTP/1.1 200 OK\r\nContent-Le",
+		  "answer truncated: the connection closed inside the HTTP head (after 27 bytes)" },
+		{ "HTTP/1.1 100 Continue\r\n\r\n",
+		  "answer truncated: the connection closed after an interim 1xx answer, before the "
+		  "final one" },
+		{ "HTTP/1.1 200 OK\r\nContent-Length: 11\r\n\r\n{\"a",
+		  "answer truncated: got 3 of 11 body bytes" },
+		{ "HTTP/1.1 200 OK\r\nContent-Length: 11\r\n\r\n",
+		  "answer truncated: got 0 of 11 body bytes" },
+		{ "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n6\r\n wo",
+		  "answer truncated: the connection closed inside the chunked body (after 8 body "
+		  "bytes)" },
+		{ "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n0\r\n",
+		  "answer truncated: the connection closed inside the chunked body (after 5 body "
+		  "bytes)" },
+	};
+	static char buf[1024];
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		jg_http_reader r;
+		jg_error err;
+		int complete;
+		size_t len = strlen(cases[i].input);
+		jg_http_reader_init(&r, buf, sizeof buf);
+		assert_int_equal(jg_http_reader_push(&r, cases[i].input, len, &complete, &err), JG_OK);
+		assert_int_equal(jg_http_reader_eof(&r, &err), JG_ERR_PROTOCOL);
+		assert_string_equal(err.message, cases[i].message);
+	}
+}
+
+static jg_status push_all(jg_http_reader *r, const char *data, size_t len, size_t piece,
+                          int *complete, jg_error *err)
+{
+	for (size_t pos = 0; pos < len; pos += piece) {
+		size_t n = len - pos < piece ? len - pos : piece;
+		jg_status status = jg_http_reader_push(r, data + pos, n, complete, err);
+		if (status != JG_OK)
+			return status;
+	}
+	return JG_OK;
+}
+
+static void reader_answer_cap(void **state)
+{
+	(void)state;
+	static char buf[JG_HTTP_ANSWER_MAX];
+	static const size_t pieces[] = { 1, 7, 1000, 16384, 200000 };
+	static const char head[] = "HTTP/1.1 200 OK\r\n\r\n";
+	jg_http_reader r;
+	jg_error err;
+	int complete;
+
+	for (size_t p = 0; p < sizeof pieces / sizeof pieces[0]; p++) {
+		/* Read to close: exactly the cap is fine, one byte more is not. */
+		gen_reset();
+		gen_add("%s", head);
+		gen_repeat('b', JG_HTTP_ANSWER_MAX - gen_len);
+		jg_http_reader_init(&r, buf, sizeof buf);
+		assert_int_equal(push_all(&r, gen, gen_len, pieces[p], &complete, &err), JG_OK);
+		assert_int_equal(jg_http_reader_eof(&r, &err), JG_OK);
+		assert_int_equal(r.body_len, JG_HTTP_ANSWER_MAX - strlen(head));
+		gen_repeat('b', 1);
+		jg_http_reader_init(&r, buf, sizeof buf);
+		assert_int_equal(push_all(&r, gen, gen_len, pieces[p], &complete, &err),
+		                 JG_ERR_PROTOCOL);
+		assert_string_equal(err.message, "answer too large (over 65536 bytes)");
+
+		/* Content-Length: the largest that fits, and one more. */
+		gen_reset();
+		gen_add("HTTP/1.1 200 OK\r\nContent-Length: %d\r\n\r\n", JG_HTTP_ANSWER_MAX - 42);
+		assert_int_equal(gen_len, 42);
+		gen_repeat('c', JG_HTTP_ANSWER_MAX - 42);
+		jg_http_reader_init(&r, buf, sizeof buf);
+		assert_int_equal(push_all(&r, gen, gen_len, pieces[p], &complete, &err), JG_OK);
+		assert_int_equal(complete, 1);
+		gen_reset();
+		gen_add("HTTP/1.1 200 OK\r\nContent-Length: %d\r\n\r\n", JG_HTTP_ANSWER_MAX - 41);
+		jg_http_reader_init(&r, buf, sizeof buf);
+		assert_int_equal(push_all(&r, gen, gen_len, pieces[p], &complete, &err),
+		                 JG_ERR_PROTOCOL);
+		assert_string_equal(err.message,
+		                    "answer too large (over 65536 bytes): Content-Length 65495");
+
+		/* Chunked: the framing counts, even though the decoded body would fit. */
+		gen_reset();
+		gen_add("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n");
+		while (gen_len < JG_HTTP_ANSWER_MAX + 100)
+			gen_add("1\r\nx\r\n");
+		gen_add("0\r\n\r\n");
+		jg_http_reader_init(&r, buf, sizeof buf);
+		assert_int_equal(push_all(&r, gen, gen_len, pieces[p], &complete, &err),
+		                 JG_ERR_PROTOCOL);
+		assert_string_equal(err.message, "answer too large (over 65536 bytes)");
+		assert_true(r.body_len < 12000);
+	}
+}
+
+static void reader_head_caps(void **state)
+{
+	(void)state;
+	static char buf[JG_HTTP_ANSWER_MAX];
+	jg_http_reader r;
+	jg_error err;
+	int complete;
+
+	/* A head that does not end within the buffer. */
+	gen_reset();
+	gen_add("HTTP/1.1 200 OK\r\n");
+	for (int i = 0; i < 20; i++)
+		gen_add("X-Filler-%d: 0123456789\r\n", i);
+	gen_add("\r\n");
+	jg_http_reader_init(&r, buf, 256);
+	assert_int_equal(push_all(&r, gen, gen_len, 5, &complete, &err), JG_ERR_PROTOCOL);
+	assert_string_equal(err.message, "HTTP header section too large (over 256 bytes)");
+
+	/* Endless interim answers count against the cap too. */
+	gen_reset();
+	while (gen_len < 2000)
+		gen_add("HTTP/1.1 100 Continue\r\n\r\n");
+	jg_http_reader_init(&r, buf, 1024);
+	assert_int_equal(push_all(&r, gen, gen_len, 3, &complete, &err), JG_ERR_PROTOCOL);
+	assert_string_equal(err.message, "HTTP header section too large (over 1024 bytes)");
+
+	/* Too many fields and too long a line, whole and a byte at a time. */
+	for (size_t piece = 1; piece <= 200000; piece += 199999) {
+		gen_headers(JG_HTTP_MAX_HEADERS + 1);
+		jg_http_reader_init(&r, buf, sizeof buf);
+		assert_int_equal(push_all(&r, gen, gen_len, piece, &complete, &err), JG_ERR_PROTOCOL);
+		assert_string_equal(err.message,
+		                    "HTTP header section too large: more than 64 header fields");
+
+		gen_reset();
+		gen_add("HTTP/1.1 200 OK\r\nX: ");
+		gen_repeat('v', 20000);
+		jg_http_reader_init(&r, buf, sizeof buf);
+		assert_int_equal(push_all(&r, gen, gen_len, piece, &complete, &err), JG_ERR_PROTOCOL);
+		assert_string_equal(err.message,
+		                    "HTTP header section too large: a line longer than 8192 bytes");
+		/* It failed soon after the cap, not at the end of the buffer. */
+		assert_true(r.received < 8192 + 100 || piece > 1);
+
+		gen_headers(JG_HTTP_MAX_HEADERS);
+		gen_add("hi");
+		jg_http_reader_init(&r, buf, sizeof buf);
+		assert_int_equal(push_all(&r, gen, gen_len, piece, &complete, &err), JG_OK);
+		assert_int_equal(jg_http_reader_eof(&r, &err), JG_OK);
+		assert_int_equal(r.head.num_headers, JG_HTTP_MAX_HEADERS);
+		assert_int_equal(r.body_len, 2);
+	}
+}
+
+static void reader_connect_mode(void **state)
+{
+	(void)state;
+	static char buf[4096];
+	static const char established[] = "HTTP/1.1 200 Connection established\r\n\r\n";
+	jg_http_reader r;
+	jg_error err;
+	int complete = 0;
+
+	/* The tunnel's first bytes in the same read would be lost: refused. */
+	jg_http_reader_init_connect(&r, buf, sizeof buf);
+	assert_int_equal(jg_http_reader_push(&r, "HTTP/1.1 200 OK\r\n\r\n\x16\x03\x01", 22, &complete,
+	                                     &err),
+	                 JG_ERR_PROTOCOL);
+	assert_non_null(strstr(err.message, "3 bytes after the proxy's CONNECT answer"));
+
+	/* Complete right after the head: no read waits for a body. */
+	jg_http_reader_init_connect(&r, buf, sizeof buf);
+	assert_int_equal(jg_http_reader_push(&r, established, sizeof established - 1, &complete,
+	                                     &err),
+	                 JG_OK);
+	assert_int_equal(complete, 1);
+	assert_int_equal(r.status, 200);
+	assert_int_equal(r.framing, JG_HTTP_BODY_NONE);
+	assert_int_equal(r.head.reason_len, strlen("Connection established"));
+
+	/* The same answer to an ordinary request is read to close. */
+	jg_http_reader_init(&r, buf, sizeof buf);
+	assert_int_equal(jg_http_reader_push(&r, established, sizeof established - 1, &complete,
+	                                     &err),
+	                 JG_OK);
+	assert_int_equal(complete, 0);
+	assert_int_equal(r.framing, JG_HTTP_BODY_CLOSE);
+}
+
+static void reader_head_points_into_buffer(void **state)
+{
+	(void)state;
+	static char buf[1024];
+	static const char answer[] =
+		"HTTP/1.1 100 Continue\r\nX-Interim: 1\r\n\r\n"
+		"HTTP/1.1 400 Bad Request\r\nContent-Type: application/json;charset=UTF-8\r\n"
+		"Content-Length: 62\r\n\r\n"
+		"{\"error\":\"invalid_grant\",\"error_description\":\"user hasn't ap\"}";
+	jg_http_reader r;
+	jg_error err;
+	int complete;
+
+	jg_http_reader_init(&r, buf, sizeof buf);
+	assert_int_equal(push_all(&r, answer, sizeof answer - 1, 13, &complete, &err), JG_OK);
+	assert_int_equal(complete, 1);
+	assert_int_equal(r.status, 400);
+	assert_null(jg_http_find_header(&r.head, "X-Interim"));
+	const jg_http_header *type = jg_http_find_header(&r.head, "content-type");
+	assert_non_null(type);
+	assert_true(type->value >= buf && type->value < buf + sizeof buf);
+	assert_int_equal(type->value_len, strlen("application/json;charset=UTF-8"));
+	assert_memory_equal(type->value, "application/json;charset=UTF-8", type->value_len);
+	assert_int_equal(r.body_len, 62);
+	assert_memory_equal(r.body, "{\"error\":\"invalid_grant\"", 24);
+	assert_memory_equal(r.head.reason, "Bad Request", 11);
+}
+
+/* ---- reporting --------------------------------------------------------------------------- */
+
+static void printable_prefix_replaces_and_truncates(void **state)
+{
+	(void)state;
+	char out[16];
+
+	jg_http_printable_prefix("ab\x01\x7f\xff" "c~ d\r\n", 10, out, sizeof out);
+	assert_string_equal(out, "ab...c~ d.");
+	jg_http_printable_prefix("abcdef", 6, out, 4);
+	assert_string_equal(out, "abc");
+	jg_http_printable_prefix("abc", 3, out, 1);
+	assert_string_equal(out, "");
+	memset(out, 'x', sizeof out);
+	jg_http_printable_prefix("abc", 3, out, 0);
+	assert_int_equal(out[0], 'x');
+	jg_http_printable_prefix(at_guard("xyz", 3), 3, out, sizeof out);
+	assert_string_equal(out, "xyz");
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(post_head_exact_bytes),
+		cmocka_unit_test(post_head_needs_room_for_nul),
+		cmocka_unit_test(post_head_refuses_injection),
+		cmocka_unit_test(connect_head_exact_bytes),
+		cmocka_unit_test(connect_head_keeps_secrets_out_of_errors),
+		cmocka_unit_test(parse_good_heads),
+		cmocka_unit_test(parse_malformed_heads),
+		cmocka_unit_test(parse_header_count_cap),
+		cmocka_unit_test(parse_line_length_cap),
+		cmocka_unit_test(find_header_ignores_case),
+		cmocka_unit_test(chunked_good_bodies),
+		cmocka_unit_test(chunked_malformed_bodies),
+		cmocka_unit_test(chunked_line_and_trailer_caps),
+		cmocka_unit_test(reader_table),
+		cmocka_unit_test(reader_truncated_everywhere),
+		cmocka_unit_test(truncation_messages),
+		cmocka_unit_test(reader_answer_cap),
+		cmocka_unit_test(reader_head_caps),
+		cmocka_unit_test(reader_connect_mode),
+		cmocka_unit_test(reader_head_points_into_buffer),
+		cmocka_unit_test(printable_prefix_replaces_and_truncates),
+	};
+	return cmocka_run_group_tests_name("http", tests, NULL, NULL);
+}
