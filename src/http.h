@@ -140,9 +140,10 @@ void jg_http_chunked_init(jg_http_chunked *c);
  * and passes the next piece from just after them.
  *
  * Returns -2 when the body is not finished (every byte of the piece was used); -1 on malformed
- * input (see c->why) or *len over INT_MAX; or, once the terminating chunk and trailers are
- * complete, the number of bytes that followed them (>= 0), which are moved to just after the
- * decoded data, at buf[*len]. Calls after that decode nothing and return the whole piece.
+ * input (see c->why) or *len over INT_MAX, with *len set to 0, and -1 again on every later
+ * call; or, once the terminating chunk and trailers are complete, the number of bytes that
+ * followed them (>= 0), which are moved to just after the decoded data, at buf[*len]. Calls
+ * after that decode nothing and return the whole piece.
  */
 int jg_http_chunked_decode(jg_http_chunked *c, char *buf, size_t *len);
 
@@ -199,18 +200,20 @@ typedef struct jg_http_reader {
  */
 void jg_http_reader_init(jg_http_reader *r, char *buf, size_t cap);
 
-/* The same, for the proxy's answer to CONNECT: a 2xx answer is complete right after its head
- * (the tunnel starts there, so any byte after that head is an error); any other status is
- * framed as above so that its body can be reported. */
+/* The same, for the proxy's answer to CONNECT: a 2xx answer is complete right after its head,
+ * whatever its headers say, since the tunnel starts there (and as the TLS server never speaks
+ * first, bytes after that head in the same push are an error, not silently dropped); any other
+ * status is framed as above so that its body can be reported. */
 void jg_http_reader_init_connect(jg_http_reader *r, char *buf, size_t cap);
 
 /*
  * Feed the next len bytes that arrived. *complete becomes 1 once the answer is whole (the
- * caller stops reading then; bytes after the end of the answer are ignored), 0 while more are
- * needed. Failures, all JG_ERR_PROTOCOL: "HTTP answer malformed: <why>" (bad status line or
- * header, bad chunked body, invalid or repeated Content-Length, unsupported Transfer-Encoding,
- * a 101 nobody asked for), "HTTP header section too large: <why>", and "answer too large (over
- * <cap> bytes)".
+ * caller stops reading then; bytes after the end of the answer, in this push or later ones, are
+ * ignored), 0 while more are needed. Failures, all JG_ERR_PROTOCOL: "HTTP answer malformed:
+ * <why>" (bad status line or header, quoting the answer's first bytes; bad chunked body;
+ * invalid or repeated Content-Length; unsupported Transfer-Encoding; a 101 nobody asked for),
+ * "HTTP header section too large: <why>" (too many fields, too long a line) or "... (over
+ * <cap> bytes)" (no end of head within cap), and "answer too large (over <cap> bytes)".
  */
 jg_status jg_http_reader_push(jg_http_reader *r, const char *data, size_t len, int *complete,
                               jg_error *err);

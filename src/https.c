@@ -28,19 +28,24 @@ static jg_status send_request(jg_tls *tls, const jg_https_post *rq, jg_error *er
 
 static jg_status read_answer(jg_tls *tls, jg_http_reader *answer, jg_error *err)
 {
-	char chunk[4096];
+	char chunk[4096]; /* holds pieces of the answer, the token among them */
+	jg_status st;
 	for (;;) {
 		size_t got = 0;
-		jg_status st = jg_tls_read(tls, chunk, sizeof chunk, &got, err);
-		if (st != JG_OK)
-			return st;
-		if (got == 0)
-			return jg_http_reader_eof(answer, err);
 		int complete = 0;
+		st = jg_tls_read(tls, chunk, sizeof chunk, &got, err);
+		if (st != JG_OK)
+			break;
+		if (got == 0) {
+			st = jg_http_reader_eof(answer, err);
+			break;
+		}
 		st = jg_http_reader_push(answer, chunk, got, &complete, err);
 		if (st != JG_OK || complete)
-			return st;
+			break;
 	}
+	jg_wipe(chunk, sizeof chunk);
+	return st;
 }
 
 jg_status jg_https_post_run(const jg_https_post *rq, jg_http_reader *answer, char *buf,
