@@ -16,6 +16,7 @@
 #include "net.h"
 #include "oauth.h"
 #include "output.h"
+#include "proxy.h"
 #include "trace.h"
 #include "trust.h"
 #include "url.h"
@@ -36,6 +37,7 @@ static struct grant_state {
 	char output[JG_OUTPUT_MAX];    /* the rendered output, holding the token */
 	jg_trust trust;
 	jg_url url;
+	jg_proxy proxy;                /* holds the proxy password */
 	const char *audience;
 } g;
 
@@ -47,6 +49,7 @@ static void wipe_secrets(void)
 	jg_wipe(g.answer, sizeof g.answer);
 	jg_wipe(&g.token, sizeof g.token);
 	jg_wipe(g.output, sizeof g.output);
+	jg_proxy_wipe(&g.proxy);
 }
 
 /*
@@ -71,6 +74,8 @@ static jg_status prepare(const jg_options *o, jg_error *err)
 	jg_status st = jg_cmd_require_grant_inputs(o, err);
 	if (st == JG_OK)
 		st = jg_url_parse(o->instance_url, &g.url, err);
+	if (st == JG_OK)
+		st = jg_proxy_choose(o->proxy, o->noproxy, g.url.host, &g.proxy, err);
 	if (st == JG_OK)
 		st = jg_clock_now(&now, err);
 	if (st == JG_OK)
@@ -100,7 +105,7 @@ static jg_status attempt(const jg_options *o, int64_t deadline_ms, int *retryabl
 	char path[JG_URL_PATH_MAX + sizeof JG_OAUTH_TOKEN_PATH];
 	snprintf(path, sizeof path, "%s%s", g.url.path, JG_OAUTH_TOKEN_PATH);
 	jg_https_post rq = {
-		.url = &g.url, .path = path, .body = g.body, .body_len = body_len, .trust = &g.trust,
+		.url = &g.url, .proxy = &g.proxy, .path = path, .body = g.body, .body_len = body_len, .trust = &g.trust,
 		.now = now, .connect_timeout_ms = o->connect_timeout_ms, .deadline_ms = deadline_ms,
 	};
 	st = jg_https_post_run(&rq, &g.reader, g.answer, sizeof g.answer, err);

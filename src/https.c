@@ -1,5 +1,6 @@
 #include "https.h"
 
+#include <stdio.h>
 #include <string.h>
 
 #include "net.h"
@@ -48,6 +49,28 @@ static jg_status read_answer(jg_tls *tls, jg_http_reader *answer, jg_error *err)
 	return st;
 }
 
+/* A TCP connection to the server, directly or through the proxy's CONNECT tunnel. */
+static jg_status open_connection(const jg_https_post *rq, int *fd, jg_error *err)
+{
+	if (rq->proxy == NULL || !rq->proxy->use)
+		return jg_net_connect(rq->url->host, rq->url->port, (int)rq->connect_timeout_ms,
+			rq->deadline_ms, fd, err);
+	const jg_url *p = &rq->proxy->url;
+	jg_status st = jg_net_connect(p->host, p->port, (int)rq->connect_timeout_ms, rq->deadline_ms,
+		fd, err);
+	if (st != JG_OK) {
+		char why[JG_ERROR_MESSAGE_MAX];
+		snprintf(why, sizeof why, "%s", err->message);
+		return jg_fail(err, st, "proxy (from %s): %s", rq->proxy->source, why);
+	}
+	st = jg_proxy_tunnel(*fd, rq->proxy, rq->url->host, rq->url->port, rq->deadline_ms, err);
+	if (st != JG_OK) {
+		jg_net_close(*fd);
+		*fd = -1;
+	}
+	return st;
+}
+
 jg_status jg_https_post_run(const jg_https_post *rq, jg_http_reader *answer, char *buf,
 	size_t cap, jg_error *err)
 {
@@ -55,8 +78,7 @@ jg_status jg_https_post_run(const jg_https_post *rq, jg_http_reader *answer, cha
 	int fd = -1;
 	int64_t started = jg_net_now_ms();
 	jg_http_reader_init(answer, buf, cap);
-	jg_status st = jg_net_connect(rq->url->host, rq->url->port, (int)rq->connect_timeout_ms,
-		rq->deadline_ms, &fd, err);
+	jg_status st = open_connection(rq, &fd, err);
 	if (st != JG_OK)
 		return st;
 	st = jg_tls_handshake(&tls, fd, rq->url->host, rq->trust, rq->now, rq->deadline_ms, err);

@@ -11,6 +11,7 @@
 
 #include "error.h"
 #include "http.h"
+#include "proxy.h"
 #include "trust.h"
 #include "url.h"
 
@@ -18,6 +19,7 @@
 
 typedef struct jg_https_post {
 	const jg_url *url;        /* where: host, port */
+	const jg_proxy *proxy;    /* a CONNECT tunnel through it, or direct (NULL or !use) */
 	const char *path;         /* e.g. "/services/oauth2/token" */
 	const char *body;         /* application/x-www-form-urlencoded; a secret: never traced */
 	size_t body_len;
