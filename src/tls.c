@@ -3,9 +3,11 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <arpa/inet.h>
 #include <sys/random.h>
 
 #include "cert.h"
+#include "der.h"
 #include "clock.h"
 #include "net.h"
 #include "trace.h"
@@ -54,10 +56,66 @@ static void capture_end_cert(const br_x509_class **ctx)
 	c->minimal.vtable->end_cert(&c->minimal.vtable);
 }
 
+/*
+ * Whether the certificate der[0..len) lists the address ip[0..ip_len) in its subjectAltName:
+ * Certificate ::= SEQUENCE { tbsCertificate, ... }; tbsCertificate ::= SEQUENCE { [0] version
+ * OPTIONAL, serial, signature, issuer, validity, subject, spki, [1], [2] OPTIONAL, [3] EXPLICIT
+ * Extensions }; Extension ::= SEQUENCE { OID, critical BOOLEAN OPTIONAL, OCTET STRING }; for
+ * 2.5.29.17 the octets hold GeneralNames ::= SEQUENCE OF GeneralName, where iPAddress is [7]
+ * IMPLICIT OCTET STRING (tag 0x87) of 4 or 16 bytes.
+ */
+static int names_ip(const jg_der_span *ext_value, const unsigned char *ip, size_t ip_len)
+{
+	jg_der_reader names;
+	jg_der_tlv name;
+	jg_der_reader_init(&names, ext_value->data, ext_value->len);
+	if (jg_der_enter(&names, 0x30, &names) != JG_DER_OK)
+		return 0;
+	while (jg_der_read(&names, &name) == JG_DER_OK) {
+		if (name.tag == 0x87 && name.value.len == ip_len &&
+			memcmp(name.value.data, ip, ip_len) == 0)
+			return 1;
+	}
+	return 0;
+}
+
+static int cert_has_ip(const unsigned char *der, size_t len, const unsigned char *ip, size_t ip_len)
+{
+	static const unsigned char san_oid[] = { 0x55, 0x1d, 0x11 };
+	jg_der_reader r, tbs, exts;
+	jg_der_tlv field, oid, value;
+	jg_der_reader_init(&r, der, len);
+	if (jg_der_enter(&r, 0x30, &r) != JG_DER_OK || jg_der_enter(&r, 0x30, &tbs) != JG_DER_OK)
+		return 0;
+	while (jg_der_read(&tbs, &field) == JG_DER_OK) {
+		if (field.tag != JG_DER_CONTEXT(3))
+			continue;
+		jg_der_reader_init(&exts, field.value.data, field.value.len);
+		if (jg_der_enter(&exts, 0x30, &exts) != JG_DER_OK)
+			return 0;
+		jg_der_reader ext;
+		while (jg_der_enter(&exts, 0x30, &ext) == JG_DER_OK) {
+			if (jg_der_read_expect(&ext, 0x06, &oid) != JG_DER_OK)
+				return 0;
+			if (jg_der_peek_tag(&ext) == 0x01)
+				(void)jg_der_skip(&ext);
+			if (jg_der_read_expect(&ext, 0x04, &value) != JG_DER_OK)
+				return 0;
+			if (oid.value.len == sizeof san_oid && memcmp(oid.value.data, san_oid, sizeof san_oid) == 0)
+				return names_ip(&value.value, ip, ip_len);
+		}
+	}
+	return 0;
+}
+
 static unsigned capture_end_chain(const br_x509_class **ctx)
 {
 	jg_x509_capture *c = capture_of(ctx);
-	return c->minimal.vtable->end_chain(&c->minimal.vtable);
+	unsigned result = c->minimal.vtable->end_chain(&c->minimal.vtable);
+	if (result == BR_ERR_OK && c->ip_len > 0 &&
+		(c->cert_overflow || !cert_has_ip(c->cert, c->cert_len, c->ip, c->ip_len)))
+		return BR_ERR_X509_BAD_SERVER_NAME;
+	return result;
 }
 
 static const br_x509_pkey *capture_get_pkey(const br_x509_class *const *ctx, unsigned *usages)
@@ -165,6 +223,9 @@ static jg_status explain_x509(int code, const jg_tls *t, jg_error *err)
 		return jg_fail(err, JG_ERR_TLS, "server certificate of %s is expired or not yet valid "
 			"(local clock: %s); if the clock is wrong, fix it", t->host, clock);
 	case BR_ERR_X509_BAD_SERVER_NAME:
+		if (t->x509.ip_len > 0)
+			return jg_fail(err, JG_ERR_TLS, "server certificate does not name the address %s "
+				"(no iPAddress subjectAltName for it)", t->host);
 		return jg_fail(err, JG_ERR_TLS, "server certificate is not for %s (another host's certificate)",
 			t->host);
 	case BR_ERR_X509_NOT_TRUSTED:
@@ -268,7 +329,15 @@ jg_status jg_tls_handshake(jg_tls *t, int fd, const char *host, const jg_trust *
 	jg_status st = inject_entropy(t, err);
 	if (st != JG_OK)
 		return st;
-	if (!br_ssl_client_reset(&t->client, host, 0))
+	t->x509.ip_len = 0;
+	if (inet_pton(AF_INET, host, t->x509.ip) == 1)
+		t->x509.ip_len = 4;
+	else if (inet_pton(AF_INET6, host, t->x509.ip) == 1)
+		t->x509.ip_len = 16;
+	if (t->x509.ip_len > 0)
+		jg_trace("%s is an IP address: no SNI; the certificate must name it as an iPAddress SAN", host);
+	/* No server name for an IP literal: BearSSL then sends no SNI and matches no DNS name. */
+	if (!br_ssl_client_reset(&t->client, t->x509.ip_len > 0 ? NULL : host, 0))
 		return explain_engine_error(t, err);
 	st = run_engine(t, BR_SSL_SENDAPP, err);
 	if (st != JG_OK)

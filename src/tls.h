@@ -3,7 +3,9 @@
  * bounded by the command's deadline. TLS 1.2 only (BearSSL's highest), ECDHE with RSA or ECDSA
  * certificates, AES-GCM and ChaCha20-Poly1305. Entropy comes from getrandom(), injected into
  * the engine (BearSSL 0.6 would look only for RDRAND and /dev/urandom). The server name is the
- * URL's host: sent as SNI and matched against the certificate's DNS names. The end-entity
+ * URL's host: sent as SNI and matched against the certificate's DNS names. For an IP-literal
+ * host no SNI is sent (RFC 6066) and we check ourselves that the end-entity certificate carries
+ * the address as an iPAddress subjectAltName, which BearSSL never matches. The end-entity
  * certificate is kept for the -v trace.
  */
 #ifndef JG_TLS_H
@@ -27,6 +29,8 @@ typedef struct jg_x509_capture {
 	size_t cert_len;
 	int cert_index;
 	int cert_overflow;
+	unsigned char ip[16]; /* an IP-literal host: the address its certificate must name */
+	size_t ip_len;        /* 4 or 16; 0 for a DNS name (BearSSL checks those itself) */
 } jg_x509_capture;
 
 typedef struct jg_tls {
