@@ -1,6 +1,5 @@
 #include "cert.h"
 
-#include <stdio.h>
 #include <string.h>
 
 #include "wipe.h"
@@ -21,19 +20,35 @@ static const unsigned char oid_basic_constraints[] = { 0x55, 0x1D, 0x13 }; /* 2.
 static const unsigned char oid_key_usage[] = { 0x55, 0x1D, 0x0F };         /* 2.5.29.15 */
 static const unsigned char oid_subject_key_id[] = { 0x55, 0x1D, 0x0E };    /* 2.5.29.14 */
 
-/* The attribute types a name shows by their short names (RFC 4514 and OpenSSL's). */
+/*
+ * The attribute types a name shows by their short names, as OpenSSL prints them: the common
+ * ones, and those of EV and eIDAS certificates. Other types show as their dotted OID.
+ */
 static const struct {
-	unsigned char oid[9];
+	unsigned char oid[11];
 	size_t len;
 	const char *name;
 } attribute_names[] = {
 	{ { 0x55, 0x04, 0x03 }, 3, "CN" },
+	{ { 0x55, 0x04, 0x04 }, 3, "SN" },
+	{ { 0x55, 0x04, 0x05 }, 3, "serialNumber" },
 	{ { 0x55, 0x04, 0x06 }, 3, "C" },
 	{ { 0x55, 0x04, 0x07 }, 3, "L" },
 	{ { 0x55, 0x04, 0x08 }, 3, "ST" },
+	{ { 0x55, 0x04, 0x09 }, 3, "street" },
 	{ { 0x55, 0x04, 0x0A }, 3, "O" },
 	{ { 0x55, 0x04, 0x0B }, 3, "OU" },
+	{ { 0x55, 0x04, 0x0C }, 3, "title" },
+	{ { 0x55, 0x04, 0x0F }, 3, "businessCategory" },
+	{ { 0x55, 0x04, 0x11 }, 3, "postalCode" },
+	{ { 0x55, 0x04, 0x2A }, 3, "GN" },
+	{ { 0x55, 0x04, 0x61 }, 3, "organizationIdentifier" },
 	{ { 0x2A, 0x86, 0x48, 0x86, 0xF7, 0x0D, 0x01, 0x09, 0x01 }, 9, "emailAddress" },
+	{ { 0x09, 0x92, 0x26, 0x89, 0x93, 0xF2, 0x2C, 0x64, 0x01, 0x01 }, 10, "UID" },
+	{ { 0x09, 0x92, 0x26, 0x89, 0x93, 0xF2, 0x2C, 0x64, 0x01, 0x19 }, 10, "DC" },
+	{ { 0x2B, 0x06, 0x01, 0x04, 0x01, 0x82, 0x37, 0x3C, 0x02, 0x01, 0x01 }, 11, "jurisdictionL" },
+	{ { 0x2B, 0x06, 0x01, 0x04, 0x01, 0x82, 0x37, 0x3C, 0x02, 0x01, 0x02 }, 11, "jurisdictionST" },
+	{ { 0x2B, 0x06, 0x01, 0x04, 0x01, 0x82, 0x37, 0x3C, 0x02, 0x01, 0x03 }, 11, "jurisdictionC" },
 };
 
 /* The named curves whose size we report for EC keys. */
@@ -107,6 +122,17 @@ static int is_control(long code)
 	return code < 0x20 || (code >= 0x7F && code < 0xA0);
 }
 
+/*
+ * Invisible characters that change how the text around them reads: zero-width spaces and
+ * joiners, the bidirectional marks, embeddings, overrides and isolates (U+202E can make a
+ * name display backwards), and the byte order mark.
+ */
+static int is_format_control(long code)
+{
+	return (code >= 0x200B && code <= 0x200F) || (code >= 0x202A && code <= 0x202E) ||
+		(code >= 0x2066 && code <= 0x2069) || code == 0xFEFF;
+}
+
 /* --- names as text ----------------------------------------------------------------------- */
 
 /* A bounded text under construction; a piece that does not fit ends it with "...". */
@@ -146,7 +172,26 @@ static void text_append_string(text_builder *t, const char *s)
 	text_append(t, s, strlen(s));
 }
 
-/* One character of an attribute value: escaped as RFC 4514 says, controls as \XX hex. */
+/* Two uppercase hex digits of a byte. */
+static void hex_pair(unsigned byte, char out[2])
+{
+	static const char digits[] = "0123456789ABCDEF";
+	out[0] = digits[(byte >> 4) & 0x0F];
+	out[1] = digits[byte & 0x0F];
+}
+
+/* A byte as "\XX", the RFC 4514 escape for what cannot be shown as is. */
+static void text_append_byte_escape(text_builder *t, unsigned byte)
+{
+	char escape[3] = { '\\' };
+	hex_pair(byte, escape + 1);
+	text_append(t, escape, sizeof escape);
+}
+
+/*
+ * One character of an attribute value: , + " \ < > ; escaped with a backslash as RFC 4514
+ * says; controls, and the UTF-8 bytes of format controls, as \XX hex; the rest in UTF-8.
+ */
 static void text_append_code_point(text_builder *t, long code)
 {
 	char piece[8];
@@ -155,10 +200,11 @@ static void text_append_code_point(text_builder *t, long code)
 		piece[len++] = '\\';
 		piece[len++] = (char)code;
 	} else if (code < 0 || code > 0x10FFFF || (code >= 0xD800 && code <= 0xDFFF)) {
-		memcpy(piece, "\xEF\xBF\xBD", 3); /* U+FFFD, the replacement character */
-		len = 3;
+		text_append(t, "\xEF\xBF\xBD", 3); /* U+FFFD, the replacement character */
+		return;
 	} else if (is_control(code)) {
-		len = (size_t)snprintf(piece, sizeof piece, "\\%02lX", (unsigned long)code);
+		text_append_byte_escape(t, (unsigned)code); /* C0 and C1 controls are below 0x100 */
+		return;
 	} else if (code < 0x80) {
 		piece[len++] = (char)code;
 	} else if (code < 0x800) {
@@ -174,18 +220,22 @@ static void text_append_code_point(text_builder *t, long code)
 		piece[len++] = (char)(0x80 | ((code >> 6) & 0x3F));
 		piece[len++] = (char)(0x80 | (code & 0x3F));
 	}
+	if (is_format_control(code)) {
+		for (size_t i = 0; i < len; i++)
+			text_append_byte_escape(t, (unsigned char)piece[i]);
+		return;
+	}
 	text_append(t, piece, len);
 }
 
 static void text_append_hex(text_builder *t, const unsigned char *bytes, size_t len)
 {
 	for (size_t i = 0; i < len; i++) {
-		char pair[3];
-		snprintf(pair, sizeof pair, "%02X", bytes[i]);
-		text_append(t, pair, 2);
+		char pair[2];
+		hex_pair(bytes[i], pair);
+		text_append(t, pair, sizeof pair);
 	}
 }
-
 
 /*
  * The next character of a string value p[0..len) of DER type `tag`, its size in *used, or -1
@@ -250,37 +300,40 @@ static void text_append_value(text_builder *t, const jg_der_tlv *value)
 	size_t len = value->value.len;
 	for (size_t i = 0, used; i < len; i += used) {
 		long code = next_code_point(value->tag, p + i, len - i, &used);
-		if (code >= 0) {
+		if (code >= 0)
 			text_append_code_point(t, code);
-		} else {
-			char escape[4];
-			snprintf(escape, sizeof escape, "\\%02X", p[i]);
-			text_append(t, escape, 3);
-		}
+		else
+			text_append_byte_escape(t, p[i]);
 	}
 }
 
-/* The short name of an attribute type, or its dotted OID. */
-static int text_append_attribute_type(text_builder *t, jg_der_span oid)
+/* The short name of an attribute type (*named set), or its dotted OID (*named cleared). */
+static int text_append_attribute_type(text_builder *t, jg_der_span oid, int *named)
 {
 	for (size_t i = 0; i < sizeof attribute_names / sizeof attribute_names[0]; i++) {
 		if (span_equals(oid, attribute_names[i].oid, attribute_names[i].len)) {
 			text_append_string(t, attribute_names[i].name);
+			*named = 1;
 			return JG_DER_OK;
 		}
 	}
 	char dotted[128];
+	*named = 0;
 	int result = jg_der_oid_text(oid.data, oid.len, dotted, sizeof dotted);
 	if (result == JG_DER_OK)
 		text_append_string(t, dotted);
 	return result;
 }
 
-/* One AttributeTypeAndValue ::= SEQUENCE { type OID, value ANY }, as "TYPE=value". */
+/*
+ * One AttributeTypeAndValue ::= SEQUENCE { type OID, value ANY }, as "TYPE=value"; a type
+ * shown as a dotted OID has its value as "#" and the hex of its DER, as RFC 4514 2.4 says.
+ */
 static jg_status append_attribute(text_builder *t, jg_der_reader *set, jg_error *err)
 {
 	jg_der_reader attribute;
 	jg_der_tlv type, value;
+	int named = 0;
 	int result = jg_der_enter(set, JG_DER_SEQUENCE, &attribute);
 	if (result == JG_DER_OK)
 		result = jg_der_read_expect(&attribute, JG_DER_OID, &type);
@@ -289,11 +342,16 @@ static jg_status append_attribute(text_builder *t, jg_der_reader *set, jg_error 
 	if (result == JG_DER_OK)
 		result = jg_der_expect_end(&attribute);
 	if (result == JG_DER_OK)
-		result = text_append_attribute_type(t, type.value);
+		result = text_append_attribute_type(t, type.value, &named);
 	if (result != JG_DER_OK)
 		return malformed(err, "name attribute", result);
 	text_append(t, "=", 1);
-	text_append_value(t, &value);
+	if (named) {
+		text_append_value(t, &value);
+	} else {
+		text_append(t, "#", 1);
+		text_append_hex(t, value.whole.data, value.whole.len);
+	}
 	return JG_OK;
 }
 
@@ -651,59 +709,85 @@ static void collect_der(void *context, const void *data, size_t len)
 }
 
 /* Outcome of a walk through PEM text. */
-enum pem_outcome { PEM_NOT_FOUND, PEM_FOUND, PEM_BROKEN };
+enum pem_outcome { PEM_SEARCHING, PEM_FOUND, PEM_BROKEN };
+
+/* Where the walk is: the sink, and whether the decoder is inside a CERTIFICATE object. */
+typedef struct pem_walk {
+	br_pem_decoder_context decoder;
+	der_sink sink;
+	int inside;
+} pem_walk;
+
+/* React to the decoder's event, if any: collect CERTIFICATE objects, ignore the others. */
+static enum pem_outcome pem_handle_event(pem_walk *walk)
+{
+	switch (br_pem_decoder_event(&walk->decoder)) {
+	case BR_PEM_BEGIN_OBJ:
+		walk->inside = strcmp(br_pem_decoder_name(&walk->decoder), "CERTIFICATE") == 0;
+		br_pem_decoder_setdest(&walk->decoder, walk->inside ? collect_der : NULL, &walk->sink);
+		return PEM_SEARCHING;
+	case BR_PEM_END_OBJ:
+		return walk->inside ? PEM_FOUND : PEM_SEARCHING;
+	case BR_PEM_ERROR:
+		return walk->inside ? PEM_BROKEN : PEM_SEARCHING;
+	default:
+		return PEM_SEARCHING;
+	}
+}
 
 /*
- * Push in[0..len) and a final newline through the decoder, collecting the first CERTIFICATE
- * object into the sink. Stops at its end or at a decoding error inside it.
+ * Push text[0..len) through the decoder, leaving out carriage returns: BearSSL 0.6 reads a
+ * "\r" in a BEGIN line as part of the label ("CERTIFICATE-----"), so CRLF files would never
+ * match. Stops at the end of the first CERTIFICATE object or at an error inside it.
  */
-static enum pem_outcome pem_find_certificate(br_pem_decoder_context *pem, der_sink *sink,
-	const unsigned char *in, size_t len)
+static enum pem_outcome pem_push(pem_walk *walk, const unsigned char *text, size_t len)
 {
-	int inside = 0, newline_pushed = 0;
-	size_t pos = 0;
-	while (pos < len || !newline_pushed) {
-		if (pos < len)
-			pos += br_pem_decoder_push(pem, in + pos, len - pos);
-		else
-			newline_pushed = br_pem_decoder_push(pem, "\n", 1) == 1;
-		switch (br_pem_decoder_event(pem)) {
-		case BR_PEM_BEGIN_OBJ:
-			inside = strcmp(br_pem_decoder_name(pem), "CERTIFICATE") == 0;
-			br_pem_decoder_setdest(pem, inside ? collect_der : NULL, sink);
-			break;
-		case BR_PEM_END_OBJ:
-			if (inside)
-				return PEM_FOUND;
-			break;
-		case BR_PEM_ERROR:
-			if (inside)
-				return PEM_BROKEN;
-			break;
-		default:
-			break;
+	enum pem_outcome outcome = PEM_SEARCHING;
+	while (len > 0 && outcome == PEM_SEARCHING) {
+		if (text[0] == '\r') {
+			text++;
+			len--;
+			continue;
 		}
+		const unsigned char *cr = memchr(text, '\r', len);
+		size_t run = cr != NULL ? (size_t)(cr - text) : len;
+		size_t used = br_pem_decoder_push(&walk->decoder, text, run);
+		text += used;
+		len -= used;
+		outcome = pem_handle_event(walk);
 	}
-	return PEM_NOT_FOUND;
+	return outcome;
+}
+
+/* DER input: exactly one SEQUENCE TLV (text that merely starts with "0" is not). */
+static int is_one_der_sequence(const unsigned char *in, size_t len)
+{
+	jg_der_reader r;
+	jg_der_tlv tlv;
+	jg_der_reader_init(&r, in, len);
+	return jg_der_read_expect(&r, JG_DER_SEQUENCE, &tlv) == JG_DER_OK && jg_der_at_end(&r);
 }
 
 jg_status jg_cert_from_bytes(const unsigned char *in, size_t len, unsigned char *der,
 	size_t cap, size_t *der_len, jg_error *err)
 {
 	*der_len = 0;
-	if (len > 0 && in[0] == 0x30) {
+	if (is_one_der_sequence(in, len)) {
 		if (len > cap)
 			return jg_fail(err, JG_ERR_INPUT, "certificate is larger than %zu bytes", cap);
 		memcpy(der, in, len);
 		*der_len = len;
 		return JG_OK;
 	}
-	br_pem_decoder_context pem;
-	der_sink sink = { der, cap, 0, 0 };
-	br_pem_decoder_init(&pem);
-	enum pem_outcome outcome = pem_find_certificate(&pem, &sink, in, len);
-	jg_wipe(&pem, sizeof pem);
-	if (outcome == PEM_NOT_FOUND)
+	pem_walk walk = { .sink = { der, cap, 0, 0 }, .inside = 0 };
+	br_pem_decoder_init(&walk.decoder);
+	/* The decoder ends an object only at a newline: give it one after the text. */
+	enum pem_outcome outcome = pem_push(&walk, in, len);
+	if (outcome == PEM_SEARCHING)
+		outcome = pem_push(&walk, (const unsigned char *)"\n", 1);
+	der_sink sink = walk.sink;
+	jg_wipe(&walk, sizeof walk);
+	if (outcome == PEM_SEARCHING)
 		return jg_fail(err, JG_ERR_INPUT,
 			"no certificate found: expected PEM with a BEGIN CERTIFICATE line, or DER");
 	if (outcome == PEM_BROKEN)
@@ -765,12 +849,8 @@ static jg_status sign_tbs(const jg_cert_request *req, const unsigned char *tbs, 
 	unsigned char *sig, size_t *sig_len, jg_error *err)
 {
 	unsigned char hash[32];
-	uint32_t bits = req->sk->n_bitlen;
-	if (bits < 1024 || bits > JG_CERT_RSA_MAX_BITS)
-		return jg_fail(err, JG_ERR_INPUT,
-			"certificate: RSA keys must have 1024 to %d bits", JG_CERT_RSA_MAX_BITS);
 	sha256(tbs, tbs_len, hash);
-	*sig_len = (bits + 7) / 8;
+	*sig_len = (req->sk->n_bitlen + 7) / 8;
 	br_rsa_pkcs1_sign sign = br_rsa_pkcs1_sign_get_default();
 	if (sign(BR_HASH_OID_SHA256, hash, sizeof hash, req->sk, sig) != 1)
 		return jg_fail(err, JG_ERR_INPUT, "certificate: signing failed: the RSA key is invalid");
@@ -808,6 +888,9 @@ static jg_status check_request(const jg_cert_request *req, unsigned char *serial
 {
 	if (req->sk == NULL || req->pk == NULL || req->common_name == NULL)
 		return jg_fail(err, JG_ERR_USAGE, "certificate: key or subject missing");
+	if (req->sk->n_bitlen < 1024 || req->sk->n_bitlen > JG_CERT_RSA_MAX_BITS)
+		return jg_fail(err, JG_ERR_INPUT,
+			"certificate: RSA keys must have 1024 to %d bits", JG_CERT_RSA_MAX_BITS);
 	jg_status status = check_name_text("subject", req->common_name, err);
 	if (status == JG_OK && req->organization != NULL)
 		status = check_name_text("organization", req->organization, err);
@@ -939,7 +1022,6 @@ jg_status jg_cert_write_self_signed(const jg_cert_request *req, unsigned char *o
 	size_t *len, jg_error *err)
 {
 	unsigned char serial[JG_CERT_SERIAL_LEN], key_id[20], sig[JG_CERT_RSA_MAX_BITS / 8];
-	size_t sig_len = 0;
 	*len = 0;
 	jg_status status = check_request(req, serial, err);
 	if (status == JG_OK)
@@ -951,11 +1033,15 @@ jg_status jg_cert_write_self_signed(const jg_cert_request *req, unsigned char *o
 	jg_der_begin(&w, JG_DER_SEQUENCE);
 	size_t tbs_start = w.len;
 	write_tbs(&w, req, serial, key_id);
-	if (w.error != 0)
-		return jg_der_writer_finish(&w, "certificate", len, err);
-	status = sign_tbs(req, out + tbs_start, w.len - tbs_start, sig, &sig_len, err);
-	if (status != JG_OK)
-		return status;
+	/* When the TBSCertificate did not fit, go on with a blank signature of the right size so
+	 * that the error can tell the size needed. */
+	size_t sig_len = (req->sk->n_bitlen + 7) / 8;
+	memset(sig, 0, sizeof sig);
+	if (w.error == 0) {
+		status = sign_tbs(req, out + tbs_start, w.len - tbs_start, sig, &sig_len, err);
+		if (status != JG_OK)
+			return status;
+	}
 	write_signature_algorithm(&w);
 	jg_der_write_bit_string(&w, 0, sig, sig_len);
 	jg_der_end(&w);

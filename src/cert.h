@@ -68,8 +68,8 @@ typedef struct jg_cert_info {
 } jg_cert_info;
 
 /*
- * The DER of the certificate in in[0..len): either DER as is (the input starts with 0x30,
- * a SEQUENCE) or the first "-----BEGIN CERTIFICATE-----" object of a PEM file, whatever text
+ * The DER of the certificate in in[0..len): either DER as is (the input is one SEQUENCE TLV,
+ * first byte 0x30, nothing after it) or the first "-----BEGIN CERTIFICATE-----" object of a PEM file, whatever text
  * surrounds it, LF or CRLF line ends. Writes der[0..cap), its length in *der_len. JG_ERR_INPUT
  * when there is no certificate object, its base64 is broken, or it is larger than cap. The
  * decoder state, which may have held other objects of the file (a private key given by
@@ -83,8 +83,11 @@ jg_status jg_cert_from_bytes(const unsigned char *in, size_t len, unsigned char 
  * with the structure above checked: versions 1 to 3, both signature algorithms equal, times in
  * the RFC 5280 forms, for RSA keys a BIT STRING holding SEQUENCE { n, e } with n positive.
  * Names become text in RFC 4514 order (last RDN first), ", " between RDNs and "+" inside one:
- * CN, O, OU, C, L, ST and emailAddress by name, other types as "dotted.oid=#hex-of-DER";
- * characters , + " \ < > ; are escaped with a backslash and control characters as \XX hex.
+ * CN, O, OU, C, L, ST, emailAddress and a dozen rarer types by OpenSSL's short names, other
+ * types as "dotted.oid=#hex-of-DER" (RFC 4514 2.4); values of types that are not strings too;
+ * characters , + " \ < > ; are escaped with a backslash; bytes that are not valid text of
+ * their string type, control characters and the UTF-8 bytes of invisible format characters
+ * (bidirectional overrides, zero-width spaces) as \XX hex, so that a name prints safely.
  * Extensions are checked for well-formedness only. JG_ERR_INPUT "certificate is malformed: ..."
  * otherwise.
  */

@@ -68,9 +68,9 @@ static int wait_for(int fd, short events, int64_t until)
 static void format_seconds(int ms, char *out, size_t cap)
 {
 	if (ms % 1000 == 0)
-		snprintf(out, cap, "%d s", ms / 1000);
+		(void)snprintf(out, cap, "%d s", ms / 1000);
 	else
-		snprintf(out, cap, "%d.%03d s", ms / 1000, ms % 1000);
+		(void)snprintf(out, cap, "%d.%03d s", ms / 1000, ms % 1000);
 }
 
 static void format_address(const struct sockaddr *sa, char *out, size_t cap)
@@ -79,7 +79,7 @@ static void format_address(const struct sockaddr *sa, char *out, size_t cap)
 		(const void *)&((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr :
 		(const void *)&((const struct sockaddr_in *)(const void *)sa)->sin_addr;
 	if (inet_ntop(sa->sa_family, bytes, out, (socklen_t)cap) == NULL)
-		snprintf(out, cap, "(address family %d)", sa->sa_family);
+		(void)snprintf(out, cap, "(address family %d)", sa->sa_family);
 }
 
 size_t jg_net_order_addresses(const struct addrinfo *list, const struct addrinfo **out,
@@ -117,7 +117,7 @@ static jg_status resolve(const char *host, int port, struct addrinfo **list, jg_
 	hints.ai_socktype = SOCK_STREAM;
 	hints.ai_flags = AI_NUMERICSERV;
 	char service[8];
-	snprintf(service, sizeof service, "%d", port);
+	(void)snprintf(service, sizeof service, "%d", port);
 	int64_t started = jg_net_now_ms();
 	int rc = getaddrinfo(host, service, &hints, list);
 	if (rc != 0) {
@@ -213,11 +213,9 @@ static int connect_one(const struct addrinfo *ai, int port, int connect_timeout_
 		if (code == EINPROGRESS || code == EINTR) {
 			int ready = wait_for(fd, POLLOUT, end);
 			socklen_t len = (socklen_t)sizeof code;
-			if (ready < 0)
-				code = errno;
-			else if (ready == 0)
+			if (ready == 0)
 				code = -1; /* our own time limit */
-			else if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &code, &len) != 0)
+			else if (ready < 0 || getsockopt(fd, SOL_SOCKET, SO_ERROR, &code, &len) != 0)
 				code = errno;
 		}
 	}

@@ -34,9 +34,15 @@ static int is_separator(char c)
 	return c == ',' || is_blank(c);
 }
 
+/* ASCII only, whatever the locale. */
 static char to_lower(char c)
 {
-	return (c >= 'A' && c <= 'Z') ? (char)(c - 'A' + 'a') : c;
+	static const char upper[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZ";
+	static const char lower[] = "abcdefghijklmnopqrstuvwxyz";
+	const char *at = c != '\0' ? strchr(upper, c) : NULL;
+	if (at == NULL)
+		return c;
+	return lower[at - upper];
 }
 
 static int equal_ignoring_case(const char *a, const char *b, size_t n)
@@ -125,10 +131,8 @@ static int parse_range(const char *text, range *r)
 		address = entry + 1;
 		if (close[1] == '/')
 			prefix = close + 2;
-		else if (close[1] == ':' && !all_digits(close + 2))
-			return 0;
-		else if (close[1] != '\0' && close[1] != ':')
-			return 0;
+		else if (close[1] != '\0' && !(close[1] == ':' && all_digits(close + 2)))
+			return 0; /* after "]" only "/BITS", ":PORT" or nothing */
 	} else {
 		char *slash = strchr(entry, '/');
 		char *colon = strchr(entry, ':');

@@ -34,9 +34,15 @@ static int hex_value(char c)
 	return -1;
 }
 
+/* ASCII only, whatever the locale. */
 static char to_lower(char c)
 {
-	return (c >= 'A' && c <= 'Z') ? (char)(c - 'A' + 'a') : c;
+	static const char upper[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZ";
+	static const char lower[] = "abcdefghijklmnopqrstuvwxyz";
+	const char *at = c != '\0' ? strchr(upper, c) : NULL;
+	if (at == NULL)
+		return c;
+	return lower[at - upper];
 }
 
 static int equals_ignoring_case(const char *s, size_t n, const char *word)
@@ -393,8 +399,8 @@ void jg_url_redacted(const jg_url *u, char *out, size_t cap)
 		(strcmp(u->scheme, "http") == 0 && u->port == 80);
 	char port[16] = "";
 	if (!own_port)
-		snprintf(port, sizeof port, ":%d", u->port);
+		(void)snprintf(port, sizeof port, ":%d", u->port);
 	int v6 = u->host_kind == JG_HOST_IPV6;
-	snprintf(out, cap, "%s://%s%s%s%s%s%s%s", u->scheme, u->has_user ? u->user : "",
+	(void)snprintf(out, cap, "%s://%s%s%s%s%s%s%s", u->scheme, u->has_user ? u->user : "",
 		u->has_user ? ":***@" : "", v6 ? "[" : "", u->host, v6 ? "]" : "", port, u->path);
 }

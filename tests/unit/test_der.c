@@ -239,7 +239,7 @@ static void times_match_libc(void **state)
 		assert_non_null(gmtime_r(&tt, &tm));
 		int utc = tm.tm_year + 1900 >= 1950 && tm.tm_year + 1900 <= 2049;
 		char full[32];
-		strftime(full, sizeof full, "%Y%m%d%H%M%SZ", &tm);
+		assert_int_equal(strftime(full, sizeof full, "%Y%m%d%H%M%SZ", &tm), 15);
 		strcpy(text, utc ? full + 2 : full);
 		jg_der_writer w;
 		jg_der_writer_init(&w, out, sizeof out);
