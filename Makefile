@@ -38,8 +38,10 @@ ifeq ($(VARIANT),release)
     CC      ?= cc
     LDSTATIC :=
   endif
-  OPT     := -Os
-  LDFLAGS := $(LDSTATIC) -Wl,--gc-sections -Wl,-z,relro -Wl,-z,now -s
+  # Size: no unwind tables (C only, nothing unwinds), no separate-code padding, no build id.
+  OPT     := -Os -fno-asynchronous-unwind-tables -fno-unwind-tables
+  LDFLAGS := $(LDSTATIC) -Wl,--gc-sections -Wl,-z,relro -Wl,-z,now -Wl,-z,noseparate-code \
+             -Wl,--build-id=none -s
 else ifeq ($(VARIANT),host)
   CC      := cc
   OPT     := -O1 -g
@@ -147,10 +149,14 @@ test: all
 	@tests/run.sh --bin ./jwtgrant --unit build/host/tests
 
 sanitize: vendor
-	@vendor/need.sh /usr/include/cmocka.h libcmocka-dev clang-14 clang-14
+	@vendor/need.sh /usr/include/cmocka.h libcmocka-dev clang-14 clang-14 \
+	  /usr/lib/llvm-14/lib/clang/14.0.6/lib/linux/libclang_rt.asan-x86_64.a libclang-rt-14-dev
 	@$(MAKE) --no-print-directory VARIANT=san B=build/san $(if $(wildcard src/main.c),build/san/jwtgrant) unit-bins
 	@ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
 	  tests/run.sh --bin build/san/jwtgrant --unit build/san/tests
+
+demo: all
+	@tests/demo.sh
 
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin

@@ -1,0 +1,93 @@
+/*
+ * The token endpoint's answer (src/oauth.h: jg_oauth_read_answer). The input is the body the
+ * server sent; it is read three times, each time behind a head built here and framed by
+ * Content-Length, through the real reader:
+ *
+ *   1. "HTTP/1.1 200 OK": a token answer;
+ *   2. "HTTP/1.1 400 Bad Request": a refusal;
+ *   3. "HTTP/1.1 401 Unauthorized" with a Date header whose value is the input's first line
+ *      (when it has one and it makes a valid header), and the rest as the body: the clock
+ *      comparison made for "expired authorization code" parses that Date.
+ *
+ * Checked: the status is one of those documented for each; a token is complete and its
+ * strings end within their arrays; a refusal carries the server's error code.
+ */
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "fuzz_util.h"
+#include "http.h"
+#include "oauth.h"
+
+static void check_token(const jg_token *t)
+{
+	FUZZ_CHECK(fuzz_terminated(t->access_token, sizeof t->access_token));
+	FUZZ_CHECK(fuzz_terminated(t->instance_url, sizeof t->instance_url));
+	FUZZ_CHECK(fuzz_terminated(t->id, sizeof t->id));
+	FUZZ_CHECK(fuzz_terminated(t->org_id, sizeof t->org_id));
+	FUZZ_CHECK(fuzz_terminated(t->user_id, sizeof t->user_id));
+	FUZZ_CHECK(fuzz_terminated(t->token_type, sizeof t->token_type));
+	FUZZ_CHECK(fuzz_terminated(t->scope, sizeof t->scope));
+	FUZZ_CHECK(t->access_token[0] != '\0');
+	FUZZ_CHECK(strncmp(t->instance_url, "https://", 8) == 0);
+	FUZZ_CHECK(strncmp(t->org_id, "00D", 3) == 0 && strncmp(t->user_id, "005", 3) == 0);
+}
+
+/* Frame body[0..len) behind the status line and extra header lines, read it, and check. */
+static void read_answer(const char *status_line, const char *extra, const uint8_t *body,
+	size_t len)
+{
+	static char wire[JG_HTTP_ANSWER_MAX], buf[JG_HTTP_ANSWER_MAX];
+	static jg_token token;
+	jg_http_reader r;
+	jg_error err;
+	int complete = 0;
+	int n = snprintf(wire, sizeof wire, "%s\r\n%sContent-Length: %zu\r\n\r\n", status_line, extra,
+		len);
+
+	if (n < 0 || (size_t)n > sizeof wire || len > sizeof wire - (size_t)n)
+		return;
+	memcpy(wire + n, body, len);
+	jg_http_reader_init(&r, buf, sizeof buf);
+	if (jg_http_reader_push(&r, wire, (size_t)n + len, &complete, &err) != JG_OK || !complete)
+		return; /* a Date line the reader refuses: not this target's business */
+
+	const jg_refusal_context ctx = { "https://example.my.salesforce.com",
+		"https://login.salesforce.com", 1700000000 };
+	memset(&err, 0, sizeof err);
+	memset(&token, 0, sizeof token);
+	jg_status st = jg_oauth_read_answer(&r, &ctx, &token, &err);
+	if (st == JG_OK) {
+		FUZZ_CHECK(r.status == 200);
+		check_token(&token);
+	} else {
+		FUZZ_CHECK(st == JG_ERR_PROTOCOL || (st == JG_ERR_REFUSED && r.status != 200));
+		FUZZ_CHECK(err.status == st);
+		FUZZ_CHECK(fuzz_terminated(err.message, sizeof err.message));
+		FUZZ_CHECK(fuzz_terminated(err.detail, sizeof err.detail));
+		FUZZ_CHECK(fuzz_terminated(err.code, sizeof err.code));
+		if (st == JG_ERR_REFUSED)
+			FUZZ_CHECK(err.detail[0] != '\0');
+		else /* the first bytes of the answer are quoted with printable characters only */
+			FUZZ_CHECK(strchr(err.message, '\n') == NULL && strchr(err.message, '\r') == NULL);
+	}
+	memset(&token, 0, sizeof token);
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	read_answer("HTTP/1.1 200 OK", "", data, size);
+	read_answer("HTTP/1.1 400 Bad Request", "", data, size);
+
+	const uint8_t *nl = memchr(data, '\n', size);
+	if (nl != NULL) {
+		size_t line = (size_t)(nl - data);
+		char extra[128];
+		if (line < 100 && memchr(data, '\0', line) == NULL) {
+			snprintf(extra, sizeof extra, "Date: %.*s\r\n", (int)line, (const char *)data);
+			read_answer("HTTP/1.1 401 Unauthorized", extra, nl + 1, size - line - 1);
+		}
+	}
+	return 0;
+}

@@ -1,0 +1,153 @@
+#!/bin/sh
+# Write the seed corpora of the fuzz targets into fuzz/corpus/<name>/ (run from the top of the
+# tree; existing seeds are replaced, regression seeds in files named crash-* are kept). Keys and
+# certificates are made fresh with the openssl CLI: they are test material, never used anywhere.
+# The HTTP-reader and chunked seeds start with the split-control bytes of fuzz/fuzz_util.h.
+set -eu
+c=fuzz/corpus
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/jwtgrant-seeds.XXXXXX")
+trap 'rm -rf "$tmp"' EXIT INT TERM
+for d in keyload http http_head http_chunked http_connect oauth jwt base64 trust cert url noproxy; do
+	mkdir -p "$c/$d"
+	find "$c/$d" -type f ! -name 'crash-*' -exec rm -f {} +
+done
+q() { openssl "$@" 2>/dev/null; }
+b64url() { openssl base64 -A | tr '+/' '-_' | tr -d '='; }
+
+# --- keys: every form jg_key_load_bytes reads, and some it refuses --------------------------
+q genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out "$tmp/k2048.pem"
+q genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:3072 -out "$tmp/k3072.pem"
+q genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:1024 -out "$tmp/k1024.pem"
+q genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out "$tmp/ec.pem"
+k=$c/keyload
+cp "$tmp/k2048.pem" "$k/pkcs8.pem"
+q pkey -in "$tmp/k3072.pem" -traditional -out "$k/pkcs1-3072.pem"
+q pkcs8 -topk8 -nocrypt -in "$tmp/k2048.pem" -outform DER -out "$k/pkcs8.der"
+q rsa -in "$tmp/k2048.pem" -traditional -outform DER -out "$k/pkcs1.der"
+openssl base64 -A < "$tmp/k2048.pem" > "$k/pem.b64"
+openssl base64 < "$k/pkcs1.der" > "$k/der.b64"
+awk '{ printf "%s\\n", $0 }' "$tmp/k2048.pem" > "$k/escaped-newlines.txt"
+sed 's/$/\r/' "$tmp/k2048.pem" > "$k/crlf.pem"
+q req -new -x509 -key "$tmp/k2048.pem" -subj /CN=seed -days 30 -out "$tmp/c2048.pem"
+cat "$tmp/c2048.pem" "$tmp/k2048.pem" > "$k/cert-then-key.pem"
+cp "$tmp/ec.pem" "$k/ec.pem"
+cp "$tmp/k1024.pem" "$k/rsa1024.pem"
+q pkey -in "$tmp/k2048.pem" -pubout -out "$k/public.pem"
+q pkey -in "$tmp/k1024.pem" -aes128 -passout pass:seed -out "$k/encrypted.pem"
+cp "$tmp/c2048.pem" "$k/certificate-only.pem"
+
+# --- certificates and CA bundles -------------------------------------------------------------
+q req -new -x509 -key "$tmp/k2048.pem" -sha256 -days 365 \
+	-subj '/C=FR/O=Seed, Inc./OU=Fuzz+UID=multi/CN=seed.example.com/emailAddress=a@example.com' \
+	-addext 'subjectAltName=DNS:seed.example.com,IP:127.0.0.1' \
+	-addext 'basicConstraints=critical,CA:TRUE' -addext 'keyUsage=critical,keyCertSign' \
+	-out "$tmp/ca-rsa.pem"
+q req -new -x509 -key "$tmp/ec.pem" -sha256 -days 365 -subj '/CN=Seed EC Root/O=Seed' \
+	-out "$tmp/ca-ec.pem"
+q req -new -x509 -key "$tmp/k3072.pem" -sha256 -days 365 -subj "/CN=Escapes \\\"<>;\\\\#/L=Zürich" \
+	-utf8 -out "$tmp/odd.pem"
+q req -new -key "$tmp/k2048.pem" -subj /CN=v1 -out "$tmp/v1.csr"
+q x509 -req -in "$tmp/v1.csr" -key "$tmp/k2048.pem" -days 10 -out "$tmp/v1.pem"
+q x509 -in "$tmp/ca-rsa.pem" -outform DER -out "$c/cert/rsa.der"
+cp "$tmp/ca-rsa.pem" "$c/cert/rsa.pem"
+cp "$tmp/ca-ec.pem" "$c/cert/ec.pem"
+cp "$tmp/odd.pem" "$c/cert/escapes.pem"
+cp "$tmp/v1.pem" "$c/cert/v1.pem"
+{ echo "Bag Attributes"; echo "subject=/CN=x"; sed 's/$/\r/' "$tmp/c2048.pem"; } > "$c/cert/text-crlf.pem"
+cp "$tmp/ca-rsa.pem" "$c/trust/one-rsa.pem"
+cat "$tmp/ca-rsa.pem" "$tmp/ca-ec.pem" > "$c/trust/bundle.pem"
+{ echo "# a comment"; sed 's/$/\r/' "$tmp/ca-ec.pem"; printf 'trailing text'; } > "$c/trust/crlf-text.pem"
+q x509 -in "$tmp/ca-rsa.pem" -trustout -addtrust serverAuth -out "$c/trust/trusted.pem"
+head -c -1 "$tmp/odd.pem" > "$c/trust/no-final-newline.pem"
+cat "$tmp/ca-rsa.pem" "$tmp/ca-rsa.pem" "$tmp/k1024.pem" "$tmp/v1.pem" > "$c/trust/dup-and-key.pem"
+
+# --- JWTs ------------------------------------------------------------------------------------
+jwt() { # HEADER CLAIMS -> header.claims.signature (RS256 with the 2048-bit key)
+	h=$(printf '%s' "$1" | b64url); p=$(printf '%s' "$2" | b64url)
+	s=$(printf '%s.%s' "$h" "$p" | openssl dgst -sha256 -sign "$tmp/k2048.pem" -binary | b64url)
+	printf '%s.%s.%s' "$h" "$p" "$s"
+}
+jwt '{"alg":"RS256","typ":"JWT"}' \
+	'{"iss":"3MVG9seed","sub":"user@example.com","aud":"https://login.salesforce.com","exp":1700000300,"iat":1700000000}' \
+	> "$c/jwt/assertion.jwt"
+jwt '{"alg":"RS256","typ":"JWT","kid":"k1"}' '{"iss":"a\u00e9\"b","sub":"x","aud":["a","b"],"exp":1.5e3,"nested":{"a":[null,true,false]}}' \
+	> "$c/jwt/odd-claims.jwt"
+printf '%s.%s.' "$(printf '{"alg":"none"}' | b64url)" "$(printf '{"sub":"x"}' | b64url)" > "$c/jwt/unsigned.jwt"
+printf 'eyJhbGciOiJSUzI1NiJ9.e30.c2ln' > "$c/jwt/short.jwt"
+
+# --- base64 (first byte: bit 0 url alphabet, bit 1 skip spaces) --------------------------------
+printf '\000TWFu' > "$c/base64/std"
+printf '\000TWE=' > "$c/base64/std-pad"
+printf '\001TWE' > "$c/base64/url"
+printf '\001-_-_' > "$c/base64/url-chars"
+printf '\002TW\r\nF u\tTWE=\n' > "$c/base64/spaces"
+printf '\003' > "$c/base64/empty"
+{ printf '\002'; openssl base64 < "$k/pkcs1.der"; } > "$c/base64/der-lines"
+
+# --- URLs and NO_PROXY -----------------------------------------------------------------------
+printf 'https://example.my.salesforce.com' > "$c/url/instance"
+printf 'https://EXAMPLE.example.com:8443/path/sub/' > "$c/url/instance-port-path"
+printf 'https://[2001:db8::1]:443' > "$c/url/ipv6"
+printf 'https://127.0.0.1/' > "$c/url/ipv4"
+printf 'http://user:p%%40ss@proxy.example.com:3128/' > "$c/url/proxy-auth"
+printf 'proxy.local:8080' > "$c/url/proxy-bare"
+printf 'socks5h://proxy:1080' > "$c/url/socks"
+printf 'HTTP://[::ffff:192.0.2.1]' > "$c/url/proxy-ipv6"
+printf 'localhost,.example.com\000a.example.com' > "$c/noproxy/suffix"
+printf ' * \000anything' > "$c/noproxy/star"
+printf '10.0.0.0/8, 192.0.2.7\00010.1.2.3' > "$c/noproxy/cidr4"
+printf '[::1]:8443,fe80::/10\000fe80::1' > "$c/noproxy/cidr6"
+printf 'example.com.\t*.x.org\000EXAMPLE.COM.' > "$c/noproxy/dots"
+
+# --- HTTP: answers (first byte: split control; 0 means whole) ---------------------------------
+body='{"access_token":"00Dxx0000001gPL!AR8AQJXg5oj8jXSgxJfA0lBog","instance_url":"https://example.my.salesforce.com","id":"https://login.salesforce.com/id/00Dxx0000001gPLEAY/005xx000001SwiUAAS","token_type":"Bearer","scope":"api web","issued_at":"1700000000000","signature":"c2ln"}'
+crlf() { printf '%s\r\n' "$@"; }
+crlf 'HTTP/1.1 200 OK' 'Content-Type: application/json;charset=UTF-8' "Content-Length: ${#body}" \
+	'Date: Tue, 14 Nov 2023 22:13:20 GMT' '' > "$tmp/ok"
+printf '%s' "$body" >> "$tmp/ok"
+crlf 'HTTP/1.1 100 Continue' '' 'HTTP/1.1 200 OK' 'Transfer-Encoding: chunked' '' '5;ext=1' \
+	'{"a":' '3' '"b"' '1' '}' '0' 'X-Trailer: yes' '' > "$tmp/chunked"
+printf 'HTTP/1.0 400 Bad Request\nContent-Type: application/json\n\n{"error":"invalid_grant","error_description":"audience is invalid"}' > "$tmp/close"
+crlf 'HTTP/1.1 204 No Content' 'Content-Length: 5' '' > "$tmp/nobody"
+crlf 'HTTP/1.1 503 Service Unavailable' 'Content-Type: text/html' 'content-length: 20' '' \
+	'<html>down</html>' > "$tmp/html"
+crlf 'HTTP/1.1 200 OK' 'Transfer-Encoding: gzip, chunked' '' > "$tmp/bad-te"
+for f in ok chunked close nobody html bad-te; do
+	{ printf '\000'; cat "$tmp/$f"; } > "$c/http/$f"
+done
+{ printf '\003\001\007\000'; cat "$tmp/ok"; } > "$c/http/ok-pieces"
+{ printf '\011\040'; cat "$tmp/chunked"; } > "$c/http/chunked-small-cap"
+{ printf '\022\000'; crlf 'HTTP/1.1 200 OK' 'Content-Length: 100' ''; printf 'short'; } > "$c/http/truncated-no-eof"
+for f in ok chunked nobody html; do
+	sed -n '1,/^\r$/p' "$tmp/$f" > "$c/http_head/$f"
+done
+printf 'HTTP/1.1 200 OK\nA: b\nC:d \t\n\n' > "$c/http_head/bare-lf"
+crlf 'HTTP/1.1 200 OK' 'Folded: a' ' b' '' > "$c/http_head/folded"
+printf 'HTTP/1.1 200 OK\r\nX: \200\377\r\n\r\n' > "$c/http_head/high-bytes"
+
+# --- chunked bodies ---------------------------------------------------------------------------
+{ printf '\000'; crlf 'a' '0123456789' '0' ''; } > "$c/http_chunked/simple"
+{ printf '\002\000\002'; crlf '3;name=value' 'abc' 'A ' '0123456789' '0' 'Trailer: x' ''; printf 'after'; } > "$c/http_chunked/ext-trailer-after"
+{ printf '\000'; printf '4\n1234\n0\n\n'; } > "$c/http_chunked/bare-lf"
+{ printf '\000'; crlf 'ffffffffffffffffff' ''; } > "$c/http_chunked/overflow"
+{ printf '\001\000'; crlf '1' 'x' '0' ''; } > "$c/http_chunked/byte-by-byte"
+
+# --- CONNECT answers --------------------------------------------------------------------------
+{ printf '\000'; crlf 'HTTP/1.1 200 Connection established' ''; } > "$c/http_connect/established"
+{ printf '\000'; crlf 'HTTP/1.0 200 OK' 'Proxy-Agent: seed' ''; printf '\026\003\001'; } > "$c/http_connect/early-bytes"
+{ printf '\000'; crlf 'HTTP/1.1 407 Proxy Authentication Required' 'Proxy-Authenticate: Basic realm="x"' \
+	'Content-Length: 12' ''; printf 'auth needed\n'; } > "$c/http_connect/auth-required"
+{ printf '\001\004'; crlf 'HTTP/1.1 100 Continue' '' 'HTTP/1.1 200 OK' ''; } > "$c/http_connect/continue-pieces"
+{ printf '\000'; crlf 'HTTP/1.1 502 Bad Gateway' 'Transfer-Encoding: chunked' '' '4' 'down' '0' ''; } > "$c/http_connect/chunked-refusal"
+
+# --- token answers (the 401 run takes the first line as a Date) -----------------------------------
+printf '%s' "$body" > "$c/oauth/token"
+printf '{"error":"invalid_grant","error_description":"user hasn'"'"'t approved this consumer"}' > "$c/oauth/not-approved"
+printf 'Tue, 14 Nov 2023 22:13:20 GMT\n{"error":"invalid_grant","error_description":"expired authorization code"}' > "$c/oauth/expired-date"
+printf 'garbage date\n{"error":"invalid_grant","error_description":"Expired Authorization Code"}' > "$c/oauth/bad-date"
+printf '{"error":"invalid_client_id"}' > "$c/oauth/client-id"
+printf '<html><body>Service Unavailable</body></html>' > "$c/oauth/html"
+printf '{"access_token":"x","instance_url":"http://insecure","id":"https://h/id/00D/005"}' > "$c/oauth/bad-fields"
+printf '[{"error":1}, "\\u0000", 1e999]' > "$c/oauth/array"
+find "$c" -type f -exec chmod 644 {} +
+echo "seeds written under $c"
