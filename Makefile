@@ -158,6 +158,16 @@ sanitize: vendor
 demo: all
 	@tests/demo.sh
 
+# memcheck over the end-to-end runs of grant (success, refusals, TLS failures) and assertion, on
+# the dynamic glibc build: valgrind cannot see a musl static binary's heap.
+VALGRIND_TESTS ?= e2e/(assertion|grant_outputs|grant_refusals|grant_tls)$$
+valgrind: all
+	@vendor/need.sh valgrind valgrind
+	@$(MAKE) --no-print-directory VARIANT=host B=build/host build/host/jwtgrant
+	@JWTGRANT_VALGRIND_BIN=$(CURDIR)/build/host/jwtgrant JWTGRANT_VALGRIND_LOG=$(CURDIR)/build/valgrind.log \
+	  tests/run.sh --bin tests/valgrind-jwtgrant.sh --unit /nonexistent --only '$(VALGRIND_TESTS)' || \
+	  { echo "valgrind: see build/valgrind.log"; exit 1; }
+
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin
 	install -m 0755 jwtgrant $(DESTDIR)$(PREFIX)/bin/jwtgrant
