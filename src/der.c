@@ -1,5 +1,7 @@
 #include "der.h"
 
+#include "clock.h"
+
 #include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
@@ -8,38 +10,6 @@
 static const unsigned char oid_rsa_encryption[] = {
 	0x2A, 0x86, 0x48, 0x86, 0xF7, 0x0D, 0x01, 0x01, 0x01
 };
-
-/* --- calendar ---------------------------------------------------------------------------- */
-
-/*
- * Days since 1970-01-01 of a proleptic Gregorian date, and back. Both count in 400-year eras
- * of 146097 days, with years starting on March 1 so that the leap day falls at the end.
- */
-static int64_t days_from_date(int64_t year, unsigned month, unsigned day)
-{
-	if (month <= 2)
-		year -= 1;
-	int64_t era = (year >= 0 ? year : year - 399) / 400;
-	unsigned year_of_era = (unsigned)(year - era * 400);
-	unsigned shifted_month = month > 2 ? month - 3 : month + 9;
-	unsigned day_of_year = (153 * shifted_month + 2) / 5 + day - 1;
-	unsigned day_of_era = year_of_era * 365 + year_of_era / 4 - year_of_era / 100 + day_of_year;
-	return era * 146097 + (int64_t)day_of_era - 719468;
-}
-
-static void date_from_days(int64_t days, int64_t *year, unsigned *month, unsigned *day)
-{
-	days += 719468;
-	int64_t era = (days >= 0 ? days : days - 146096) / 146097;
-	unsigned day_of_era = (unsigned)(days - era * 146097);
-	unsigned year_of_era =
-		(day_of_era - day_of_era / 1460 + day_of_era / 36524 - day_of_era / 146096) / 365;
-	unsigned day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
-	unsigned shifted_month = (5 * day_of_year + 2) / 153;
-	*day = day_of_year - (153 * shifted_month + 2) / 5 + 1;
-	*month = shifted_month < 10 ? shifted_month + 3 : shifted_month - 9;
-	*year = (int64_t)year_of_era + era * 400 + (*month <= 2 ? 1 : 0);
-}
 
 static unsigned days_in_month(int64_t year, unsigned month)
 {
@@ -230,7 +200,7 @@ void jg_der_write_time(jg_der_writer *w, int64_t epoch_seconds)
 	unsigned second_of_day = (unsigned)(epoch_seconds - days * 86400);
 	int64_t year;
 	unsigned month, day;
-	date_from_days(days, &year, &month, &day);
+	jg_date_from_days(days, &year, &month, &day);
 	int utc = year >= 1950 && year <= 2049;
 	char text[16];
 	char *p = text;
@@ -484,7 +454,7 @@ int jg_der_read_time(const jg_der_tlv *tlv, int64_t *epoch_seconds)
 		minute < 0 || minute > 59 || second < 0 || second > 59 || text[10] != 'Z' ||
 		(unsigned long)day > days_in_month(year, (unsigned)month))
 		return JG_DER_BAD_VALUE;
-	int64_t days = days_from_date(year, (unsigned)month, (unsigned)day);
+	int64_t days = jg_days_from_date(year, (unsigned)month, (unsigned)day);
 	*epoch_seconds = days * 86400 + hour * 3600 + minute * 60 + second;
 	return JG_DER_OK;
 }

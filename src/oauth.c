@@ -3,7 +3,6 @@
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
-#include <time.h>
 
 #include <cJSON.h>
 
@@ -158,21 +157,19 @@ static void describe_clock(const jg_http_reader *a, const jg_refusal_context *ct
 	char local[32];
 	jg_clock_iso8601(ctx->local_now, local);
 	const jg_http_header *date = jg_http_find_header(&a->head, "Date");
-	struct tm tm;
 	char text[64];
 	if (date == NULL || date->value_len >= sizeof text) {
 		snprintf(out, cap, "local clock: %s (the answer had no Date header)\n", local);
 		return;
 	}
+	int64_t server = 0;
 	memcpy(text, date->value, date->value_len);
 	text[date->value_len] = '\0';
-	memset(&tm, 0, sizeof tm);
-	const char *end = strptime(text, "%a, %d %b %Y %H:%M:%S GMT", &tm);
-	if (end == NULL || *end != '\0') {
+	if (jg_clock_parse_http_date(text, date->value_len, &server) != 0) {
 		snprintf(out, cap, "local clock: %s, server Date: %s\n", local, text);
 		return;
 	}
-	long long diff = (long long)ctx->local_now - (long long)timegm(&tm);
+	long long diff = (long long)(ctx->local_now - server);
 	snprintf(out, cap, "local clock: %s, server Date: %s (local clock %s by %lld s)\n", local, text,
 		diff >= 0 ? "ahead" : "behind", diff >= 0 ? diff : -diff);
 }
