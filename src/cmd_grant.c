@@ -35,6 +35,7 @@ static struct grant_state {
 	jg_http_reader reader;
 	jg_token token;                /* the access token */
 	char output[JG_OUTPUT_MAX];    /* the rendered output, holding the token */
+	size_t output_len;
 	jg_trust trust;
 	jg_url url;
 	jg_proxy proxy;                /* holds the proxy password */
@@ -46,9 +47,10 @@ static void wipe_secrets(void)
 	jg_key_wipe(&g.key);
 	jg_wipe(g.jwt, sizeof g.jwt);
 	jg_wipe(g.body, sizeof g.body);
-	jg_wipe(g.answer, sizeof g.answer);
+	/* Only the bytes used: wiping untouched pages would only grow the RSS. */
+	jg_wipe(g.answer, g.reader.len < sizeof g.answer ? g.reader.len : sizeof g.answer);
 	jg_wipe(&g.token, sizeof g.token);
-	jg_wipe(g.output, sizeof g.output);
+	jg_wipe(g.output, g.output_len);
 	jg_proxy_wipe(&g.proxy);
 }
 
@@ -169,6 +171,7 @@ static jg_status deliver(const jg_options *o, jg_error *err)
 		.private_key = (o->key_file != NULL && strcmp(o->key_file, "-") != 0) ? o->key_file : NULL,
 	};
 	jg_status st = jg_output_render(o->output, &g.token, &facts, g.output, sizeof g.output, &len, err);
+	g.output_len = len;
 	if (st == JG_OK)
 		st = jg_cmd_emit(o, g.output, len, err);
 	return st;

@@ -31,6 +31,7 @@ static jg_status read_all(int fd, const char *path, const char *what, unsigned c
 	size_t cap, size_t *len, jg_error *err)
 {
 	size_t total = 0;
+	*len = 0;
 	for (;;) {
 		if (total == cap) {
 			/* One more byte tells "exactly cap" from "larger than cap". */
@@ -49,6 +50,7 @@ static jg_status read_all(int fd, const char *path, const char *what, unsigned c
 		if (n == 0)
 			break;
 		total += (size_t)n;
+		*len = total; /* what a failure must wipe */
 	}
 	if (total == 0)
 		return jg_fail(err, JG_ERR_INPUT, "%s %s is empty", what, strcmp(path, "-") == 0 ? "(stdin)" : path);
@@ -60,6 +62,7 @@ jg_status jg_file_read(const char *path, const char *what, unsigned char *buf, s
 	size_t *len, jg_error *err)
 {
 	int fd;
+	*len = 0;
 	jg_status st = open_for_reading(path, what, &fd, err);
 	if (st != JG_OK)
 		return st;
@@ -67,7 +70,7 @@ jg_status jg_file_read(const char *path, const char *what, unsigned char *buf, s
 	if (fd != STDIN_FILENO)
 		close(fd);
 	if (st != JG_OK)
-		jg_wipe(buf, cap);
+		jg_wipe(buf, *len);
 	return st;
 }
 

@@ -1,5 +1,6 @@
 #include "keyload.h"
 
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,10 +14,10 @@
 
 /* What a walk over the PEM objects found; the first private key's DER is copied out. */
 struct pem_findings {
-	unsigned char der[DER_MAX];
 	size_t der_len;
 	int found_key, certificate, public_key, encrypted, ec, openssh, other;
 	char other_label[64];
+	unsigned char der[DER_MAX]; /* last: only the flags above are cleared before a walk */
 };
 
 static int visit_object(void *ctx, const char *label, const unsigned char *der, size_t len)
@@ -338,7 +339,7 @@ static jg_status decode_pem(const unsigned char *text, size_t len, const char *o
 {
 	static struct pem_findings f; /* large; static keeps it off the stack, wiped after use */
 	static unsigned char scratch[DER_MAX];
-	memset(&f, 0, sizeof f);
+	memset(&f, 0, offsetof(struct pem_findings, der));
 	int n = jg_pem_walk(text, len, scratch, sizeof scratch, visit_object, &f);
 	jg_status st;
 	if (f.found_key)
@@ -349,7 +350,7 @@ static jg_status decode_pem(const unsigned char *text, size_t len, const char *o
 			"openssl pkey -in ENCRYPTED.key -out server.key (then keep server.key mode 0600)", origin);
 	else
 		st = refuse_pem(&f, origin, err);
-	jg_wipe(&f, sizeof f);
+	jg_wipe(f.der, f.der_len);
 	return st;
 }
 
@@ -368,7 +369,7 @@ static jg_status decode_base64(const unsigned char *text, size_t len, const char
 		st = refuse_der(text, len, origin, err);
 	else
 		st = decode_any(raw, rlen, origin, depth + 1, key, err);
-	jg_wipe(raw, sizeof raw);
+	jg_wipe(raw, len < sizeof raw ? len : sizeof raw); /* base64 output is shorter than its input */
 	return st;
 }
 
@@ -395,7 +396,7 @@ jg_status jg_key_load_bytes(const unsigned char *in, size_t len, const char *ori
 	memset(key, 0, sizeof *key);
 	memcpy(work, in, len);
 	jg_status st = decode_any(work, len, origin, 0, key, err);
-	jg_wipe(work, sizeof work);
+	jg_wipe(work, len); /* only what was used: wiping untouched pages would only grow the RSS */
 	if (st != JG_OK)
 		jg_key_wipe(key);
 	return st;
@@ -413,7 +414,7 @@ jg_status jg_key_load_file(const char *path, jg_key *key, jg_error *err)
 	jg_status st = jg_file_read(path, "key file", buf, sizeof buf, &len, err);
 	if (st == JG_OK)
 		st = jg_key_load_bytes(buf, len, origin, key, err);
-	jg_wipe(buf, sizeof buf);
+	jg_wipe(buf, len);
 	return st;
 }
 

@@ -150,7 +150,7 @@ jg_status jg_output_render(const char *format, const jg_token *token, const jg_g
 	if (st == JG_OK && t.overflow)
 		st = jg_fail(err, JG_ERR_PROTOCOL, "the output does not fit in %zu bytes", cap);
 	if (st != JG_OK) {
-		jg_wipe(out, cap);
+		jg_wipe(out, t.len < cap ? t.len + 1 : cap);
 		return st;
 	}
 	*len = t.len;

@@ -10,6 +10,7 @@ struct sink {
 	unsigned char *buf;
 	size_t cap;
 	size_t len;
+	size_t used; /* the most ever held: what must be wiped */
 	int overflow;
 };
 
@@ -22,6 +23,8 @@ static void sink_append(void *ctx, const void *data, size_t len)
 	}
 	memcpy(s->buf + s->len, data, len);
 	s->len += len;
+	if (s->len > s->used)
+		s->used = s->len;
 }
 
 /* Handle one decoder event. Returns 1 to stop (visitor asked), -1 on error, 0 to go on. */
@@ -83,13 +86,13 @@ int jg_pem_walk(const unsigned char *text, size_t len, unsigned char *der, size_
 	jg_pem_visit visit, void *ctx)
 {
 	br_pem_decoder_context pc;
-	struct sink s = { der, cap, 0, 0 };
+	struct sink s = { der, cap, 0, 0, 0 };
 	int count = 0;
 	br_pem_decoder_init(&pc);
 	int r = push_all(&pc, &s, text, len, &count, visit, ctx);
 	if (r == 0 && (len == 0 || text[len - 1] != '\n'))
 		r = push_all(&pc, &s, (const unsigned char *)"\n", 1, &count, visit, ctx);
-	jg_wipe(der, cap);
+	jg_wipe(der, s.used);
 	jg_wipe(&pc, sizeof pc);
 	return r < 0 ? -1 : count;
 }
