@@ -179,6 +179,7 @@ static jg_status deliver(const jg_options *o, jg_error *err)
 
 jg_status jg_cmd_grant(const jg_options *o, jg_error *err)
 {
+	int64_t started = jg_net_now_ms();
 	jg_trust_init(&g.trust);
 	jg_status st = prepare(o, err);
 	if (st == JG_OK)
@@ -187,5 +188,7 @@ jg_status jg_cmd_grant(const jg_options *o, jg_error *err)
 		st = deliver(o, err);
 	wipe_secrets();
 	jg_trust_free(&g.trust);
+	jg_trace("total %lld ms, %s", (long long)(jg_net_now_ms() - started), st == JG_OK ? "success" :
+		jg_status_code(st));
 	return st;
 }
