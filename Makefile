@@ -144,7 +144,8 @@ $(B)/tests/%: tests/unit/%.c $(wildcard tests/unit/*.h) $(B)/libjg.a $(B)/libbea
 unit-bins: $(UNIT_BIN)
 
 test: all
-	@vendor/need.sh /usr/include/cmocka.h libcmocka-dev openssl openssl python3 python3
+	@vendor/need.sh /usr/include/cmocka.h libcmocka-dev openssl openssl python3 python3 \
+	  tinyproxy tinyproxy curl curl
 	@$(MAKE) --no-print-directory VARIANT=host B=build/host unit-bins
 	@tests/run.sh --bin ./jwtgrant --unit build/host/tests
 

@@ -7,7 +7,8 @@
 
 enum kind {
 	FLAG,        /* sets an int to 1 */
-	STRING,      /* stores the argument */
+	STRING,      /* stores the argument, which may not be empty */
+	LIST,        /* stores the argument; empty allowed ("--noproxy ''": bypass nothing) */
 	INTEGER,     /* a whole number in [min, max] */
 	SECONDS,     /* seconds, decimals allowed, stored as milliseconds in (0, max] */
 	OUTPUT_JSON, /* --json: --output json */
@@ -52,7 +53,7 @@ static const struct option options[] = {
 	{ "--loglevel", IGNORED_ARG, JG_CMD_GRANT, 0, 0, 0 },
 	{ "--max-time|-m", SECONDS, JG_CMD_GRANT, FIELD(max_time_ms), 0, 86400 },
 	{ "--no-prompt|--noprompt|-p", IGNORED, JG_CMD_GRANT, 0, 0, 0 },
-	{ "--noproxy", STRING, JG_CMD_GRANT, FIELD(noproxy), 0, 0 },
+	{ "--noproxy", LIST, JG_CMD_GRANT, FIELD(noproxy), 0, 0 },
 	{ "--org", STRING, JG_CMD_KEYGEN, FIELD(org), 0, 0 },
 	{ "--output", STRING, JG_CMD_GRANT, FIELD(output), 0, 0 },
 	{ "--output-file", STRING, GRANT_LIKE, FIELD(output_file), 0, 0 },
@@ -184,6 +185,9 @@ static jg_status apply_option(jg_options *o, const struct option *opt, char *val
 			return jg_fail(err, JG_ERR_USAGE, "%s needs a non-empty value", name);
 		*(const char **)(void *)(base + opt->field) = value;
 		return JG_OK;
+	case LIST:
+		*(const char **)(void *)(base + opt->field) = value;
+		return JG_OK;
 	case INTEGER:
 		return parse_integer(name, value, opt->min, opt->max, (long *)(void *)(base + opt->field), err);
 	case SECONDS:
@@ -204,7 +208,7 @@ static jg_status apply_option(jg_options *o, const struct option *opt, char *val
 
 static int takes_value(enum kind k)
 {
-	return k == STRING || k == INTEGER || k == SECONDS || k == PROXY || k == IGNORED_ARG;
+	return k == STRING || k == LIST || k == INTEGER || k == SECONDS || k == PROXY || k == IGNORED_ARG;
 }
 
 /* Which command argv[*i] names; advances *i past it. */

@@ -143,10 +143,13 @@ jg_status jg_proxy_tunnel(int fd, const jg_proxy *proxy, const char *host, int p
 			proxy->url.host, proxy->url.port, err->message);
 	if (st != JG_OK)
 		return st;
-	if (r.status == 407)
-		return jg_fail(err, JG_ERR_NETWORK, "the proxy %s:%d answered 407 Proxy Authentication "
-			"Required: credentials are %s; give them as --proxy http://USER:PASSWORD@HOST:PORT",
-			proxy->url.host, proxy->url.port, proxy->url.has_user ? "refused" : "needed");
+	/* 407 is the proxy's "authenticate"; some proxies (tinyproxy) answer wrong credentials with
+	 * 401 instead. Either way the credentials are the problem. */
+	if (r.status == 407 || (r.status == 401 && proxy->url.has_user))
+		return jg_fail(err, JG_ERR_NETWORK, "the proxy %s:%d answered %d %.*s: proxy credentials are "
+			"%s; give them as --proxy http://USER:PASSWORD@HOST:PORT", proxy->url.host,
+			proxy->url.port, r.status, (int)r.head.reason_len, r.head.reason,
+			proxy->url.has_user ? "refused" : "needed");
 	if (r.status < 200 || r.status > 299)
 		return jg_fail(err, JG_ERR_NETWORK, "the proxy %s:%d refused the tunnel to %s:%d: HTTP %d %.*s",
 			proxy->url.host, proxy->url.port, host, port, r.status, (int)r.head.reason_len,
