@@ -169,6 +169,11 @@ valgrind: all
 	  tests/run.sh --bin tests/valgrind-jwtgrant.sh --unit /nonexistent --only '$(VALGRIND_TESTS)' || \
 	  { echo "valgrind: see build/valgrind.log"; exit 1; }
 
+# Speed, size and memory against a curl + openssl script, measured side by side (tests/bench/).
+bench: all
+	@vendor/need.sh /usr/bin/time time curl curl openssl openssl
+	@tests/bench/run.sh
+
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin
 	install -m 0755 jwtgrant $(DESTDIR)$(PREFIX)/bin/jwtgrant
