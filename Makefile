@@ -38,10 +38,11 @@ ifeq ($(VARIANT),release)
     CC      ?= cc
     LDSTATIC :=
   endif
-  # Size: no unwind tables (C only, nothing unwinds), no separate-code padding, no build id.
-  OPT     := -Os -fno-asynchronous-unwind-tables -fno-unwind-tables
-  LDFLAGS := $(LDSTATIC) -Wl,--gc-sections -Wl,-z,relro -Wl,-z,now -Wl,-z,noseparate-code \
-             -Wl,--build-id=none -s
+  # Size: no unwind tables (C only, nothing unwinds), no separate-code padding, no build id,
+  # and link-time optimisation across our code and BearSSL's (-12 KB stripped).
+  OPT     := -Os -flto=auto -fno-asynchronous-unwind-tables -fno-unwind-tables
+  LDFLAGS := $(LDSTATIC) -Os -flto=auto -Wl,--gc-sections -Wl,-z,relro -Wl,-z,now \
+             -Wl,-z,noseparate-code -Wl,--build-id=none -s
 else ifeq ($(VARIANT),host)
   CC      := cc
   OPT     := -O1 -g
