@@ -241,6 +241,42 @@ static jg_status explain_x509(int code, const jg_tls *t, jg_error *err)
 	}
 }
 
+/* BearSSL's SSL engine errors (bearssl_ssl.h), each with its name and what it means here. */
+static const struct {
+	int code;
+	const char *name, *meaning;
+} engine_errors[] = {
+	{ BR_ERR_BAD_PARAM, "BR_ERR_BAD_PARAM", "bad parameter" },
+	{ BR_ERR_BAD_STATE, "BR_ERR_BAD_STATE", "engine used in the wrong state" },
+	{ BR_ERR_UNSUPPORTED_VERSION, "BR_ERR_UNSUPPORTED_VERSION", "the server chose a TLS version other than 1.2" },
+	{ BR_ERR_BAD_VERSION, "BR_ERR_BAD_VERSION", "a record with an unexpected TLS version" },
+	{ BR_ERR_BAD_LENGTH, "BR_ERR_BAD_LENGTH", "a record with an invalid length" },
+	{ BR_ERR_TOO_LARGE, "BR_ERR_TOO_LARGE", "a record too large for the buffer" },
+	{ BR_ERR_BAD_MAC, "BR_ERR_BAD_MAC", "a record failed its integrity check (corrupted or tampered)" },
+	{ BR_ERR_NO_RANDOM, "BR_ERR_NO_RANDOM", "no source of randomness" },
+	{ BR_ERR_UNKNOWN_TYPE, "BR_ERR_UNKNOWN_TYPE", "a record of unknown type" },
+	{ BR_ERR_UNEXPECTED, "BR_ERR_UNEXPECTED", "an unexpected message from the server" },
+	{ BR_ERR_BAD_CCS, "BR_ERR_BAD_CCS", "a malformed ChangeCipherSpec" },
+	{ BR_ERR_BAD_ALERT, "BR_ERR_BAD_ALERT", "a malformed alert" },
+	{ BR_ERR_BAD_HANDSHAKE, "BR_ERR_BAD_HANDSHAKE", "a malformed handshake message" },
+	{ BR_ERR_OVERSIZED_ID, "BR_ERR_OVERSIZED_ID", "a session ID longer than 32 bytes" },
+	{ BR_ERR_BAD_CIPHER_SUITE, "BR_ERR_BAD_CIPHER_SUITE", "the server chose a cipher suite we did not offer" },
+	{ BR_ERR_BAD_COMPRESSION, "BR_ERR_BAD_COMPRESSION", "the server chose compression" },
+	{ BR_ERR_BAD_FRAGLEN, "BR_ERR_BAD_FRAGLEN", "a bad maximum fragment length" },
+	{ BR_ERR_BAD_SECRENEG, "BR_ERR_BAD_SECRENEG", "secure renegotiation failed" },
+	{ BR_ERR_EXTRA_EXTENSION, "BR_ERR_EXTRA_EXTENSION", "an extension we did not ask for" },
+	{ BR_ERR_BAD_SNI, "BR_ERR_BAD_SNI", "a malformed server name" },
+	{ BR_ERR_BAD_HELLO_DONE, "BR_ERR_BAD_HELLO_DONE", "a malformed ServerHelloDone" },
+	{ BR_ERR_LIMIT_EXCEEDED, "BR_ERR_LIMIT_EXCEEDED", "an internal limit was exceeded" },
+	{ BR_ERR_BAD_FINISHED, "BR_ERR_BAD_FINISHED", "the Finished message did not match" },
+	{ BR_ERR_RESUME_MISMATCH, "BR_ERR_RESUME_MISMATCH", "a session resumption mismatch" },
+	{ BR_ERR_INVALID_ALGORITHM, "BR_ERR_INVALID_ALGORITHM", "an unsupported or invalid algorithm" },
+	{ BR_ERR_BAD_SIGNATURE, "BR_ERR_BAD_SIGNATURE", "the server's key exchange signature does not verify" },
+	{ BR_ERR_WRONG_KEY_USAGE, "BR_ERR_WRONG_KEY_USAGE", "the server key's usage forbids this key exchange" },
+	{ BR_ERR_NO_CLIENT_AUTH, "BR_ERR_NO_CLIENT_AUTH", "the server asked for a client certificate" },
+	{ BR_ERR_IO, "BR_ERR_IO", "the connection failed or closed during TLS" },
+};
+
 /* Turn the engine's last error into one sentence. */
 static jg_status explain_engine_error(const jg_tls *t, jg_error *err)
 {
@@ -256,6 +292,11 @@ static jg_status explain_engine_error(const jg_tls *t, jg_error *err)
 			"(it may require TLS 1.3, which BearSSL lacks)", t->host);
 	if (code == BR_ERR_NO_RANDOM)
 		return jg_fail(err, JG_ERR_TLS, "TLS failed: no source of randomness");
+	for (size_t i = 0; i < sizeof engine_errors / sizeof engine_errors[0]; i++) {
+		if (engine_errors[i].code == code)
+			return jg_fail(err, JG_ERR_TLS, "TLS with %s failed: %s (%s)", t->host,
+				engine_errors[i].meaning, engine_errors[i].name);
+	}
 	return jg_fail(err, JG_ERR_TLS, "TLS with %s failed: BearSSL error %d", t->host, code);
 }
 
