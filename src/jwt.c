@@ -141,6 +141,7 @@ static int is_b64url_char(char c)
 
 jg_status jg_jwt_split(const char *jwt, size_t len, jg_jwt_parts *parts, jg_error *err)
 {
+	memset(parts, 0, sizeof *parts);
 	const char *start[3] = { jwt, NULL, NULL };
 	size_t n[3] = { 0, 0, 0 };
 	int part = 0;
