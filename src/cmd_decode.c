@@ -1,0 +1,212 @@
+/*
+ * jwtgrant decode: show what a JWT says, and with --cert whether its RS256 signature verifies
+ * with the certificate's key.
+ *
+ * Input: the argument, or standard input when it is "-" or absent, at most 16 KiB, whitespace
+ * around it ignored. Output:
+ *   header:
+ *   { ... }                              cJSON_Print of the header object
+ *   claims:
+ *   { ... }                              cJSON_Print of the claims object
+ *   exp: 1700000180 (2023-11-14T22:16:20Z)   for each of exp, iat, nbf that is present
+ *   signature: not checked (give --cert to verify) | verified with <subject> | does not verify
+ * The signature bytes are never printed. A malformed JWT (not three parts, bad base64url, a
+ * header or claims that are not a JSON object) is JG_ERR_INPUT; a header alg other than RS256
+ * or a signature that does not verify with --cert is JG_ERR_CHECK.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include <cJSON.h>
+
+#include "cert.h"
+#include "clock.h"
+#include "commands.h"
+#include "fileio.h"
+#include "jwt.h"
+#include "wipe.h"
+
+#define JWT_INPUT_MAX (16 * 1024)
+
+/* A certificate file: PEM is a third larger than the DER, plus any text around it. */
+#define CERT_FILE_MAX (4 * JG_CERT_DER_MAX)
+
+/* The first and last seconds an ISO-8601 year of four digits can show. */
+#define TIME_FIRST (-62167219200LL)
+#define TIME_LAST 253402300799LL
+
+static int is_space(char c)
+{
+	return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+}
+
+/* The JWT text into buf (NUL-terminated), whitespace around it removed. */
+static jg_status read_jwt(const char *arg, char *buf, size_t cap, size_t *len, jg_error *err)
+{
+	if (arg != NULL && strcmp(arg, "-") != 0) {
+		*len = strlen(arg);
+		if (*len >= cap)
+			return jg_fail(err, JG_ERR_INPUT, "the JWT is larger than %zu bytes",
+				cap - 1);
+		memcpy(buf, arg, *len);
+	} else {
+		jg_status st = jg_file_read("-", "JWT", (unsigned char *)buf, cap - 1, len, err);
+		if (st != JG_OK)
+			return st;
+	}
+	size_t start = 0, end = *len;
+	while (start < end && is_space(buf[start]))
+		start++;
+	while (end > start && is_space(buf[end - 1]))
+		end--;
+	memmove(buf, buf + start, end - start);
+	*len = end - start;
+	buf[*len] = '\0';
+	if (*len == 0)
+		return jg_fail(err, JG_ERR_INPUT,
+			"no JWT given: pass it as the argument or on stdin");
+	return JG_OK;
+}
+
+/* One part of the JWT decoded and parsed; it must be a JSON object. */
+static jg_status parse_part(const char *part, size_t part_len, const char *name, char *buf,
+	size_t cap, cJSON **json, jg_error *err)
+{
+	size_t len = 0;
+	jg_status st = jg_jwt_decode_part(part, part_len, name, buf, cap, &len, err);
+	if (st != JG_OK)
+		return st;
+	/* cJSON stops at a NUL: one inside would hide whatever follows it. */
+	if (strlen(buf) != len)
+		return jg_fail(err, JG_ERR_INPUT, "not a JWT: the %s contains a NUL byte", name);
+	*json = cJSON_ParseWithLengthOpts(buf, len + 1, NULL, 1);
+	if (!cJSON_IsObject(*json))
+		return jg_fail(err, JG_ERR_INPUT, "not a JWT: the %s is not a JSON object", name);
+	return JG_OK;
+}
+
+/* Read the certificate at path and check that its key can verify RS256. */
+static jg_status load_certificate(const char *path, unsigned char *der, size_t cap,
+	jg_cert_info *info, jg_error *err)
+{
+	static unsigned char text[CERT_FILE_MAX];
+	size_t len = 0, der_len = 0;
+	char why[JG_ERROR_MESSAGE_MAX];
+	jg_status st = jg_file_read(path, "certificate", text, sizeof text, &len, err);
+	if (st == JG_OK && memmem(text, len, "PRIVATE KEY-----", 16) != NULL)
+		st = jg_fail(err, JG_ERR_INPUT,
+			"%s is a private key, not a certificate; give --cert "
+			"the certificate uploaded to the Connected App",
+			path);
+	if (st == JG_OK &&
+		(jg_cert_from_bytes(text, len, der, cap, &der_len, err) != JG_OK ||
+			jg_cert_parse(der, der_len, info, err) != JG_OK)) {
+		(void)snprintf(why, sizeof why, "%s", err->message);
+		st = jg_fail(err, JG_ERR_INPUT, "certificate %s: %s", path, why);
+	}
+	if (st == JG_OK && info->key_algorithm != JG_KEY_RSA)
+		st = jg_fail(err, JG_ERR_INPUT,
+			"certificate %s: its key is not RSA, so it cannot verify "
+			"an RS256 signature",
+			path);
+	if (st == JG_OK && info->key_bits > JG_CERT_RSA_MAX_BITS)
+		st = jg_fail(err, JG_ERR_INPUT,
+			"certificate %s: RSA keys above %d bits are not supported", path,
+			JG_CERT_RSA_MAX_BITS);
+	jg_wipe(text, sizeof text); /* a private key given by mistake was in there */
+	return st;
+}
+
+/* "exp: 1700000180 (2023-11-14T22:16:20Z)" for a claim that holds epoch seconds. */
+static void print_time_claim(const cJSON *claims, const char *name)
+{
+	const cJSON *item = cJSON_GetObjectItemCaseSensitive(claims, name);
+	if (item == NULL)
+		return;
+	double value = cJSON_IsNumber(item) ? item->valuedouble : 0.0;
+	/* Whole seconds within the years 0 to 9999; the range is checked first, so that the cast
+	 * to long long is defined. */
+	int epoch = cJSON_IsNumber(item) && value >= (double)TIME_FIRST &&
+		value <= (double)TIME_LAST && (double)(long long)value == value;
+	if (epoch) {
+		char iso[32];
+		jg_clock_iso8601((int64_t)value, iso);
+		printf("%s: %lld (%s)\n", name, (long long)value, iso);
+		return;
+	}
+	char *raw = cJSON_PrintUnformatted(item);
+	printf("%s: %s (not epoch seconds)\n", name, raw != NULL ? raw : "?");
+	cJSON_free(raw);
+}
+
+static void print_json(const char *title, const cJSON *json)
+{
+	char *text = cJSON_Print(json);
+	printf("%s:\n%s\n", title, text != NULL ? text : "(out of memory)");
+	cJSON_free(text);
+}
+
+/* Verify with the certificate's key; the header must name RS256. */
+static jg_status verify(const jg_jwt_parts *parts, const cJSON *header, const jg_cert_info *info,
+	jg_error *err)
+{
+	const cJSON *alg = cJSON_GetObjectItemCaseSensitive(header, "alg");
+	if (!cJSON_IsString(alg) || strcmp(alg->valuestring, "RS256") != 0) {
+		char *shown = alg != NULL ? cJSON_PrintUnformatted(alg) : NULL;
+		jg_status st = jg_fail(err, JG_ERR_CHECK,
+			"signature not verified: the header's alg is "
+			"%.60s, and only RS256 is accepted",
+			shown != NULL ? shown : "missing");
+		cJSON_free(shown);
+		return st;
+	}
+	br_rsa_public_key pk = { (unsigned char *)info->rsa_modulus.data, info->rsa_modulus.len,
+		(unsigned char *)info->rsa_exponent.data, info->rsa_exponent.len };
+	return jg_jwt_verify_rs256(parts, &pk, err);
+}
+
+jg_status jg_cmd_decode(const jg_options *o, jg_error *err)
+{
+	static char jwt[JWT_INPUT_MAX + 1];
+	static char header_text[JWT_INPUT_MAX], claims_text[JWT_INPUT_MAX];
+	static unsigned char der[JG_CERT_DER_MAX];
+	jg_cert_info info = { 0 };
+	jg_jwt_parts parts = { 0 };
+	cJSON *header = NULL, *claims = NULL;
+	size_t len = 0;
+	jg_status st = read_jwt(o->jwt, jwt, sizeof jwt, &len, err);
+	if (st == JG_OK)
+		st = jg_jwt_split(jwt, len, &parts, err);
+	if (st == JG_OK)
+		st = parse_part(parts.header, parts.header_len, "header", header_text,
+			sizeof header_text, &header, err);
+	if (st == JG_OK)
+		st = parse_part(parts.claims, parts.claims_len, "claims set", claims_text,
+			sizeof claims_text, &claims, err);
+	if (st == JG_OK && o->cert != NULL)
+		st = load_certificate(o->cert, der, sizeof der, &info, err);
+	if (st == JG_OK) {
+		print_json("header", header);
+		print_json("claims", claims);
+		print_time_claim(claims, "exp");
+		print_time_claim(claims, "iat");
+		print_time_claim(claims, "nbf");
+		if (o->cert == NULL) {
+			printf("signature: not checked (give --cert to verify)\n");
+		} else {
+			st = verify(&parts, header, &info, err);
+			if (st == JG_OK)
+				printf("signature: verified with %s\n", info.subject);
+			else
+				printf("signature: NOT verified\n");
+		}
+		if (fflush(stdout) != 0 && st == JG_OK)
+			st = jg_fail(err, JG_ERR_INPUT, "cannot write to standard output");
+	}
+	cJSON_Delete(header);
+	cJSON_Delete(claims);
+	jg_wipe(jwt, sizeof jwt); /* a live assertion is a credential for its lifetime */
+	jg_wipe(header_text, sizeof header_text);
+	jg_wipe(claims_text, sizeof claims_text);
+	return st;
+}

@@ -1,0 +1,95 @@
+#!/bin/sh
+# grant's HTTP and JSON handling against every framing mode of the mock token endpoint: chunked
+# (with extensions and a trailer) and read-to-close answers work; truncated, cut, HTML, empty,
+# oversized, endless or giant headers, hostile JSON, a token answer without ids, a redirect: exit 6;
+# an answer dripping one byte a second: exit 4 at --max-time. Nothing on stdout when it fails.
+# shellcheck source=tests/lib.sh
+. "$(dirname "$0")/../lib.sh"
+
+JG_CMD_TIMEOUT=20
+pki || exit 1
+unset SF_AUDIENCE_URL SFDX_AUDIENCE_URL
+CID=3MVG9TESTCLIENTID
+USER=ci@example.com
+SUCCESS="Successfully authorized $USER with org ID 00D5g000004ABCDEAA"
+
+grant() { # CODE NAME [ARGS...] — jwtgrant grant against $MOCK_URL, bounded
+	_c=$1 _n=$2
+	shift 2
+	expect_exit "$_c" "$_n" "$JG" grant -i "$CID" -f "$PKI/app.key" -u "$USER" -r "$MOCK_URL" \
+		--cacert "$PKI/ca.crt" --max-time "${MAXT:-10}" "$@"
+}
+
+ms_now() { # milliseconds since the epoch
+	_t=$(date +%s%3N 2>/dev/null)
+	case $_t in
+	'' | *[!0-9]*) _t=$("$JG_PY" -c 'import time; print(int(time.time() * 1000))') ;;
+	esac
+	echo "$_t"
+}
+
+stdout_empty() { # NAME
+	if [ -s "$T/out" ]; then not_ok "$1" "stdout: $(head -c 200 "$T/out")"; else ok "$1"; fi
+}
+
+# works MODE — the mode's framing still gives the grant
+works() {
+	if start_mock --mode "$1"; then
+		grant 0 "mode $1: exit 0"
+		if [ "$(cat "$T/out")" = "$SUCCESS" ]; then ok "mode $1: success line"; else
+			not_ok "mode $1: success line" "stdout: $(head -c 200 "$T/out")"; fi
+		stop_mock
+	fi
+}
+
+# broken MODE CODE PATTERN [MOCK_ARGS...] — the mode fails with CODE, a message matching PATTERN
+# (an extended regex; "" for any), nothing on stdout
+broken() {
+	_m=$1 _c=$2 _p=$3
+	shift 3
+	if start_mock --mode "$_m" "$@"; then
+		grant "$_c" "mode $_m: exit $_c"
+		stdout_empty "mode $_m: nothing on stdout"
+		expect_grep "^jwtgrant: .*${_p}" "$T/err" "mode $_m: an error line${_p:+ matching /$_p/}"
+		stop_mock
+	fi
+}
+
+works chunked
+works chunked-ext
+works close
+broken truncated 6 'truncated'
+broken chunk-cut 6 'truncated|chunk'
+broken html 6 '<!DOCTYPE html>'
+# the start of the page is shown, printable characters only
+if LC_ALL=C tr -d '\n' < "$T/err" | LC_ALL=C grep -q '[^ -~]'; then
+	not_ok "mode html: the message holds printable ASCII only" "$(LC_ALL=C od -c "$T/err" | head -n 6)"
+else
+	ok "mode html: the message holds printable ASCII only"
+fi
+broken empty 6 ''
+broken huge-body 6 'too large'
+broken endless-headers 6 ''
+broken big-header 6 ''
+broken nested-json 6 ''
+broken token-not-string 6 'access_token'
+broken id-without-ids 6 'id'
+broken nul-json 6 ''
+broken redirect 6 '302'
+broken always-503 6 '503'
+
+# One byte a second: --max-time 3 ends it with a timeout, exit 4, in well under 6 s.
+if start_mock --mode drip; then
+	_t0=$(ms_now)
+	MAXT=3
+	grant 4 "mode drip: exit 4 at --max-time 3"
+	MAXT=10
+	_ms=$(($(ms_now) - _t0))
+	[ "$_ms" -lt 6000 ] && ok "mode drip: ends in under 6 s (${_ms} ms)" ||
+		not_ok "mode drip: ends in under 6 s" "${_ms} ms"
+	[ "$_ms" -ge 2500 ] && ok "mode drip: not before --max-time (${_ms} ms)" ||
+		not_ok "mode drip: not before --max-time" "${_ms} ms"
+	expect_grep 'max-time|timed out' "$T/err" "mode drip: the message says it timed out"
+	stdout_empty "mode drip: nothing on stdout"
+	stop_mock
+fi

@@ -1,0 +1,134 @@
+#!/bin/sh
+# grant's TLS and trust against the mock token endpoint: certificates for another host, expired,
+# not yet valid, from an unknown CA, without their intermediate, a server that wants TLS 1.3 —
+# each exit 5 with a message saying why and no token request reaching the server; a chain with an
+# intermediate and an ECDSA certificate work; the trust set comes from --cacert/--capath, else
+# SSL_CERT_FILE/SSL_CERT_DIR, else the embedded Mozilla set (which does not hold the test CA).
+# shellcheck source=tests/lib.sh
+. "$(dirname "$0")/../lib.sh"
+
+JG_CMD_TIMEOUT=20
+pki || exit 1
+unset SF_AUDIENCE_URL SFDX_AUDIENCE_URL
+CID=3MVG9TESTCLIENTID
+USER=ci@example.com
+SUCCESS="Successfully authorized $USER with org ID 00D5g000004ABCDEAA"
+
+# grant_env CODE NAME [ENV_ARGS...] -- [GRANT_ARGS...] — jwtgrant grant against $MOCK_URL run by
+# env(1) with SSL_CERT_FILE and SSL_CERT_DIR unset, then ENV_ARGS; no trust option of its own
+grant_env() {
+	_c=$1 _n=$2
+	shift 2
+	_envs=
+	while [ $# -gt 0 ] && [ "$1" != -- ]; do
+		_envs="$_envs $1" # test paths only: no spaces
+		shift
+	done
+	[ $# -gt 0 ] && shift
+	# shellcheck disable=SC2086
+	expect_exit "$_c" "$_n" env -u SSL_CERT_FILE -u SSL_CERT_DIR $_envs "$JG" grant -i "$CID" \
+		-f "$PKI/app.key" -u "$USER" -r "$MOCK_URL" --max-time 10 "$@"
+}
+grant() { # CODE NAME [ARGS...] — trusting the test CA with --cacert
+	_c=$1 _n=$2
+	shift 2
+	grant_env "$_c" "$_n" -- --cacert "$PKI/ca.crt" "$@"
+}
+
+succeeded() { # NAME — stdout is the success line
+	if [ "$(cat "$T/out")" = "$SUCCESS" ]; then ok "$1"; else
+		not_ok "$1" "stdout: $(head -c 200 "$T/out")"; fi
+}
+
+no_request() { # NAME — the mock (stopped) logged no token request
+	if mock_saw_token_request; then
+		not_ok "$1" "$(grep '"POST"' "$MOCK_LOG" | head -c 300)"
+	else
+		ok "$1"
+	fi
+}
+
+# refused_cert CERT KEY CODE PATTERN NAME [GRANT_ARGS...] — a mock serving CERT/KEY makes grant fail
+refused_cert() {
+	_cert=$1 _key=$2 _code=$3 _pat=$4 _name=$5
+	shift 5
+	if start_mock --cert "$PKI/$_cert" --key "$PKI/$_key"; then
+		grant "$_code" "$_name: exit $_code" "$@"
+		expect_grep "$_pat" "$T/err" "$_name: the message says why"
+		if [ -s "$T/out" ]; then not_ok "$_name: nothing on stdout"; else ok "$_name: nothing on stdout"; fi
+		stop_mock
+		no_request "$_name: no token request reached the server"
+	fi
+}
+
+today=$(date -u +%Y-%m-%d)
+refused_cert wronghost.crt server.key 5 'not for localhost' "certificate for another host"
+refused_cert expired.crt server.key 5 'expired or not yet valid' "expired certificate"
+expect_grep "local clock: ($today|$(date -u +%Y-%m-%d))T[0-9]{2}:[0-9]{2}:[0-9]{2}Z" "$T/err" \
+	"expired certificate: the message shows the local clock"
+refused_cert notyet.crt server.key 5 'expired or not yet valid' "not yet valid certificate"
+expect_grep "local clock: [0-9]{4}-[0-9]{2}-[0-9]{2}T" "$T/err" \
+	"not yet valid certificate: the message shows the local clock"
+refused_cert unknown-ca.crt server.key 5 'not trusted' "certificate from an unknown CA"
+refused_cert server-nochain.crt server.key 5 'not trusted' "certificate without its intermediate"
+
+# A local clock before jwtgrant was built cannot check certificates: exit 5, before any request
+# (JWTGRANT_NOW is the clock of the certificate checks; 2010 is inside expired.crt's validity).
+if start_mock --cert "$PKI/expired.crt"; then
+	grant_env 5 "local clock in 2010 (before the build): exit 5" JWTGRANT_NOW=1280000000 -- \
+		--cacert "$PKI/ca.crt"
+	expect_grep 'clock' "$T/err" "local clock in 2010: the message is about the clock"
+	stop_mock
+	no_request "local clock in 2010: no token request reached the server"
+fi
+
+if start_mock --cert "$PKI/server-chain.crt"; then
+	grant 0 "chain with an intermediate, --cacert the root: exit 0"
+	succeeded "chain with an intermediate: success line"
+	stop_mock
+fi
+
+if start_mock --cert "$PKI/server-ec.crt" --key "$PKI/server-ec.key"; then
+	grant 0 "ECDSA server certificate: exit 0" -v
+	succeeded "ECDSA server certificate: success line"
+	expect_grep 'ECDSA' "$T/err" "ECDSA server certificate: -v shows an ECDSA suite"
+	stop_mock
+fi
+
+if start_mock --tls13-only; then
+	grant 5 "server requiring TLS 1.3: exit 5"
+	expect_grep 'TLS 1\.3' "$T/err" "server requiring TLS 1.3: the message names TLS 1.3"
+	stop_mock
+	no_request "server requiring TLS 1.3: no token request reached the server"
+fi
+
+# --- where the trust set comes from --------------------------------------------------------------
+mkdir "$T/capath" "$T/caslink" "$T/empty"
+cp "$PKI/ca.crt" "$T/capath/ca.pem"
+ln -s "$PKI/ca.crt" "$T/caslink/ab12cd34.0"
+if start_mock; then
+	grant_env 5 "embedded trust set (no --cacert, SSL_CERT_* unset): exit 5" -- -v
+	expect_grep 'not trusted' "$T/err" "embedded trust set: the test CA is not trusted"
+	expect_grep '^\* trust: .*(embedded|Mozilla)' "$T/err" "embedded trust set: -v says which set"
+	grant_env 0 "SSL_CERT_FILE=ca.crt without --cacert: exit 0" SSL_CERT_FILE="$PKI/ca.crt" --
+	succeeded "SSL_CERT_FILE: success line"
+	grant_env 0 "SSL_CERT_DIR holding ca.crt without --capath: exit 0" SSL_CERT_DIR="$T/capath" --
+	grant_env 0 "--capath with a directory holding ca.crt: exit 0" -- --capath "$T/capath"
+	succeeded "--capath: success line"
+	grant_env 0 "--capath with a symlink to ca.crt: exit 0" -- --capath "$T/caslink"
+	grant_env 0 "--cacert and --capath together: exit 0" -- --cacert "$PKI/other-ca.crt" \
+		--capath "$T/capath"
+	grant_env 5 "--cacert replaces SSL_CERT_FILE: exit 5" SSL_CERT_FILE="$PKI/ca.crt" -- \
+		--cacert "$PKI/other-ca.crt"
+	expect_grep 'not trusted' "$T/err" "--cacert replaces SSL_CERT_FILE: not trusted"
+	grant_env 3 "--capath with no certificate in it: exit 3" SSL_CERT_FILE="$PKI/ca.crt" -- \
+		--capath "$T/empty"
+	grant 3 "missing --cacert file: exit 3" --cacert "$T/no-such-ca.crt"
+	expect_grep 'no-such-ca\.crt' "$T/err" "missing --cacert file: the message names it"
+	grant 3 "--cacert holding no certificate (a key): exit 3" --cacert "$PKI/server.key"
+	grant_env 3 "missing --capath directory: exit 3" -- --capath "$T/no-such-dir"
+	stop_mock
+	_r=$(mock_token_requests)
+	[ "$_r" -eq 5 ] && ok "only the 5 trusted connections sent a token request" ||
+		not_ok "only the 5 trusted connections sent a token request" "$_r requests"
+fi
