@@ -98,14 +98,82 @@ static void copy_field(char *dst, size_t cap, const char *src)
 	snprintf(dst, cap, "%s", src != NULL ? src : "");
 }
 
+/* Whether the body holds an access token: then none of it may be quoted in a message. */
+static int mentions_token(const jg_http_reader *a)
+{
+	static const char needle[] = "access_token";
+	for (size_t i = 0; i + sizeof needle - 1 <= a->body_len; i++) {
+		if (memcmp(a->body + i, needle, sizeof needle - 1) == 0)
+			return 1;
+	}
+	return 0;
+}
+
 static jg_status unexpected(const jg_http_reader *a, const char *why, jg_error *err)
 {
 	char start[81];
-	jg_http_printable_prefix(a->body, a->body_len, start, sizeof start);
+	if (mentions_token(a))
+		snprintf(start, sizeof start, "(not shown: it holds an access_token)");
+	else
+		jg_http_printable_prefix(a->body, a->body_len, start, sizeof start);
 	const jg_http_header *ct = jg_http_find_header(&a->head, "Content-Type");
 	return jg_fail(err, JG_ERR_PROTOCOL, "unexpected answer from the token endpoint: HTTP %d%s%.*s%s: "
 		"%s; it begins \"%s\"", a->status, ct ? " (" : "", ct ? (int)ct->value_len : 0,
 		ct ? ct->value : "", ct ? ")" : "", why, start);
+}
+
+/*
+ * RFC 8259 text: valid UTF-8, and no control character but the whitespace between tokens
+ * (inside strings they must be escaped). cJSON is lenient about both, so we check first: a NUL
+ * inside a string would silently cut a token short.
+ */
+static int is_strict_json_text(const char *text, size_t len)
+{
+	const unsigned char *p = (const unsigned char *)text, *end = p + len;
+	while (p < end) {
+		unsigned c = *p;
+		if (c < 0x80) {
+			if (c < 0x20 && c != '\t' && c != '\n' && c != '\r')
+				return 0;
+			p++;
+			continue;
+		}
+		size_t extra = (c & 0xE0) == 0xC0 ? 1 : (c & 0xF0) == 0xE0 ? 2 : (c & 0xF8) == 0xF0 ? 3 : 0;
+		if (extra == 0 || c == 0xC0 || c == 0xC1 || c > 0xF4 || (size_t)(end - p) <= extra)
+			return 0;
+		for (size_t i = 1; i <= extra; i++) {
+			if ((p[i] & 0xC0) != 0x80)
+				return 0;
+		}
+		p += extra + 1;
+	}
+	return 1;
+}
+
+/*
+ * The server's words for a terminal: verbatim, but control characters (an ESC sequence, a
+ * newline that would forge a line of our own) written as \xNN.
+ */
+static void copy_for_terminal(char *out, size_t cap, const char *in)
+{
+	size_t o = 0;
+	for (const unsigned char *p = (const unsigned char *)in; *p && o + 5 < cap; p++) {
+		if (*p < 0x20 || *p == 0x7F)
+			o += (size_t)snprintf(out + o, cap - o, "\\x%02x", *p);
+		else
+			out[o++] = (char)*p;
+	}
+	out[o] = '\0';
+}
+
+/* Tokens and ids are printable ASCII without spaces. */
+static int is_visible_ascii(const char *s)
+{
+	for (; *s; s++) {
+		if (*s < 0x21 || *s > 0x7E)
+			return 0;
+	}
+	return 1;
 }
 
 /* orgId and userId: the last two path segments of the `id` URL. */
@@ -136,7 +204,8 @@ static jg_status read_token(const jg_http_reader *a, const cJSON *json, jg_token
 	const char *token = member_string(json, "access_token");
 	const char *instance = member_string(json, "instance_url");
 	const char *id = member_string(json, "id");
-	if (token == NULL || *token == '\0' || strlen(token) >= sizeof t->access_token)
+	if (token == NULL || *token == '\0' || strlen(token) >= sizeof t->access_token ||
+		!is_visible_ascii(token))
 		return unexpected(a, "no access_token string in the token answer", err);
 	if (instance == NULL || strncmp(instance, "https://", 8) != 0 || strlen(instance) >= sizeof t->instance_url)
 		return unexpected(a, "no https instance_url in the token answer", err);
@@ -177,18 +246,20 @@ static void describe_clock(const jg_http_reader *a, const jg_refusal_context *ct
 static jg_status refusal(const jg_http_reader *a, const cJSON *json, const jg_refusal_context *ctx,
 	jg_error *err)
 {
-	const char *error = member_string(json, "error");
-	const char *description = member_string(json, "error_description");
-	const char *hint = jg_oauth_hint(error, description);
+	char error[128], description[512];
+	const char *raw_description = member_string(json, "error_description");
+	copy_for_terminal(error, sizeof error, member_string(json, "error"));
+	copy_for_terminal(description, sizeof description, raw_description ? raw_description : "");
+	const char *hint = jg_oauth_hint(error, raw_description ? description : NULL);
 	jg_fail(err, JG_ERR_REFUSED, "the token request was refused (HTTP %d): %s%s%s", a->status,
-		error, description ? ": " : "", description ? description : "");
+		error, raw_description ? ": " : "", description);
 	snprintf(err->code, sizeof err->code, "%s", error);
 	char clock[256] = "";
-	if (description != NULL && strcasecmp(description, "expired authorization code") == 0)
+	if (raw_description != NULL && strcasecmp(description, "expired authorization code") == 0)
 		describe_clock(a, ctx, clock, sizeof clock);
 	snprintf(err->detail, sizeof err->detail,
 		"error: %s\nerror_description: %s\ninstance URL: %s\naudience: %s\n%s%s%s%s",
-		error, description ? description : "(none)", ctx->instance_url, ctx->audience, clock,
+		error, raw_description ? description : "(none)", ctx->instance_url, ctx->audience, clock,
 		hint ? "hint: " : "", hint ? hint : "", hint ? "\n" : "");
 	return JG_ERR_REFUSED;
 }
@@ -199,6 +270,9 @@ jg_status jg_oauth_read_answer(const jg_http_reader *a, const jg_refusal_context
 	if (a->status != 200 && a->status != 400 && a->status != 401)
 		return unexpected(a, jg_oauth_status_retryable(a->status) ?
 			"the server is failing or rate-limiting (try --retry)" : "not a token answer", err);
+	if (!is_strict_json_text(a->body, a->body_len))
+		return unexpected(a, "the body is not valid JSON text (control characters or invalid UTF-8)",
+			err);
 	cJSON *json = cJSON_ParseWithLength(a->body, a->body_len);
 	jg_status st;
 	if (json == NULL || !cJSON_IsObject(json))
