@@ -18,7 +18,6 @@ INST=https://e2e-outputs.my.salesforce.com
 ORG=00D000000000E2EAAA
 UID18=005000000000E2EAAA
 IDURL="https://login.salesforce.com/id/$ORG/$UID18"
-LOGIN=https://login.salesforce.com
 
 # grant_as CODE NAME USER KEY [ARGS...] — jwtgrant grant against $MOCK_URL, bounded
 grant_as() {
