@@ -1,13 +1,62 @@
 #include <stdio.h>
 #include <string.h>
+#include <string.h>
 
 #include "audience.h"
+#include "cert.h"
+#include "der.h"
 #include "commands.h"
 #include "fileio.h"
 #include "jwt.h"
 #include "trace.h"
 #include "url.h"
 #include "wipe.h"
+
+/* A certificate file: PEM is a third larger than the DER, plus any text around it. */
+#define CERT_FILE_MAX (4 * JG_CERT_DER_MAX)
+
+/* Whether DER that is not a certificate is a private key: PKCS#1 and PKCS#8 both open with a
+ * SEQUENCE whose first element is the INTEGER version, where a certificate has a SEQUENCE. */
+static int der_is_private_key(const unsigned char *der, size_t len)
+{
+	jg_der_reader r, inner;
+	jg_der_reader_init(&r, der, len);
+	return jg_der_enter(&r, JG_DER_SEQUENCE, &inner) == JG_DER_OK &&
+		jg_der_peek_tag(&inner) == JG_DER_INTEGER;
+}
+
+/* Replace a reader's message for a file that holds something else than a certificate. */
+static jg_status not_a_certificate(const char *path, const unsigned char *text, size_t len,
+	jg_error *err)
+{
+	if (memmem(text, len, "PRIVATE KEY-----", 16) != NULL || der_is_private_key(text, len))
+		return jg_fail(err, JG_ERR_INPUT,
+			"%s is a private key, not a certificate; give --cert "
+			"the certificate (keygen writes it as server.crt)",
+			path);
+	if (memmem(text, len, "PUBLIC KEY-----", 15) != NULL)
+		return jg_fail(err, JG_ERR_INPUT,
+			"%s is a public key, not a certificate; give --cert "
+			"the certificate uploaded to the Connected App",
+			path);
+	char why[JG_ERROR_MESSAGE_MAX];
+	(void)snprintf(why, sizeof why, "%s", err->message);
+	return jg_fail(err, JG_ERR_INPUT, "certificate %s: %s", path, why);
+}
+
+jg_status jg_cmd_load_cert(const char *path, unsigned char *der, size_t cap, size_t *der_len,
+	jg_cert_info *info, jg_error *err)
+{
+	static unsigned char text[CERT_FILE_MAX];
+	size_t len = 0;
+	jg_status st = jg_file_read(path, "certificate", text, sizeof text, &len, err);
+	if (st == JG_OK && jg_cert_from_bytes(text, len, der, cap, der_len, err) != JG_OK)
+		st = not_a_certificate(path, text, len, err);
+	if (st == JG_OK && jg_cert_parse(der, *der_len, info, err) != JG_OK)
+		st = not_a_certificate(path, text, len, err);
+	jg_wipe(text, len); /* a private key given by mistake was in there */
+	return st;
+}
 
 jg_status jg_cmd_load_key(const jg_options *o, jg_key *key, jg_error *err)
 {

@@ -29,7 +29,6 @@
 #define JWT_INPUT_MAX (16 * 1024)
 
 /* A certificate file: PEM is a third larger than the DER, plus any text around it. */
-#define CERT_FILE_MAX (4 * JG_CERT_DER_MAX)
 
 /* The first and last seconds an ISO-8601 year of four digits can show. */
 #define TIME_FIRST (-62167219200LL)
@@ -86,34 +85,19 @@ static jg_status parse_part(const char *part, size_t part_len, const char *name,
 }
 
 /* Read the certificate at path and check that its key can verify RS256. */
+/* The certificate whose key verifies the signature: RSA, at most 4096 bits. */
 static jg_status load_certificate(const char *path, unsigned char *der, size_t cap,
 	jg_cert_info *info, jg_error *err)
 {
-	static unsigned char text[CERT_FILE_MAX];
-	size_t len = 0, der_len = 0;
-	char why[JG_ERROR_MESSAGE_MAX];
-	jg_status st = jg_file_read(path, "certificate", text, sizeof text, &len, err);
-	if (st == JG_OK && memmem(text, len, "PRIVATE KEY-----", 16) != NULL)
-		st = jg_fail(err, JG_ERR_INPUT,
-			"%s is a private key, not a certificate; give --cert "
-			"the certificate uploaded to the Connected App",
-			path);
-	if (st == JG_OK &&
-		(jg_cert_from_bytes(text, len, der, cap, &der_len, err) != JG_OK ||
-			jg_cert_parse(der, der_len, info, err) != JG_OK)) {
-		(void)snprintf(why, sizeof why, "%s", err->message);
-		st = jg_fail(err, JG_ERR_INPUT, "certificate %s: %s", path, why);
-	}
+	size_t der_len = 0;
+	jg_status st = jg_cmd_load_cert(path, der, cap, &der_len, info, err);
 	if (st == JG_OK && info->key_algorithm != JG_KEY_RSA)
 		st = jg_fail(err, JG_ERR_INPUT,
-			"certificate %s: its key is not RSA, so it cannot verify "
-			"an RS256 signature",
-			path);
+			"certificate %s: its key is not RSA, so it cannot verify an RS256 signature", path);
 	if (st == JG_OK && info->key_bits > JG_CERT_RSA_MAX_BITS)
 		st = jg_fail(err, JG_ERR_INPUT,
 			"certificate %s: RSA keys above %d bits are not supported", path,
 			JG_CERT_RSA_MAX_BITS);
-	jg_wipe(text, sizeof text); /* a private key given by mistake was in there */
 	return st;
 }
 

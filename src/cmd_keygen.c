@@ -4,11 +4,11 @@
  * steps that remain in Salesforce.
  *
  * Order of work, so that a failure changes nothing: every option is checked, then both output
- * paths (an existing file or symlink refuses without --force, a directory always), then the key
- * and the certificate are made in memory, and only then written: the key first, each file
- * through a temporary beside it and a rename, so an old file is replaced whole and the key is
- * 0600 from its first byte. When the certificate cannot be written, a key this run created is
- * removed again.
+ * paths (an existing file or symlink refuses without --force, a directory always, and each
+ * must lie in a directory that takes new files), then the key and the certificate are made in
+ * memory, and only then written: the key first, each file through a temporary beside it and a
+ * rename, so an old file is replaced whole and the key is 0600 from its first byte. When the
+ * certificate cannot be written after all, a key this run created is removed again.
  */
 #include <errno.h>
 #include <stdio.h>

@@ -5,6 +5,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "cert.h"
 #include "cli.h"
 #include "error.h"
 #include "keyload.h"
@@ -19,6 +20,14 @@ jg_status jg_cmd_decode(const jg_options *o, jg_error *err);
 
 /* Load the key named by --jwt-key-file or --jwt-key-env (exactly one of them). */
 jg_status jg_cmd_load_key(const jg_options *o, jg_key *key, jg_error *err);
+
+/*
+ * Read and parse the certificate at path (PEM or DER) into der[0..cap) and *info (which points
+ * into der). JG_ERR_INPUT naming the path when it cannot be read or parsed, and saying so when
+ * the file holds a private or public key instead.
+ */
+jg_status jg_cmd_load_cert(const char *path, unsigned char *der, size_t cap, size_t *der_len,
+	jg_cert_info *info, jg_error *err);
 
 /* Require the options grant and assertion need: --client-id, --username and a key source. */
 jg_status jg_cmd_require_grant_inputs(const jg_options *o, jg_error *err);

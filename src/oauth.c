@@ -246,7 +246,7 @@ static void describe_clock(const jg_http_reader *a, const jg_refusal_context *ct
 static jg_status refusal(const jg_http_reader *a, const cJSON *json, const jg_refusal_context *ctx,
 	jg_error *err)
 {
-	char error[128], description[512];
+	char error[sizeof err->code], description[512];
 	const char *raw_description = member_string(json, "error_description");
 	copy_for_terminal(error, sizeof error, member_string(json, "error"));
 	copy_for_terminal(description, sizeof description, raw_description ? raw_description : "");

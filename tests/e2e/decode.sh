@@ -98,15 +98,17 @@ expect_exit 7 "alg none with --cert" "$JG" decode "$NONE" --cert "$C"
 expect_grep 'alg is "none".*RS256' "$T/err" "alg none: the refusal names the alg"
 expect_exit 0 "alg none without --cert decodes" "$JG" decode "$NONE"
 expect_grep '"alg":	"none"' "$T/out" "alg none: the header is shown"
-HS=$(jwt_of '{"alg":"HS256","typ":"JWT"}' "$CLAIMS" \
-	"$(printf '%s.%s' "$(printf '%s' '{"alg":"HS256","typ":"JWT"}' | b64url)" "$(printf '%s' "$CLAIMS" | b64url)" |
-		openssl dgst -sha256 -mac HMAC -macopt key:secret -binary | b64url)")
+# hs256 HEADER MACOPT — a JWT of $CLAIMS signed with HMAC-SHA256 (openssl dgst -macopt MACOPT)
+hs256() {
+	_in=$(printf '%s.%s' "$(printf '%s' "$1" | b64url)" "$(printf '%s' "$CLAIMS" | b64url)")
+	_mac=$(printf '%s' "$_in" | openssl dgst -sha256 -mac HMAC -macopt "$2" -binary | b64url)
+	printf '%s.%s' "$_in" "$_mac"
+}
+HS=$(hs256 '{"alg":"HS256","typ":"JWT"}' key:secret)
 expect_exit 7 "alg HS256 with --cert" "$JG" decode "$HS" --cert "$C"
 expect_grep 'alg is "HS256"' "$T/err" "HS256: the refusal names the alg"
-# an HS256 signature made with the certificate's public key as the secret (the classic confusion)
-PUB_HS=$(jwt_of '{"alg":"HS256"}' "$CLAIMS" \
-	"$(printf '%s.%s' "$(printf '%s' '{"alg":"HS256"}' | b64url)" "$(printf '%s' "$CLAIMS" | b64url)" |
-		openssl dgst -sha256 -mac HMAC -macopt "hexkey:$(od -An -tx1 "$PKI/app-pub.pem" | tr -d ' \n')" -binary | b64url)")
+# keyed with the certificate's public key PEM as the secret (the classic algorithm confusion)
+PUB_HS=$(hs256 '{"alg":"HS256"}' "hexkey:$(od -An -tx1 "$PKI/app-pub.pem" | tr -d ' \n')")
 expect_exit 7 "HS256 keyed with the public key is refused" "$JG" decode "$PUB_HS" --cert "$C"
 expect_exit 7 "no alg with --cert" "$JG" decode "$(jwt_of '{"typ":"JWT"}' "$CLAIMS" "$SIG")" --cert "$C"
 expect_grep 'alg is missing' "$T/err" "no alg: says so"

@@ -22,7 +22,7 @@ empty_dir() { # DIR — true when DIR holds nothing
 }
 
 sha() { # FILE — its SHA-256, or "missing"
-	sha256sum "$1" 2>/dev/null | cut -d' ' -f1 || echo missing
+	if [ -e "$1" ]; then sha256sum "$1" | cut -d' ' -f1; else echo missing; fi
 }
 
 pubkey_sha() { # KEY — SHA-256 of the SubjectPublicKeyInfo DER, as openssl writes it
