@@ -18,6 +18,10 @@
  * All figures are microseconds: CPU from CLOCK_PROCESS_CPUTIME_ID (this process only, so the
  * server's work is not in it), wall from CLOCK_MONOTONIC. Exit 0, or 1 with a message.
  */
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE /* also in the Makefile's flags; here for a build by hand */
+#endif
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -35,14 +39,14 @@
 
 static double cpu_samples[COUNT_MAX];
 static double wall_samples[COUNT_MAX];
-static jg_key key;       /* large: kept off the stack */
-static jg_tls tls;       /* idem */
+static jg_key key; /* large: kept off the stack */
+static jg_tls tls; /* idem */
 static char jwt[JG_JWT_MAX];
 
 static double clock_us(clockid_t id)
 {
 	struct timespec ts;
-	clock_gettime(id, &ts);
+	(void)clock_gettime(id, &ts);
 	return (double)ts.tv_sec * 1e6 + (double)ts.tv_nsec / 1e3;
 }
 
@@ -59,21 +63,22 @@ static double sort_median(double *samples, int n)
 	return n % 2 ? samples[n / 2] : (samples[n / 2 - 1] + samples[n / 2]) / 2;
 }
 
-static int parse_count(const char *text, int *count)
+/* A whole number in [low, high] into *value; 0 (after a message naming what) when it is not. */
+static int parse_number(const char *text, long low, long high, const char *what, int *value)
 {
 	char *end = NULL;
 	long v = strtol(text, &end, 10);
-	if (*text == '\0' || *end != '\0' || v < 1 || v > COUNT_MAX) {
-		fprintf(stderr, "micro: COUNT must be 1..%d\n", COUNT_MAX);
+	if (*text == '\0' || *end != '\0' || v < low || v > high) {
+		(void)fprintf(stderr, "micro: %s must be %ld..%ld\n", what, low, high);
 		return 0;
 	}
-	*count = (int)v;
+	*value = (int)v;
 	return 1;
 }
 
 static int fail(const char *what, const jg_error *err)
 {
-	fprintf(stderr, "micro: %s: %s\n", what, err->message);
+	(void)fprintf(stderr, "micro: %s: %s\n", what, err->message);
 	return 1;
 }
 
@@ -85,8 +90,8 @@ static int bench_sign(const char *path, int count)
 		return fail("loading the key", &err);
 
 	int64_t now = (int64_t)time(NULL);
-	jg_claims claims = {"3MVG9TESTCLIENTID", "ci@example.com", "https://login.salesforce.com",
-		now + 180, now};
+	jg_claims claims = { "3MVG9TESTCLIENTID", "ci@example.com", "https://login.salesforce.com",
+		now + 180, now };
 	size_t len = 0;
 	for (int i = -WARM_UP; i < count; i++) {
 		double cpu0 = clock_us(CLOCK_PROCESS_CPUTIME_ID), wall0 = clock_us(CLOCK_MONOTONIC);
@@ -107,9 +112,8 @@ static int bench_sign(const char *path, int count)
 	jg_key_wipe(&key);
 
 	double cpu = sort_median(cpu_samples, count), wall = sort_median(wall_samples, count);
-	printf("sign %u %.1f %.1f %.1f %.1f\n", bits, cpu, cpu_samples[0], cpu_samples[count - 1],
-		wall);
-	return 0;
+	return printf("sign %u %.1f %.1f %.1f %.1f\n", bits, cpu, cpu_samples[0],
+		       cpu_samples[count - 1], wall) < 0;
 }
 
 /* One connection: connect, handshake (timed into *cpu and *wall), close_notify, close. */
@@ -122,8 +126,8 @@ static int handshake_once(int port, const jg_trust *trust, double *cpu, double *
 	if (jg_net_connect("127.0.0.1", port, 5000, deadline, &fd, &err) != JG_OK)
 		return fail("connecting", &err);
 	double cpu0 = clock_us(CLOCK_PROCESS_CPUTIME_ID), wall0 = clock_us(CLOCK_MONOTONIC);
-	jg_status st = jg_tls_handshake(&tls, fd, "localhost", trust, (int64_t)time(NULL), deadline,
-		&err);
+	jg_status st =
+		jg_tls_handshake(&tls, fd, "localhost", trust, (int64_t)time(NULL), deadline, &err);
 	*cpu = clock_us(CLOCK_PROCESS_CPUTIME_ID) - cpu0;
 	*wall = clock_us(CLOCK_MONOTONIC) - wall0;
 	if (st == JG_OK)
@@ -132,9 +136,8 @@ static int handshake_once(int port, const jg_trust *trust, double *cpu, double *
 	return st == JG_OK ? 0 : fail("TLS handshake", &err);
 }
 
-static int bench_handshake(const char *port_text, const char *cacert, int count)
+static int bench_handshake(int port, const char *cacert, int count)
 {
-	int port = atoi(port_text);
 	jg_error err;
 	memset(&err, 0, sizeof err);
 	jg_trust trust;
@@ -156,18 +159,24 @@ static int bench_handshake(const char *port_text, const char *cacert, int count)
 	if (rc != 0)
 		return rc;
 	double cpu = sort_median(cpu_samples, count), wall = sort_median(wall_samples, count);
-	printf("handshake %.1f %.1f %.1f %.1f %.1f %.1f\n", cpu, cpu_samples[0],
-		cpu_samples[count - 1], wall, wall_samples[0], wall_samples[count - 1]);
-	return 0;
+	return printf("handshake %.1f %.1f %.1f %.1f %.1f %.1f\n", cpu, cpu_samples[0],
+		       cpu_samples[count - 1], wall, wall_samples[0], wall_samples[count - 1]) < 0;
 }
 
 int main(int argc, char **argv)
 {
-	int count = 0;
-	if (argc == 4 && strcmp(argv[1], "sign") == 0 && parse_count(argv[3], &count))
+	int count = 0, port = 0;
+	if (argc == 4 && strcmp(argv[1], "sign") == 0) {
+		if (!parse_number(argv[3], 1, COUNT_MAX, "COUNT", &count))
+			return 2;
 		return bench_sign(argv[2], count);
-	if (argc == 5 && strcmp(argv[1], "handshake") == 0 && parse_count(argv[4], &count))
-		return bench_handshake(argv[2], argv[3], count);
-	fprintf(stderr, "usage: micro sign KEY COUNT | micro handshake PORT CACERT COUNT\n");
+	}
+	if (argc == 5 && strcmp(argv[1], "handshake") == 0) {
+		if (!parse_number(argv[2], 1, 65535, "PORT", &port) ||
+			!parse_number(argv[4], 1, COUNT_MAX, "COUNT", &count))
+			return 2;
+		return bench_handshake(port, argv[3], count);
+	}
+	(void)fprintf(stderr, "usage: micro sign KEY COUNT | micro handshake PORT CACERT COUNT\n");
 	return 2;
 }
