@@ -71,7 +71,7 @@ BR_OBJ    = $(BR_SRC:$(BEARSSL)/src/%.c=$(B)/bearssl/%.o)
 UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
 
-.PHONY: all binary variant-all unit-bins test sanitize install clean distclean vendor demo \
+.PHONY: all binary unit-bins test sanitize install clean distclean vendor demo \
         valgrind lint fuzz fuzz-smoke bench
 
 all: vendor
@@ -176,6 +176,19 @@ valgrind: all
 bench: all
 	@vendor/need.sh /usr/bin/time time curl curl openssl openssl
 	@tests/bench/run.sh
+
+# libFuzzer targets for every parser of untrusted bytes (fuzz/fuzz.mk); the smoke pass runs
+# each for FUZZ_SECONDS (30) and fails on any crash, leak or timeout.
+fuzz: vendor
+	@$(MAKE) --no-print-directory -f fuzz/fuzz.mk fuzz
+
+fuzz-smoke: vendor
+	@$(MAKE) --no-print-directory -f fuzz/fuzz.mk fuzz-smoke
+
+# cppcheck and clang-tidy (bugprone-*, cert-*, clang-analyzer-*) over src/, zero findings.
+lint: vendor
+	@vendor/need.sh cppcheck cppcheck clang-tidy clang-tidy
+	@tests/lint.sh
 
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin

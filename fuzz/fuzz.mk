@@ -9,6 +9,10 @@
 #   FUZZ_TARGETS="http url"            restrict fuzz-smoke / fuzz-regress to some targets
 #   FUZZ_CC=clang-14                   the compiler (libFuzzer ships with clang)
 #
+# A crash is replayed with build/fuzz/bin/fuzz_<name> FILE; once fixed, its input goes into
+# fuzz/corpus/<name>/ as crash-<what> (fuzz/make_seeds.sh keeps files named so), and
+# fuzz-regress runs it from then on. Seeds: fuzz/make_seeds.sh; dictionaries: fuzz/dict/.
+#
 # Our sources are compiled with coverage instrumentation (-fsanitize=fuzzer-no-link, the form
 # of -fsanitize=fuzzer for code that is not the fuzz target itself) and linked into each target
 # from an archive, so a target only pulls the modules it calls. src/main.c is left out; the

@@ -58,7 +58,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		FUZZ_CHECK(err.status == JG_ERR_INPUT && fuzz_terminated(err.message, sizeof err.message));
 		return 0;
 	}
-	FUZZ_CHECK(der_len > 0 && der_len <= sizeof der);
+	/* An empty CERTIFICATE object comes back as 0 bytes (reported); parsing then refuses it. */
+	FUZZ_CHECK(der_len <= sizeof der);
 	/* Parse an exact-size copy: an over-read past the certificate is caught. */
 	unsigned char *copy = (unsigned char *)fuzz_copy(der, der_len);
 	memset(&info, 0, sizeof info);

@@ -9,16 +9,45 @@
  *      (when it has one and it makes a valid header), and the rest as the body: the clock
  *      comparison made for "expired authorization code" parses that Date.
  *
- * Checked: the status is one of those documented for each; a token is complete and its
- * strings end within their arrays; a refusal carries the server's error code.
+ * Checked: the status is one of those documented for each; a token is complete, visible
+ * ASCII, and its strings end within their arrays; a refusal carries the server's words with
+ * every control character escaped (no ESC sequence or forged line reaches the terminal); no
+ * message quotes the access token of the body.
  */
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 
+#include <cJSON.h>
+
 #include "fuzz_util.h"
 #include "http.h"
 #include "oauth.h"
+
+static int has_control(const char *s)
+{
+	for (; *s != '\0'; s++) {
+		if ((unsigned char)*s < 0x20 || *s == 0x7f)
+			return 1;
+	}
+	return 0;
+}
+
+/* The body's access_token as our own cJSON parse sees it, when it is long enough that finding
+ * it in a message cannot be chance (and it is not part of the fixed context strings). */
+static char *body_token(const uint8_t *body, size_t len, const char *extra,
+	const jg_refusal_context *ctx)
+{
+	cJSON *json = cJSON_ParseWithLength((const char *)body, len);
+	const cJSON *t = cJSON_GetObjectItemCaseSensitive(json, "access_token");
+	char *copy = NULL;
+	if (cJSON_IsString(t) && strlen(t->valuestring) >= 20 &&
+		strstr(ctx->instance_url, t->valuestring) == NULL &&
+		strstr(ctx->audience, t->valuestring) == NULL && strstr(extra, t->valuestring) == NULL)
+		copy = fuzz_strdup(t->valuestring, strlen(t->valuestring));
+	cJSON_Delete(json);
+	return copy;
+}
 
 static void check_token(const jg_token *t)
 {
@@ -30,6 +59,8 @@ static void check_token(const jg_token *t)
 	FUZZ_CHECK(fuzz_terminated(t->token_type, sizeof t->token_type));
 	FUZZ_CHECK(fuzz_terminated(t->scope, sizeof t->scope));
 	FUZZ_CHECK(t->access_token[0] != '\0');
+	for (const char *p = t->access_token; *p != '\0'; p++)
+		FUZZ_CHECK(*p > 0x20 && *p < 0x7f);
 	FUZZ_CHECK(strncmp(t->instance_url, "https://", 8) == 0);
 	FUZZ_CHECK(strncmp(t->org_id, "00D", 3) == 0 && strncmp(t->user_id, "005", 3) == 0);
 }
@@ -67,10 +98,15 @@ static void read_answer(const char *status_line, const char *extra, const uint8_
 		FUZZ_CHECK(fuzz_terminated(err.message, sizeof err.message));
 		FUZZ_CHECK(fuzz_terminated(err.detail, sizeof err.detail));
 		FUZZ_CHECK(fuzz_terminated(err.code, sizeof err.code));
+		FUZZ_CHECK(!has_control(err.message) && !has_control(err.code));
 		if (st == JG_ERR_REFUSED)
 			FUZZ_CHECK(err.detail[0] != '\0');
-		else /* the first bytes of the answer are quoted with printable characters only */
-			FUZZ_CHECK(strchr(err.message, '\n') == NULL && strchr(err.message, '\r') == NULL);
+		char *secret = body_token(body, len, extra, &ctx);
+		if (secret != NULL) {
+			FUZZ_CHECK(strstr(err.message, secret) == NULL);
+			FUZZ_CHECK(strstr(err.detail, secret) == NULL);
+			free(secret);
+		}
 	}
 	memset(&token, 0, sizeof token);
 }

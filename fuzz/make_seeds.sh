@@ -2,6 +2,8 @@
 # Write the seed corpora of the fuzz targets into fuzz/corpus/<name>/ (run from the top of the
 # tree; existing seeds are replaced, regression seeds in files named crash-* are kept). Keys and
 # certificates are made fresh with the openssl CLI: they are test material, never used anywhere.
+# The JWTs are signed with fuzz/jwt-seed-key.pem, a fixed test key whose public half
+# fuzz/fuzz_jwt.c holds.
 # The HTTP-reader and chunked seeds start with the split-control bytes of fuzz/fuzz_util.h.
 set -eu
 c=fuzz/corpus
@@ -53,6 +55,7 @@ cp "$tmp/ca-rsa.pem" "$c/cert/rsa.pem"
 cp "$tmp/ca-ec.pem" "$c/cert/ec.pem"
 cp "$tmp/odd.pem" "$c/cert/escapes.pem"
 cp "$tmp/v1.pem" "$c/cert/v1.pem"
+printf -- '-----BEGIN CERTIFICATE-----\n-----END CERTIFICATE-----\n' > "$c/cert/empty-object"
 { echo "Bag Attributes"; echo "subject=/CN=x"; sed 's/$/\r/' "$tmp/c2048.pem"; } > "$c/cert/text-crlf.pem"
 cp "$tmp/ca-rsa.pem" "$c/trust/one-rsa.pem"
 cat "$tmp/ca-rsa.pem" "$tmp/ca-ec.pem" > "$c/trust/bundle.pem"
@@ -62,9 +65,10 @@ head -c -1 "$tmp/odd.pem" > "$c/trust/no-final-newline.pem"
 cat "$tmp/ca-rsa.pem" "$tmp/ca-rsa.pem" "$tmp/k1024.pem" "$tmp/v1.pem" > "$c/trust/dup-and-key.pem"
 
 # --- JWTs ------------------------------------------------------------------------------------
-jwt() { # HEADER CLAIMS -> header.claims.signature (RS256 with the 2048-bit key)
+# Signed with fuzz/jwt-seed-key.pem, whose public key fuzz/fuzz_jwt.c holds.
+jwt() { # HEADER CLAIMS -> header.claims.signature
 	h=$(printf '%s' "$1" | b64url); p=$(printf '%s' "$2" | b64url)
-	s=$(printf '%s.%s' "$h" "$p" | openssl dgst -sha256 -sign "$tmp/k2048.pem" -binary | b64url)
+	s=$(printf '%s.%s' "$h" "$p" | openssl dgst -sha256 -sign fuzz/jwt-seed-key.pem -binary | b64url)
 	printf '%s.%s.%s' "$h" "$p" "$s"
 }
 jwt '{"alg":"RS256","typ":"JWT"}' \
@@ -149,5 +153,7 @@ printf '{"error":"invalid_client_id"}' > "$c/oauth/client-id"
 printf '<html><body>Service Unavailable</body></html>' > "$c/oauth/html"
 printf '{"access_token":"x","instance_url":"http://insecure","id":"https://h/id/00D/005"}' > "$c/oauth/bad-fields"
 printf '[{"error":1}, "\\u0000", 1e999]' > "$c/oauth/array"
+printf '{"error":"invalid_grant","error_description":"\\u001b[31mforged\\nline"}' > "$c/oauth/escape-words"
+printf '{"access_token":"00Dxx0000001gPL!AR8AQJXg5oj8jXSgxJfA0lBog","instance_url":"http://x"}' > "$c/oauth/token-not-quoted"
 find "$c" -type f -exec chmod 644 {} +
 echo "seeds written under $c"

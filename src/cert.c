@@ -67,7 +67,7 @@ static const struct {
 
 static int span_equals(jg_der_span span, const unsigned char *bytes, size_t len)
 {
-	return span.len == len && memcmp(span.data, bytes, len) == 0;
+	return span.len == len && (len == 0 || memcmp(span.data, bytes, len) == 0);
 }
 
 static jg_status malformed(jg_error *err, const char *where, int result)

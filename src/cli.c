@@ -123,7 +123,7 @@ static const struct option *find_option(const char *arg, size_t len)
 static void canonical(const struct option *opt, char *out, size_t cap)
 {
 	size_t n = strcspn(opt->names, "|");
-	snprintf(out, cap, "%.*s", (int)n, opt->names);
+	(void)snprintf(out, cap, "%.*s", (int)n, opt->names);
 }
 
 static jg_status parse_integer(const char *name, const char *value, long min, long max, long *out,
@@ -155,7 +155,7 @@ static jg_status parse_seconds(const char *name, const char *value, long max, lo
 /* Copy a proxy URL and blank its user info in argv, as curl does, so ps cannot show it. */
 static const char *keep_proxy(jg_options *o, char *value)
 {
-	snprintf(o->proxy_copy, sizeof o->proxy_copy, "%s", value);
+	(void)snprintf(o->proxy_copy, sizeof o->proxy_copy, "%s", value);
 	char *at = strrchr(value, '@');
 	if (at != NULL) {
 		char *start = strstr(value, "://");
@@ -167,7 +167,7 @@ static const char *keep_proxy(jg_options *o, char *value)
 
 static void warn_ignored(const char *name)
 {
-	fprintf(stderr, "jwtgrant: warning: %s is accepted for sf/sfdx compatibility and ignored: "
+	(void)fprintf(stderr, "jwtgrant: warning: %s is accepted for sf/sfdx compatibility and ignored: "
 		"jwtgrant keeps no org store\n", name);
 }
 
@@ -385,11 +385,11 @@ static const char usage_decode[] =
 void jg_cli_usage(jg_command cmd, FILE *out)
 {
 	switch (cmd) {
-	case JG_CMD_GRANT: fputs(usage_grant, out); break;
-	case JG_CMD_ASSERTION: fputs(usage_assertion, out); break;
-	case JG_CMD_KEYGEN: fputs(usage_keygen, out); break;
-	case JG_CMD_CHECK: fputs(usage_check, out); break;
-	case JG_CMD_DECODE: fputs(usage_decode, out); break;
-	default: fputs(usage_overview, out); break;
+	case JG_CMD_GRANT: (void)fputs(usage_grant, out); break;
+	case JG_CMD_ASSERTION: (void)fputs(usage_assertion, out); break;
+	case JG_CMD_KEYGEN: (void)fputs(usage_keygen, out); break;
+	case JG_CMD_CHECK: (void)fputs(usage_check, out); break;
+	case JG_CMD_DECODE: (void)fputs(usage_decode, out); break;
+	default: (void)fputs(usage_overview, out); break;
 	}
 }

@@ -62,7 +62,7 @@ void jg_clock_iso8601(int64_t t, char out[32])
 	int64_t second = t - days * 86400;
 	unsigned month, day;
 	jg_date_from_days(days, &year, &month, &day);
-	snprintf(out, 32, "%04lld-%02u-%02uT%02d:%02d:%02dZ", (long long)year, month, day,
+	(void)snprintf(out, 32, "%04lld-%02u-%02uT%02d:%02d:%02dZ", (long long)year, month, day,
 		(int)(second / 3600), (int)(second / 60 % 60), (int)(second % 60));
 }
 
@@ -87,7 +87,7 @@ int jg_clock_parse_http_date(const char *text, size_t len, int64_t *t)
 		text[16] != ' ' || text[19] != ':' || text[22] != ':' || memcmp(text + 25, " GMT", 4) != 0)
 		return -1;
 	for (int m = 0; m < 12; m++) {
-		if (memcmp(text + 8, months + 3 * m, 3) == 0)
+		if (memcmp(text + 8, months + (size_t)m * 3, 3) == 0)
 			month = m + 1;
 	}
 	if (month < 0 || digits(text + 5, 2, &day) || digits(text + 12, 4, &year) ||
@@ -95,7 +95,7 @@ int jg_clock_parse_http_date(const char *text, size_t len, int64_t *t)
 		digits(text + 23, 2, &second) || day < 1 || day > 31 || hour > 23 || minute > 59 ||
 		second > 60)
 		return -1;
-	*t = jg_days_from_date(year, (unsigned)month, (unsigned)day) * 86400 + hour * 3600 +
-		minute * 60 + second;
+	*t = jg_days_from_date(year, (unsigned)month, (unsigned)day) * 86400 + (int64_t)hour * 3600 +
+		(int64_t)minute * 60 + second;
 	return 0;
 }

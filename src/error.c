@@ -22,7 +22,7 @@ jg_status jg_fail(jg_error *err, jg_status status, const char *fmt, ...)
 	if (err != NULL) {
 		va_list ap;
 		va_start(ap, fmt);
-		vsnprintf(err->message, sizeof err->message, fmt, ap);
+		(void)vsnprintf(err->message, sizeof err->message, fmt, ap);
 		va_end(ap);
 		err->status = status;
 		err->detail[0] = '\0';

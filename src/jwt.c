@@ -68,7 +68,7 @@ jg_status jg_jwt_claims_json(const jg_claims *c, char *out, size_t cap, size_t *
 				names[i], JG_CLAIM_MAX);
 	}
 	char numbers[64];
-	snprintf(numbers, sizeof numbers, ",\"exp\":%lld,\"iat\":%lld}", (long long)c->exp, (long long)c->iat);
+	(void)snprintf(numbers, sizeof numbers, ",\"exp\":%lld,\"iat\":%lld}", (long long)c->exp, (long long)c->iat);
 	size_t p = 0;
 	if (append_raw(out, cap, &p, "{\"iss\":") || append_json_string(out, cap, &p, c->iss) ||
 		append_raw(out, cap, &p, ",\"sub\":") || append_json_string(out, cap, &p, c->sub) ||

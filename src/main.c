@@ -49,9 +49,9 @@ static void print_json_failure(const jg_error *err)
 
 static void print_error(const jg_options *o, const jg_error *err)
 {
-	fprintf(stderr, "jwtgrant: %s\n", err->message);
+	(void)fprintf(stderr, "jwtgrant: %s\n", err->message);
 	if (err->detail[0] != '\0')
-		fprintf(stderr, "%s%s", err->detail, err->detail[strlen(err->detail) - 1] == '\n' ? "" : "\n");
+		(void)fprintf(stderr, "%s%s", err->detail, err->detail[strlen(err->detail) - 1] == '\n' ? "" : "\n");
 	if (o->command == JG_CMD_GRANT && strcmp(o->output, "json") == 0)
 		print_json_failure(err);
 }

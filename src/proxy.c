@@ -57,7 +57,7 @@ jg_status jg_proxy_choose(const char *flag_proxy, const char *flag_noproxy, cons
 	jg_status st = jg_url_parse_proxy(text, &out->url, err);
 	if (st != JG_OK) {
 		char why[JG_ERROR_MESSAGE_MAX];
-		snprintf(why, sizeof why, "%s", err->message);
+		(void)snprintf(why, sizeof why, "%s", err->message);
 		return jg_fail(err, JG_ERR_USAGE, "%s: %s", source, why);
 	}
 	const char *list = configured_noproxy(flag_noproxy, &nsource);
@@ -67,7 +67,7 @@ jg_status jg_proxy_choose(const char *flag_proxy, const char *flag_noproxy, cons
 		return JG_OK;
 	}
 	out->use = 1;
-	snprintf(out->source, sizeof out->source, "%s", source);
+	(void)snprintf(out->source, sizeof out->source, "%s", source);
 	char shown[600];
 	jg_url_redacted(&out->url, shown, sizeof shown);
 	jg_trace("proxy %s (from %s)", shown, source);

@@ -365,7 +365,7 @@ jg_status jg_tls_handshake(jg_tls *t, int fd, const char *host, const jg_trust *
 	t->deadline_ms = deadline_ms;
 	t->peer_closed = 0;
 	t->now = now;
-	snprintf(t->host, sizeof t->host, "%s", host);
+	(void)snprintf(t->host, sizeof t->host, "%s", host);
 	init_client(t, trust);
 	jg_status st = inject_entropy(t, err);
 	if (st != JG_OK)
