@@ -102,7 +102,7 @@ int jg_base64_decode(const char *in, size_t n, unsigned char *out, size_t cap, s
 	}
 	if (sextets % 4 == 1)
 		return -1;                      /* 6 bits cannot end a byte string */
-	if (pad > 0 && (sextets % 4 < 2 || (sextets + pad) % 4 != 0))
+	if (pad > 0 && (sextets % 4 < 2 || pad != 4 - sextets % 4))
 		return -1;                      /* padding must complete a partial last quantum */
 	if (acc != 0)
 		return -1;                      /* non-canonical: leftover bits set */

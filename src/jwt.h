@@ -42,7 +42,8 @@ typedef struct jg_jwt_parts {
 	size_t header_len, claims_len, signature_len;
 } jg_jwt_parts;
 
-/* Split "a.b.c"; JG_ERR_INPUT when it is not three non-empty base64url parts. */
+/* Split "a.b.c"; JG_ERR_INPUT unless it is three base64url parts with a non-empty header and
+ * claims (an empty signature is allowed, so that decode can show an unsigned JWT). */
 jg_status jg_jwt_split(const char *jwt, size_t len, jg_jwt_parts *parts, jg_error *err);
 
 /* Decode one base64url part into out (NUL-terminated); JG_ERR_INPUT when it is not base64url. */

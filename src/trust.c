@@ -187,6 +187,12 @@ static void receive_dn(void *ctx, const void *buf, size_t len)
 static void receive_der(void *ctx, const void *buf, size_t len)
 {
 	loader *ld = ctx;
+	/* BearSSL's decoder has no guard against pushes after it failed: one more push runs its
+	 * interpreter off the end and the next reads through a NULL instruction pointer (found by
+	 * fuzz_trust). A failed certificate is skipped and counted at its end. */
+	if (br_x509_decoder_last_error(&ld->x509) != 0 && br_x509_decoder_last_error(&ld->x509) !=
+			BR_ERR_X509_TRUNCATED)
+		return;
 	br_x509_decoder_push(&ld->x509, buf, len);
 }
 

@@ -91,6 +91,7 @@ static void rejects_bad_input(void **state)
 	(void)state;
 	static const char *bad[] = {
 		"Zg=", "Z", "Zm9v!", "Zg==Zg==", "Zh==", "Zm9=", "Zm 9v", "====", "Zg===",
+		"TWE=====", "QQ======", "TWE=Zg",
 	};
 	unsigned char out[64];
 	size_t len;
