@@ -246,6 +246,14 @@ claims_json() {
 	printf '{"iss":"%s","sub":"%s","aud":"%s","exp":%s}' "$1" "$2" "$3" "$4"
 }
 
+ms_now() { # milliseconds since the epoch
+	_t=$(date +%s%3N 2>/dev/null)
+	case $_t in
+	'' | *[!0-9]*) _t=$("$JG_PY" -c 'import time; print(int(time.time() * 1000))') ;;
+	esac
+	echo "$_t"
+}
+
 now() { # epoch seconds
 	date +%s
 }

@@ -20,14 +20,6 @@ grant() { # CODE NAME [ARGS...] — jwtgrant grant against $MOCK_URL, bounded
 		--cacert "$PKI/ca.crt" --max-time "${MAXT:-10}" "$@"
 }
 
-ms_now() { # milliseconds since the epoch
-	_t=$(date +%s%3N 2>/dev/null)
-	case $_t in
-	'' | *[!0-9]*) _t=$("$JG_PY" -c 'import time; print(int(time.time() * 1000))') ;;
-	esac
-	echo "$_t"
-}
-
 stdout_empty() { # NAME
 	if [ -s "$T/out" ]; then not_ok "$1" "stdout: $(head -c 200 "$T/out")"; else ok "$1"; fi
 }

@@ -20,14 +20,6 @@ grant_to() {
 		--cacert "$PKI/ca.crt" "$@"
 }
 
-ms_now() { # milliseconds since the epoch
-	_t=$(date +%s%3N 2>/dev/null)
-	case $_t in
-	'' | *[!0-9]*) _t=$("$JG_PY" -c 'import time; print(int(time.time() * 1000))') ;;
-	esac
-	echo "$_t"
-}
-
 # took NAME MIN_MS MAX_MS — the time since $t0 is within [MIN_MS, MAX_MS)
 took() {
 	_ms=$(($(ms_now) - t0))

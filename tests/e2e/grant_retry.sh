@@ -19,14 +19,6 @@ grant() { # CODE NAME [ARGS...] — jwtgrant grant against $MOCK_URL, bounded
 		--cacert "$PKI/ca.crt" "$@"
 }
 
-ms_now() { # milliseconds since the epoch
-	_t=$(date +%s%3N 2>/dev/null)
-	case $_t in
-	'' | *[!0-9]*) _t=$("$JG_PY" -c 'import time; print(int(time.time() * 1000))') ;;
-	esac
-	echo "$_t"
-}
-
 requests() { # NAME WANT — the (stopped) mock logged WANT token requests
 	_r=$(mock_token_requests)
 	[ "$_r" -eq "$2" ] && ok "$1: $2 token request(s)" || not_ok "$1: $2 token request(s)" "got $_r"
