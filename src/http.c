@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "ascii.h"
 #include "wipe.h"
 
 /* ---- characters ---------------------------------------------------------------------------- */
@@ -36,23 +37,6 @@ static int is_forbidden_control(unsigned char c)
 static int is_space_or_tab(unsigned char c)
 {
 	return c == ' ' || c == '\t';
-}
-
-static unsigned char lower_ascii(unsigned char c)
-{
-	return (c >= 'A' && c <= 'Z') ? (unsigned char)(c - 'A' + 'a') : c;
-}
-
-/* Compare s[0..len) with the NUL-terminated name, ignoring ASCII case. */
-static int equals_ignoring_case(const char *s, size_t len, const char *name)
-{
-	if (strlen(name) != len)
-		return 0;
-	for (size_t i = 0; i < len; i++) {
-		if (lower_ascii((unsigned char)s[i]) != lower_ascii((unsigned char)name[i]))
-			return 0;
-	}
-	return 1;
 }
 
 /* ---- requests ------------------------------------------------------------------------------ */
@@ -437,7 +421,7 @@ const jg_http_header *jg_http_find_header(const jg_http_head *head, const char *
 {
 	for (size_t i = 0; i < head->num_headers; i++) {
 		const jg_http_header *field = &head->headers[i];
-		if (equals_ignoring_case(field->name, field->name_len, name))
+		if (jg_ascii_equal_word(field->name, field->name_len, name))
 			return field;
 	}
 	return NULL;
@@ -481,7 +465,7 @@ static int hex_value(unsigned char c)
 {
 	if (is_digit(c))
 		return c - '0';
-	c = lower_ascii(c);
+	c = (unsigned char)jg_ascii_lower((char)c);
 	if (c >= 'a' && c <= 'f')
 		return c - 'a' + 10;
 	return -1;
@@ -734,7 +718,7 @@ static int is_chunked_only(const jg_http_head *head)
 
 	for (size_t i = 0; i < head->num_headers; i++) {
 		const jg_http_header *f = &head->headers[i];
-		if (!equals_ignoring_case(f->name, f->name_len, "transfer-encoding"))
+		if (!jg_ascii_equal_word(f->name, f->name_len, "transfer-encoding"))
 			continue;
 		size_t pos = 0;
 		while (pos <= f->value_len) {
@@ -747,7 +731,7 @@ static int is_chunked_only(const jg_http_head *head)
 				last--;
 			if (last > first) {
 				codings++;
-				if (equals_ignoring_case(f->value + first, last - first, "chunked"))
+				if (jg_ascii_equal_word(f->value + first, last - first, "chunked"))
 					chunked++;
 			}
 			pos = end + 1;
@@ -822,7 +806,7 @@ static jg_status choose_framing(jg_http_reader *r, size_t head_len, jg_error *er
 	}
 	for (size_t i = 0; i < r->head.num_headers; i++) {
 		const jg_http_header *f = &r->head.headers[i];
-		if (equals_ignoring_case(f->name, f->name_len, "content-length")) {
+		if (jg_ascii_equal_word(f->name, f->name_len, "content-length")) {
 			length = f;
 			lengths++;
 		}

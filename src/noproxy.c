@@ -3,6 +3,8 @@
 #include <arpa/inet.h>
 #include <string.h>
 
+#include "ascii.h"
+
 /* Entries longer than this cannot be a name (253) or an address with a port: ignored. */
 #define ENTRY_TEXT_MAX 300
 #define HOST_TEXT_MAX 300
@@ -32,26 +34,6 @@ static int is_blank(char c)
 static int is_separator(char c)
 {
 	return c == ',' || is_blank(c);
-}
-
-/* ASCII only, whatever the locale. */
-static char to_lower(char c)
-{
-	static const char upper[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZ";
-	static const char lower[] = "abcdefghijklmnopqrstuvwxyz";
-	const char *at = c != '\0' ? strchr(upper, c) : NULL;
-	if (at == NULL)
-		return c;
-	return lower[at - upper];
-}
-
-static int equal_ignoring_case(const char *a, const char *b, size_t n)
-{
-	for (size_t i = 0; i < n; i++) {
-		if (to_lower(a[i]) != to_lower(b[i]))
-			return 0;
-	}
-	return 1;
 }
 
 static int all_digits(const char *s)
@@ -186,7 +168,7 @@ static int name_matches(const target *t, const char *entry, size_t n)
 	if (n == 0 || n > t->name_n)
 		return 0;
 	const char *tail = t->name + (t->name_n - n);
-	if (!equal_ignoring_case(tail, entry, n))
+	if (!jg_ascii_equal_n(tail, entry, n))
 		return 0;
 	return n == t->name_n || tail[-1] == '.';
 }

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "ascii.h"
 #include "wipe.h"
 
 /* Longest piece of user text echoed in a message (a port, a scheme, a host name). */
@@ -32,28 +33,6 @@ static int hex_value(char c)
 	if (c >= 'A' && c <= 'F')
 		return c - 'A' + 10;
 	return -1;
-}
-
-/* ASCII only, whatever the locale. */
-static char to_lower(char c)
-{
-	static const char upper[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZ";
-	static const char lower[] = "abcdefghijklmnopqrstuvwxyz";
-	const char *at = c != '\0' ? strchr(upper, c) : NULL;
-	if (at == NULL)
-		return c;
-	return lower[at - upper];
-}
-
-static int equals_ignoring_case(const char *s, size_t n, const char *word)
-{
-	if (strlen(word) != n)
-		return 0;
-	for (size_t i = 0; i < n; i++) {
-		if (to_lower(s[i]) != word[i])
-			return 0;
-	}
-	return 1;
 }
 
 static int echo_length(size_t n)
@@ -187,7 +166,7 @@ static int has_numeric_last_label(const char *name)
 	const char *label = name + start;
 	size_t len = n - start;
 	size_t digits = 0;
-	if (len > 2 && label[0] == '0' && to_lower(label[1]) == 'x') {
+	if (len > 2 && label[0] == '0' && jg_ascii_lower(label[1]) == 'x') {
 		for (digits = 2; digits < len && hex_value(label[digits]) >= 0; digits++)
 			;
 	} else {
@@ -207,7 +186,7 @@ static jg_status parse_host(const char *p, size_t n, jg_url *u, const char *what
 		return jg_fail(err, JG_ERR_USAGE, "invalid %s: the host name is longer than %d bytes",
 			what, JG_URL_HOST_MAX);
 	for (size_t i = 0; i < n; i++)
-		u->host[i] = to_lower(p[i]);
+		u->host[i] = jg_ascii_lower(p[i]);
 	u->host[n] = '\0';
 	if (!is_valid_name(u->host))
 		return jg_fail(err, JG_ERR_USAGE,
@@ -320,7 +299,7 @@ static jg_status parse_instance(const char *text, jg_url *u, jg_error *err)
 	if (st != JG_OK)
 		return st;
 	size_t scheme_n = scheme_length(text);
-	if (scheme_n == 0 || !equals_ignoring_case(text, scheme_n, "https"))
+	if (scheme_n == 0 || !jg_ascii_equal_word(text, scheme_n, "https"))
 		return jg_fail(err, JG_ERR_USAGE, "%s must start with https://", instance_what);
 	memcpy(u->scheme, "https", sizeof "https");
 	const char *rest = text + scheme_n + 3;
@@ -345,7 +324,7 @@ static jg_status parse_proxy(const char *text, jg_url *u, jg_error *err)
 	const char *rest = text;
 	size_t scheme_n = scheme_length(text);
 	if (scheme_n > 0) {
-		if (!equals_ignoring_case(text, scheme_n, "http"))
+		if (!jg_ascii_equal_word(text, scheme_n, "http"))
 			return jg_fail(err, JG_ERR_USAGE,
 				"proxy scheme '%.*s' is not supported: use an http:// proxy (CONNECT)",
 				echo_length(scheme_n), text);

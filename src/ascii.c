@@ -1,0 +1,23 @@
+#include "ascii.h"
+
+#include <string.h>
+
+char jg_ascii_lower(char c)
+{
+	static const char lower[] = "abcdefghijklmnopqrstuvwxyz";
+	return (c >= 'A' && c <= 'Z') ? lower[c - 'A'] : c;
+}
+
+int jg_ascii_equal_n(const char *a, const char *b, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (jg_ascii_lower(a[i]) != jg_ascii_lower(b[i]))
+			return 0;
+	}
+	return 1;
+}
+
+int jg_ascii_equal_word(const char *s, size_t len, const char *word)
+{
+	return strlen(word) == len && jg_ascii_equal_n(s, word, len);
+}

@@ -1,0 +1,16 @@
+/* ASCII case, whatever the locale: host names, URL schemes, HTTP field names, NO_PROXY. */
+#ifndef JG_ASCII_H
+#define JG_ASCII_H
+
+#include <stddef.h>
+
+/* c with A–Z lowered; every other byte unchanged. */
+char jg_ascii_lower(char c);
+
+/* 1 when a[0..n) and b[0..n) are equal ignoring ASCII case. */
+int jg_ascii_equal_n(const char *a, const char *b, size_t n);
+
+/* 1 when s[0..len) equals the NUL-terminated word ignoring ASCII case. */
+int jg_ascii_equal_word(const char *s, size_t len, const char *word);
+
+#endif
