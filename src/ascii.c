@@ -5,7 +5,9 @@
 char jg_ascii_lower(char c)
 {
 	static const char lower[] = "abcdefghijklmnopqrstuvwxyz";
-	return (c >= 'A' && c <= 'Z') ? lower[c - 'A'] : c;
+	if (c >= 'A' && c <= 'Z')
+		return lower[c - 'A'];
+	return c;
 }
 
 int jg_ascii_equal_n(const char *a, const char *b, size_t n)
