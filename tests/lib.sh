@@ -254,6 +254,19 @@ ms_now() { # milliseconds since the epoch
 	echo "$_t"
 }
 
+# grant_suite [TIMEOUT] — the common start of the grant_*.sh suites: commands bounded by TIMEOUT
+# seconds (default 20), the test PKI built, no audience override from the environment, and the
+# test app the mock knows: CID (its consumer key), USER (its approved user), SUCCESS (the text
+# output of a grant for them).
+grant_suite() {
+	JG_CMD_TIMEOUT=${1:-20}
+	pki || exit 1
+	unset SF_AUDIENCE_URL SFDX_AUDIENCE_URL
+	CID=3MVG9TESTCLIENTID
+	USER=ci@example.com
+	SUCCESS="Successfully authorized $USER with org ID 00D5g000004ABCDEAA"
+}
+
 now() { # epoch seconds
 	date +%s
 }

@@ -6,12 +6,7 @@
 # shellcheck source=tests/lib.sh
 . "$(dirname "$0")/../lib.sh"
 
-JG_CMD_TIMEOUT=20
-pki || exit 1
-unset SF_AUDIENCE_URL SFDX_AUDIENCE_URL
-CID=3MVG9TESTCLIENTID
-USER=ci@example.com
-SUCCESS="Successfully authorized $USER with org ID 00D5g000004ABCDEAA"
+grant_suite
 
 grant() { # CODE NAME [ARGS...] — jwtgrant grant against $MOCK_URL, bounded
 	_c=$1 _n=$2

@@ -5,12 +5,7 @@
 # shellcheck source=tests/lib.sh
 . "$(dirname "$0")/../lib.sh"
 
-JG_CMD_TIMEOUT=20
-pki || exit 1
-unset SF_AUDIENCE_URL SFDX_AUDIENCE_URL
-CID=3MVG9TESTCLIENTID
-USER=ci@example.com
-SUCCESS="Successfully authorized $USER with org ID 00D5g000004ABCDEAA"
+grant_suite
 
 # grant_to CODE NAME URL [ARGS...] — jwtgrant grant against URL, bounded by JG_CMD_TIMEOUT only
 grant_to() {

@@ -6,11 +6,7 @@
 # shellcheck source=tests/lib.sh
 . "$(dirname "$0")/../lib.sh"
 
-JG_CMD_TIMEOUT=20
-pki || exit 1
-unset SF_AUDIENCE_URL SFDX_AUDIENCE_URL
-CID=3MVG9TESTCLIENTID
-USER=ci@example.com
+grant_suite
 QUSER="o'brien@example.com"
 NLUSER=$(printf 'new\nline@example.com')
 TOKEN='00D000000000E2EAAA!AR.e2e_output_token-0123456789'

@@ -7,11 +7,7 @@
 # shellcheck source=tests/lib.sh
 . "$(dirname "$0")/../lib.sh"
 
-JG_CMD_TIMEOUT=20
-pki || exit 1
-unset SF_AUDIENCE_URL SFDX_AUDIENCE_URL
-CID=3MVG9TESTCLIENTID
-USER=ci@example.com
+grant_suite
 LOGIN=https://login.salesforce.com
 
 # grant_as CODE NAME CID USER KEY [ARGS...] — jwtgrant grant against $MOCK_URL, bounded

@@ -5,12 +5,7 @@
 # shellcheck source=tests/lib.sh
 . "$(dirname "$0")/../lib.sh"
 
-JG_CMD_TIMEOUT=30
-pki || exit 1
-unset SF_AUDIENCE_URL SFDX_AUDIENCE_URL
-CID=3MVG9TESTCLIENTID
-USER=ci@example.com
-SUCCESS="Successfully authorized $USER with org ID 00D5g000004ABCDEAA"
+grant_suite 30
 
 grant() { # CODE NAME [ARGS...] — jwtgrant grant against $MOCK_URL, bounded
 	_c=$1 _n=$2

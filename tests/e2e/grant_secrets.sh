@@ -6,11 +6,7 @@
 # shellcheck source=tests/lib.sh
 . "$(dirname "$0")/../lib.sh"
 
-JG_CMD_TIMEOUT=20
-pki || exit 1
-unset SF_AUDIENCE_URL SFDX_AUDIENCE_URL
-CID=3MVG9TESTCLIENTID
-USER=ci@example.com
+grant_suite
 TOKEN='00D5g000004ABCD!AR.e2eSecretAccessToken_9f8e7d6c5b4a39281706f5e4d3c2b1a0'
 
 grant_as() { # CODE NAME CID KEY [ARGS...] — jwtgrant grant -v against $MOCK_URL, bounded

@@ -5,13 +5,8 @@
 # shellcheck source=tests/lib.sh
 . "$(dirname "$0")/../lib.sh"
 
-JG_CMD_TIMEOUT=20
-pki || exit 1
-unset SF_AUDIENCE_URL SFDX_AUDIENCE_URL
-CID=3MVG9TESTCLIENTID
-USER=ci@example.com
+grant_suite
 KEY=$PKI/app.key
-SUCCESS="Successfully authorized $USER with org ID 00D5g000004ABCDEAA"
 
 succeeded() { # NAME
 	[ "$(cat "$T/out")" = "$SUCCESS" ] && ok "$1: success line" ||

@@ -7,12 +7,7 @@
 # shellcheck source=tests/lib.sh
 . "$(dirname "$0")/../lib.sh"
 
-JG_CMD_TIMEOUT=20
-pki || exit 1
-unset SF_AUDIENCE_URL SFDX_AUDIENCE_URL
-CID=3MVG9TESTCLIENTID
-USER=ci@example.com
-SUCCESS="Successfully authorized $USER with org ID 00D5g000004ABCDEAA"
+grant_suite
 
 # grant_env CODE NAME [ENV_ARGS...] -- [GRANT_ARGS...] — jwtgrant grant against $MOCK_URL run by
 # env(1) with SSL_CERT_FILE and SSL_CERT_DIR unset, then ENV_ARGS; no trust option of its own

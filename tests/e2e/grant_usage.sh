@@ -5,11 +5,7 @@
 # shellcheck source=tests/lib.sh
 . "$(dirname "$0")/../lib.sh"
 
-JG_CMD_TIMEOUT=20
-pki || exit 1
-unset SF_AUDIENCE_URL SFDX_AUDIENCE_URL
-CID=3MVG9TESTCLIENTID
-USER=ci@example.com
+grant_suite
 KEY=$PKI/app.key
 
 # usage NAME PATTERN ARGS... — `jwtgrant grant ARGS` exits 2, the error matches PATTERN, stdout empty
