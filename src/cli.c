@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ascii.h"
+
 enum kind {
 	FLAG,        /* sets an int to 1 */
 	STRING,      /* stores the argument, which may not be empty */
@@ -158,7 +160,7 @@ static const char *keep_proxy(jg_options *o, char *value)
 	(void)snprintf(o->proxy_copy, sizeof o->proxy_copy, "%s", value);
 	char *at = strrchr(value, '@');
 	if (at != NULL) {
-		char *start = strstr(value, "://");
+		char *start = (char *)jg_find(value, strlen(value), "://", 3);
 		start = (start != NULL && start < at) ? start + 3 : value;
 		memset(start, '*', (size_t)(at - start));
 	}

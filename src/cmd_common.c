@@ -1,7 +1,7 @@
 #include <stdio.h>
 #include <string.h>
-#include <string.h>
 
+#include "ascii.h"
 #include "audience.h"
 #include "cert.h"
 #include "der.h"
@@ -29,12 +29,12 @@ static int der_is_private_key(const unsigned char *der, size_t len)
 static jg_status not_a_certificate(const char *path, const unsigned char *text, size_t len,
 	jg_error *err)
 {
-	if (memmem(text, len, "PRIVATE KEY-----", 16) != NULL || der_is_private_key(text, len))
+	if (jg_find(text, len, "PRIVATE KEY-----", 16) != NULL || der_is_private_key(text, len))
 		return jg_fail(err, JG_ERR_INPUT,
 			"%s is a private key, not a certificate; give --cert "
 			"the certificate (keygen writes it as server.crt)",
 			path);
-	if (memmem(text, len, "PUBLIC KEY-----", 15) != NULL)
+	if (jg_find(text, len, "PUBLIC KEY-----", 15) != NULL)
 		return jg_fail(err, JG_ERR_INPUT,
 			"%s is a public key, not a certificate; give --cert "
 			"the certificate uploaded to the Connected App",
