@@ -108,9 +108,10 @@ $(B)/jwtgrant: $(B)/obj/main.o $(B)/libjg.a $(B)/libbearssl.a $(B)/cjson.o
 	$(CC) $(CFLAGS_OURS) -o $@ $^ $(LDFLAGS)
 
 # --- embedded trust anchors -------------------------------------------------------------------
-# The Mozilla roots of the build machine's ca-certificates bundle become C tables at build time,
-# converted by our own PEM/X.509 loader (src/trust.c, the one that reads --cacert at run time)
-# compiled for the host as src/tools/gen_anchors.c. libjg-core.a is everything but the table.
+# The Mozilla roots of the build machine's ca-certificates bundle become an index (DN hashes and
+# keys, src/anchors.h) at build time, read by our own PEM/X.509 loader (src/trust.c, the one
+# that reads --cacert at run time) in the host tool src/tools/gen_anchors.c. libjg-core.a is
+# everything but the index.
 $(B)/libjg-core.a: $(LIB_OBJ)
 	rm -f $@ && ar rcs $@ $^
 
@@ -118,13 +119,14 @@ build/host/tools/gen_anchors: src/tools/gen_anchors.c build/host/libjg-core.a bu
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_OURS) -o $@ $^
 
-$(B)/gen/anchors_embedded.c: $(CA_BUNDLE) src/tools/gen_anchors.c src/trust.c src/trust.h
+$(B)/gen/anchors_embedded.c: $(CA_BUNDLE) src/tools/gen_anchors.c src/trust.c src/trust.h \
+                             src/anchors.c src/anchors.h
 	@mkdir -p $(dir $@)
 	@vendor/need.sh $(CA_BUNDLE) ca-certificates
 	@$(MAKE) --no-print-directory VARIANT=host B=build/host build/host/tools/gen_anchors
 	build/host/tools/gen_anchors $(CA_BUNDLE) > $@.tmp && mv $@.tmp $@
 
-$(GEN_OBJ): $(B)/gen/anchors_embedded.c
+$(GEN_OBJ): $(B)/gen/anchors_embedded.c src/anchors.h
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_OURS) -Wno-conversion -c $< -o $@
 

@@ -16,7 +16,7 @@
 # Our sources are compiled with coverage instrumentation (-fsanitize=fuzzer-no-link, the form
 # of -fsanitize=fuzzer for code that is not the fuzz target itself) and linked into each target
 # from an archive, so a target only pulls the modules it calls. src/main.c is left out; the
-# table of embedded trust anchors is generated at build time and not needed here, so
+# index of embedded trust anchors is generated at build time and not needed here, so
 # fuzz/anchors_none.c stands in for it with an empty one. The vendored BearSSL and cJSON are
 # built without unaligned access (bearssl-notes.md, pitfall 13) and without warnings.
 

@@ -9,7 +9,7 @@ set -eu
 c=fuzz/corpus
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/jwtgrant-seeds.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT INT TERM
-for d in keyload http http_head http_chunked http_connect oauth jwt base64 trust cert url noproxy; do
+for d in keyload http http_head http_chunked http_connect oauth jwt base64 trust cert issuer url noproxy; do
 	mkdir -p "$c/$d"
 	find "$c/$d" -type f ! -name 'crash-*' -exec rm -f {} +
 done
@@ -57,6 +57,10 @@ cp "$tmp/odd.pem" "$c/cert/escapes.pem"
 cp "$tmp/v1.pem" "$c/cert/v1.pem"
 printf -- '-----BEGIN CERTIFICATE-----\n-----END CERTIFICATE-----\n' > "$c/cert/empty-object"
 { echo "Bag Attributes"; echo "subject=/CN=x"; sed 's/$/\r/' "$tmp/c2048.pem"; } > "$c/cert/text-crlf.pem"
+q x509 -in "$tmp/ca-rsa.pem" -outform DER -out "$c/issuer/rsa.der"
+q x509 -in "$tmp/ca-ec.pem" -outform DER -out "$c/issuer/ec.der"
+q x509 -in "$tmp/v1.pem" -outform DER -out "$c/issuer/v1.der"
+head -c 40 "$c/issuer/rsa.der" > "$c/issuer/truncated.der"
 cp "$tmp/ca-rsa.pem" "$c/trust/one-rsa.pem"
 cat "$tmp/ca-rsa.pem" "$tmp/ca-ec.pem" > "$c/trust/bundle.pem"
 { echo "# a comment"; sed 's/$/\r/' "$tmp/ca-ec.pem"; printf 'trailing text'; } > "$c/trust/crlf-text.pem"

@@ -20,12 +20,49 @@ static jg_x509_capture *capture_of(const br_x509_class **ctx)
 	return (jg_x509_capture *)(void *)ctx;
 }
 
+/* With the embedded index: no anchor for a certificate until its issuer is known. */
+static void forget_issuer(jg_x509_capture *c)
+{
+	c->prefix_len = 0;
+	c->issuer_done = 0;
+	if (c->index != NULL) {
+		c->minimal.trust_anchors = c->issuer_anchors;
+		c->minimal.trust_anchors_num = 0;
+	}
+}
+
+/*
+ * Keep the certificate's first bytes until they hold its issuer Name, then give the minimal
+ * engine the index's anchors for that Name (usually one; several for roots sharing a name). A
+ * prefix that fills up first, or bytes that do not start a certificate, leave it none: the
+ * chain is then not trusted, as it would not be with the whole table (no root's DN is that
+ * long). The engine still verifies the certificate's signature with the anchor's key.
+ */
+static void find_issuer_anchors(jg_x509_capture *c, const unsigned char *buf, size_t len)
+{
+	size_t room = sizeof c->prefix - c->prefix_len;
+	size_t n = len < room ? len : room;
+	memcpy(c->prefix + c->prefix_len, buf, n);
+	c->prefix_len += n;
+	const unsigned char *issuer = NULL;
+	size_t issuer_len = 0;
+	jg_issuer_result found = jg_anchors_find_issuer(c->prefix, c->prefix_len, &issuer,
+		&issuer_len);
+	if (found == JG_ISSUER_MORE && c->prefix_len < sizeof c->prefix)
+		return;
+	c->issuer_done = 1;
+	if (found == JG_ISSUER_FOUND)
+		c->minimal.trust_anchors_num = jg_anchors_lookup(c->index, issuer, issuer_len,
+			c->issuer_anchors, JG_ANCHORS_MATCH_MAX);
+}
+
 static void capture_start_chain(const br_x509_class **ctx, const char *server_name)
 {
 	jg_x509_capture *c = capture_of(ctx);
 	c->cert_len = 0;
 	c->cert_index = 0;
 	c->cert_overflow = 0;
+	forget_issuer(c);
 	c->minimal.vtable->start_chain(&c->minimal.vtable, server_name);
 }
 
@@ -33,12 +70,15 @@ static void capture_start_cert(const br_x509_class **ctx, uint32_t length)
 {
 	jg_x509_capture *c = capture_of(ctx);
 	c->cert_index++;
+	forget_issuer(c);
 	c->minimal.vtable->start_cert(&c->minimal.vtable, length);
 }
 
 static void capture_append(const br_x509_class **ctx, const unsigned char *buf, size_t len)
 {
 	jg_x509_capture *c = capture_of(ctx);
+	if (c->index != NULL && !c->issuer_done)
+		find_issuer_anchors(c, buf, len);
 	if (c->cert_index == 1) {
 		if (len <= sizeof c->cert - c->cert_len) {
 			memcpy(c->cert + c->cert_len, buf, len);
@@ -149,9 +189,9 @@ static const uint16_t suites[] = {
 	BR_TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384,
 };
 
-static void init_x509(jg_tls *t, const jg_trust *trust)
+void jg_x509_capture_init(jg_x509_capture *c, const jg_trust *trust, int64_t now)
 {
-	br_x509_minimal_context *xc = &t->x509.minimal;
+	br_x509_minimal_context *xc = &c->minimal;
 	br_x509_minimal_init(xc, &br_sha256_vtable, trust->anchors, trust->count);
 	br_x509_minimal_set_hash(xc, br_sha256_ID, &br_sha256_vtable);
 	br_x509_minimal_set_hash(xc, br_sha384_ID, &br_sha384_vtable);
@@ -159,8 +199,10 @@ static void init_x509(jg_tls *t, const jg_trust *trust)
 	br_x509_minimal_set_rsa(xc, br_rsa_pkcs1_vrfy_get_default());
 	br_x509_minimal_set_ecdsa(xc, &br_ec_prime_i31, &br_ecdsa_i31_vrfy_asn1);
 	/* Days since 0000-01-01 (719528 of them before the epoch) and seconds in the day. */
-	br_x509_minimal_set_time(xc, (uint32_t)(719528 + t->now / 86400), (uint32_t)(t->now % 86400));
-	t->x509.vtable = &capture_vtable;
+	br_x509_minimal_set_time(xc, (uint32_t)(719528 + now / 86400), (uint32_t)(now % 86400));
+	c->index = trust->index;
+	forget_issuer(c);
+	c->vtable = &capture_vtable;
 }
 
 static void init_client(jg_tls *t, const jg_trust *trust)
@@ -190,7 +232,7 @@ static void init_client(jg_tls *t, const jg_trust *trust)
 	br_ssl_engine_set_gcm(eng, &br_sslrec_in_gcm_vtable, &br_sslrec_out_gcm_vtable);
 	br_ssl_engine_set_aes_ctr(eng, &br_aes_ct64_ctr_vtable);
 	br_ssl_engine_set_ghash(eng, &br_ghash_ctmul64);
-	init_x509(t, trust);
+	jg_x509_capture_init(&t->x509, trust, t->now);
 	br_ssl_engine_set_x509(eng, &t->x509.vtable);
 	br_ssl_engine_set_buffer(eng, t->iobuf, sizeof t->iobuf, 0);
 }

@@ -6,7 +6,8 @@
  * URL's host: sent as SNI and matched against the certificate's DNS names. For an IP-literal
  * host no SNI is sent (RFC 6066) and we check ourselves that the end-entity certificate carries
  * the address as an iPAddress subjectAltName, which BearSSL never matches. The end-entity
- * certificate is kept for the -v trace.
+ * certificate is kept for the -v trace. With the embedded trust set, the anchors BearSSL checks
+ * each certificate against are made from the anchor index as the certificate arrives.
  */
 #ifndef JG_TLS_H
 #define JG_TLS_H
@@ -16,12 +17,23 @@
 
 #include <bearssl.h>
 
+#include "anchors.h"
 #include "error.h"
 #include "trust.h"
 
 #define JG_TLS_PEER_CERT_MAX 8192
+/* First bytes of each certificate kept to find its issuer Name when trusting the embedded index:
+ * the longest Mozilla root DN is under 300 bytes, so an issuer that ends later matches no root. */
+#define JG_TLS_ISSUER_PREFIX_MAX 2048
 
-/* An x509 engine that wraps BearSSL's minimal one and copies the first certificate. */
+/*
+ * An x509 engine that wraps BearSSL's minimal one and copies the first certificate. With the
+ * embedded trust set (an index, src/anchors.h) it also gives the minimal engine, for each
+ * certificate, the anchors of that certificate's issuer: it keeps the certificate's first bytes
+ * until they hold the issuer Name, looks the Name up and points the engine's anchors at what it
+ * found, all before the engine sees those bytes (it uses CA anchors only at a certificate's
+ * end). The anchors' DN is the issuer Name in `prefix`, their keys are the index's.
+ */
 typedef struct jg_x509_capture {
 	const br_x509_class *vtable;
 	br_x509_minimal_context minimal;
@@ -31,7 +43,20 @@ typedef struct jg_x509_capture {
 	int cert_overflow;
 	unsigned char ip[16]; /* an IP-literal host: the address its certificate must name */
 	size_t ip_len;        /* 4 or 16; 0 for a DNS name (BearSSL checks those itself) */
+	const jg_anchor_index *index; /* the embedded set; NULL when the anchors were loaded */
+	unsigned char prefix[JG_TLS_ISSUER_PREFIX_MAX]; /* the current certificate's first bytes */
+	size_t prefix_len;
+	int issuer_done; /* this certificate's anchors are settled (found, or none can be) */
+	br_x509_trust_anchor issuer_anchors[JG_ANCHORS_MATCH_MAX];
 } jg_x509_capture;
+
+/*
+ * Set c up for a chain: BearSSL's minimal engine with SHA-256/384/512, RSA and ECDSA, the
+ * anchors of `trust` (made per certificate when it is the embedded index), validity checked at
+ * epoch time `now`. The caller may register more hashes on c->minimal and then use &c->vtable
+ * as a br_x509_class (the TLS engine does; so do the tests).
+ */
+void jg_x509_capture_init(jg_x509_capture *c, const jg_trust *trust, int64_t now);
 
 typedef struct jg_tls {
 	br_ssl_client_context client;

@@ -4,15 +4,14 @@
  * public key; those become one br_x509_trust_anchor whose bytes we copy into one allocation.
  * Files are streamed in small chunks, so even a large bundle is never held in memory whole.
  *
- * This file must not refer to jg_trust_embedded: the build-time generator links it without the
- * generated table (see src/trust_default.c).
+ * This file must not refer to jg_anchors_embedded: the build-time generator links it without the
+ * generated index (see src/trust_default.c).
  */
 #include "trust.h"
 
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -49,11 +48,10 @@ void jg_trust_init(jg_trust *t)
 	memset(t, 0, sizeof *t);
 }
 
-void jg_trust_view(jg_trust *t, const br_x509_trust_anchor *anchors, size_t count)
+void jg_trust_use_index(jg_trust *t, const jg_anchor_index *index)
 {
 	jg_trust_free(t);
-	t->anchors = anchors;
-	t->count = count;
+	t->index = index;
 }
 
 void jg_trust_free(jg_trust *t)
@@ -64,6 +62,7 @@ void jg_trust_free(jg_trust *t)
 		free(t->owned);
 	}
 	t->anchors = NULL;
+	t->index = NULL;
 	t->owned = NULL;
 	t->count = 0;
 	t->capacity = 0;
@@ -99,10 +98,10 @@ static br_x509_trust_anchor *find_anchor(jg_trust *t, const unsigned char *dn, s
 	return NULL;
 }
 
-/* A view (jg_trust_view) is a constant table: loading into it is a caller's mistake. */
-static jg_status refuse_view(const jg_trust *t, const char *what, jg_error *err)
+/* An index (jg_trust_use_index) is constant: loading into it is a caller's mistake. */
+static jg_status refuse_index(const jg_trust *t, const char *what, jg_error *err)
 {
-	if (t->anchors != NULL && t->owned == NULL)
+	if (t->index != NULL)
 		return jg_fail(err, JG_ERR_INPUT, "%s: cannot add to a constant trust set", what);
 	return JG_OK;
 }
@@ -332,7 +331,7 @@ jg_status jg_trust_add_pem(jg_trust *t, const unsigned char *pem, size_t len, co
 {
 	if (added != NULL)
 		*added = 0;
-	if (refuse_view(t, origin, err) != JG_OK)
+	if (refuse_index(t, origin, err) != JG_OK)
 		return JG_ERR_INPUT;
 	loader ld;
 	loader_start(&ld, t, origin, err);
@@ -384,7 +383,7 @@ jg_status jg_trust_add_file(jg_trust *t, const char *path, jg_error *err)
 {
 	char origin[JG_TRUST_ORIGIN_MAX];
 	(void)snprintf(origin, sizeof origin, "CA file %s", path);
-	if (refuse_view(t, origin, err) != JG_OK)
+	if (refuse_index(t, origin, err) != JG_OK)
 		return JG_ERR_INPUT;
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
@@ -426,7 +425,7 @@ static jg_status load_dir_entry(loader *ld, int dir_fd, const char *dir, const c
 
 jg_status jg_trust_add_dir(jg_trust *t, const char *dir, jg_error *err)
 {
-	if (refuse_view(t, dir, err) != JG_OK)
+	if (refuse_index(t, dir, err) != JG_OK)
 		return JG_ERR_INPUT;
 	DIR *d = opendir(dir);
 	if (d == NULL)
@@ -454,104 +453,5 @@ jg_status jg_trust_add_dir(jg_trust *t, const char *dir, jg_error *err)
 		return jg_fail(err, JG_ERR_INPUT,
 			"CA directory %s: no usable certificate in any of its files (%zu not "
 			"decodable); it must hold PEM files of CA certificates", dir, ld.skipped);
-	return JG_OK;
-}
-
-/* --- C source for the embedded table --------------------------------------------------------- */
-
-/* Output errors are sticky in the stream; jg_trust_write_c checks ferror once at the end. */
-static void emit(FILE *out, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void emit(FILE *out, const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	(void)vfprintf(out, fmt, ap);
-	va_end(ap);
-}
-
-/* Hex literals, 16 a line, continuing the line of the previous call (*column bytes so far). */
-static void write_bytes(FILE *out, const unsigned char *p, size_t len, size_t *column)
-{
-	for (size_t i = 0; i < len; i++) {
-		emit(out, "%s0x%02X,", *column == 0 ? "\t" : "", p[i]);
-		if (++*column == 16) {
-			emit(out, "\n");
-			*column = 0;
-		}
-	}
-}
-
-/* The bytes of one anchor: its DN, then its RSA modulus and exponent or its EC point. */
-static void write_anchor_bytes(FILE *out, size_t i, const br_x509_trust_anchor *ta)
-{
-	size_t column = 0;
-	emit(out, "static const unsigned char jg_ta%zu[] = {\n", i);
-	write_bytes(out, ta->dn.data, ta->dn.len, &column);
-	if (ta->pkey.key_type == BR_KEYTYPE_RSA) {
-		write_bytes(out, ta->pkey.key.rsa.n, ta->pkey.key.rsa.nlen, &column);
-		write_bytes(out, ta->pkey.key.rsa.e, ta->pkey.key.rsa.elen, &column);
-	} else {
-		write_bytes(out, ta->pkey.key.ec.q, ta->pkey.key.ec.qlen, &column);
-	}
-	emit(out, "%s};\n", column == 0 ? "" : "\n");
-}
-
-static const char *curve_name(int curve)
-{
-	switch (curve) {
-	case BR_EC_secp256r1:
-		return "BR_EC_secp256r1";
-	case BR_EC_secp384r1:
-		return "BR_EC_secp384r1";
-	case BR_EC_secp521r1:
-		return "BR_EC_secp521r1";
-	default:
-		return NULL;
-	}
-}
-
-/* One anchor's table entry; its bytes are in jg_ta<i>, DN first then the key. */
-static void write_anchor_entry(FILE *out, size_t i, const br_x509_trust_anchor *ta)
-{
-	emit(out, "\t{ { (unsigned char *)jg_ta%zu, %zu }, %s,\n", i, ta->dn.len,
-		(ta->flags & BR_X509_TA_CA) ? "BR_X509_TA_CA" : "0");
-	if (ta->pkey.key_type == BR_KEYTYPE_RSA) {
-		const br_rsa_public_key *rsa = &ta->pkey.key.rsa;
-		emit(out,
-			"\t  { BR_KEYTYPE_RSA, { .rsa = { (unsigned char *)jg_ta%zu + %zu, %zu, "
-			"(unsigned char *)jg_ta%zu + %zu, %zu } } } },\n",
-			i, ta->dn.len, rsa->nlen, i, ta->dn.len + rsa->nlen, rsa->elen);
-		return;
-	}
-	const br_ec_public_key *ec = &ta->pkey.key.ec;
-	const char *name = curve_name(ec->curve);
-	emit(out, "\t  { BR_KEYTYPE_EC, { .ec = { ");
-	if (name != NULL)
-		emit(out, "%s", name);
-	else
-		emit(out, "%d", ec->curve);
-	emit(out, ", (unsigned char *)jg_ta%zu + %zu, %zu } } } },\n", i, ta->dn.len, ec->qlen);
-}
-
-jg_status jg_trust_write_c(const jg_trust *t, FILE *out, jg_error *err)
-{
-	if (t->count == 0)
-		return jg_fail(err, JG_ERR_INPUT, "no trust anchors to write");
-	emit(out,
-		"/* Generated by gen_anchors (src/trust.c, jg_trust_write_c): %zu trust anchors.\n"
-		" * Do not edit. Each jg_taN holds an anchor's subject DN (DER) and then its key:\n"
-		" * RSA modulus and exponent, or the EC point. */\n"
-		"#include <stddef.h>\n\n#include <bearssl_x509.h>\n\n",
-		t->count);
-	for (size_t i = 0; i < t->count; i++)
-		write_anchor_bytes(out, i, &t->anchors[i]);
-	/* BearSSL's structures take non-const pointers but never write through them. */
-	emit(out, "\nconst br_x509_trust_anchor jg_trust_embedded[] = {\n");
-	for (size_t i = 0; i < t->count; i++)
-		write_anchor_entry(out, i, &t->anchors[i]);
-	emit(out, "};\n\nconst size_t jg_trust_embedded_count = %zu;\n", t->count);
-	if (ferror(out) || fflush(out) != 0)
-		return jg_fail(err, JG_ERR_INPUT, "cannot write the trust anchor table: %s",
-			strerror(errno));
 	return JG_OK;
 }

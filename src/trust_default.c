@@ -1,7 +1,7 @@
 /*
  * Which trust set a run uses (cli.md, "Trust"): --cacert/--capath, else SSL_CERT_FILE/
  * SSL_CERT_DIR, else the Mozilla roots compiled in. Kept apart from src/trust.c because it
- * refers to the generated table (jg_trust_embedded), which the generator itself links without.
+ * refers to the generated index (jg_anchors_embedded), which the generator itself links without.
  */
 #include "trust.h"
 
@@ -101,8 +101,8 @@ jg_status jg_trust_select(jg_trust *t, const char *cacert, const char *capath, c
 		nonempty_env("SSL_CERT_DIR"), "SSL_CERT_FILE", "SSL_CERT_DIR", "=", 1 };
 	if (environment.file != NULL || environment.dir != NULL)
 		return select_source(t, &environment, err);
-	jg_trust_view(t, jg_trust_embedded, jg_trust_embedded_count);
+	jg_trust_use_index(t, &jg_anchors_embedded);
 	(void)snprintf(t->origin, sizeof t->origin, "embedded Mozilla set (%zu roots)",
-		jg_trust_embedded_count);
+		jg_anchors_embedded.count);
 	return JG_OK;
 }

@@ -1,6 +1,7 @@
 /*
  * Trust anchors: PEM bundles and directories into br_x509_trust_anchor sets, the precedence
- * of --cacert/--capath, SSL_CERT_FILE/SSL_CERT_DIR and the embedded set, and the generated C.
+ * of --cacert/--capath, SSL_CERT_FILE/SSL_CERT_DIR and the embedded set (its index is tested in
+ * test_anchors.c).
  * Certificates come from the openssl CLI (an independent oracle), made once in a temporary
  * directory that is removed at exit.
  */
@@ -11,7 +12,6 @@
 #include <cmocka.h>
 
 #include <errno.h>
-#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -151,21 +151,6 @@ static void to_hex(char *out, const unsigned char *p, size_t len)
 	for (size_t i = 0; i < len; i++)
 		sprintf(out + 2 * i, "%02X", p[i]);
 	out[2 * len] = '\0';
-}
-
-static int anchors_equal(const br_x509_trust_anchor *a, const br_x509_trust_anchor *b)
-{
-	if (a->dn.len != b->dn.len || memcmp(a->dn.data, b->dn.data, a->dn.len) != 0 ||
-	    a->flags != b->flags || a->pkey.key_type != b->pkey.key_type)
-		return 0;
-	if (a->pkey.key_type == BR_KEYTYPE_RSA)
-		return a->pkey.key.rsa.nlen == b->pkey.key.rsa.nlen &&
-		       a->pkey.key.rsa.elen == b->pkey.key.rsa.elen &&
-		       memcmp(a->pkey.key.rsa.n, b->pkey.key.rsa.n, a->pkey.key.rsa.nlen) == 0 &&
-		       memcmp(a->pkey.key.rsa.e, b->pkey.key.rsa.e, a->pkey.key.rsa.elen) == 0;
-	return a->pkey.key.ec.curve == b->pkey.key.ec.curve &&
-	       a->pkey.key.ec.qlen == b->pkey.key.ec.qlen &&
-	       memcmp(a->pkey.key.ec.q, b->pkey.key.ec.q, a->pkey.key.ec.qlen) == 0;
 }
 
 /* --- bundles --------------------------------------------------------------------------------- */
@@ -502,7 +487,7 @@ static void clear_environment(void)
 	unsetenv("SSL_CERT_DIR");
 }
 
-static void embedded_set_matches_bundle(void **state)
+static void embedded_set_is_the_index(void **state)
 {
 	(void)state;
 	clear_environment();
@@ -510,26 +495,17 @@ static void embedded_set_matches_bundle(void **state)
 	jg_error err;
 	const char *origin = NULL;
 	assert_int_equal(jg_trust_select(&t, NULL, NULL, &origin, &err), JG_OK);
-	assert_ptr_equal(t.anchors, jg_trust_embedded);
+	assert_ptr_equal(t.index, &jg_anchors_embedded);
+	assert_null(t.anchors);
 	assert_null(t.owned);
-	assert_int_equal(t.count, jg_trust_embedded_count);
+	assert_int_equal(t.count, 0);
 	char expected[128];
 	snprintf(expected, sizeof expected, "embedded Mozilla set (%zu roots)",
-		jg_trust_embedded_count);
+		jg_anchors_embedded.count);
 	assert_string_equal(origin, expected);
 	print_message("# %s\n", origin);
 	jg_trust_free(&t);
-	assert_null(t.anchors);
-
-	if (access(SYSTEM_BUNDLE, R_OK) != 0)
-		skip();
-	jg_trust bundle;
-	jg_trust_init(&bundle);
-	assert_int_equal(jg_trust_add_file(&bundle, SYSTEM_BUNDLE, &err), JG_OK);
-	assert_int_equal(jg_trust_embedded_count, bundle.count);
-	for (size_t i = 0; i < bundle.count; i++)
-		assert_true(anchors_equal(&jg_trust_embedded[i], &bundle.anchors[i]));
-	jg_trust_free(&bundle);
+	assert_null(t.index);
 }
 
 static void select_precedence(void **state)
@@ -547,12 +523,13 @@ static void select_precedence(void **state)
 	setenv("SSL_CERT_FILE", "", 1);
 	setenv("SSL_CERT_DIR", "", 1);
 	assert_int_equal(jg_trust_select(&t, NULL, NULL, &origin, &err), JG_OK);
-	assert_ptr_equal(t.anchors, jg_trust_embedded);
+	assert_ptr_equal(t.index, &jg_anchors_embedded);
 	jg_trust_free(&t);
 
 	/* SSL_CERT_FILE alone. */
 	setenv("SSL_CERT_FILE", f->ec_ca, 1);
 	assert_int_equal(jg_trust_select(&t, NULL, NULL, &origin, &err), JG_OK);
+	assert_null(t.index);
 	assert_int_equal(t.count, 1);
 	assert_int_equal(strncmp(origin, "SSL_CERT_FILE=", 14), 0);
 	assert_non_null(strstr(origin, "(1 root)"));
@@ -604,19 +581,21 @@ static void select_precedence(void **state)
 	clear_environment();
 }
 
-static void view_cannot_be_added_to(void **state)
+static void index_cannot_be_added_to(void **state)
 {
 	(void)state;
 	jg_trust t;
 	jg_error err;
 	jg_trust_init(&t);
-	jg_trust_view(&t, jg_trust_embedded, jg_trust_embedded_count);
-	assert_int_equal(t.count, jg_trust_embedded_count);
+	jg_trust_use_index(&t, &jg_anchors_embedded);
 	if (access(SYSTEM_BUNDLE, R_OK) == 0)
 		assert_int_equal(jg_trust_add_file(&t, SYSTEM_BUNDLE, &err), JG_ERR_INPUT);
-	assert_int_equal(t.count, jg_trust_embedded_count);
-	jg_trust_free(&t);
+	assert_int_equal(jg_trust_add_dir(&t, "/etc/ssl/certs", &err), JG_ERR_INPUT);
+	assert_non_null(strstr(err.message, "cannot add to a constant trust set"));
+	assert_ptr_equal(t.index, &jg_anchors_embedded);
 	assert_int_equal(t.count, 0);
+	jg_trust_free(&t);
+	assert_null(t.index);
 }
 
 /* --- the anchors at work ---------------------------------------------------------------------- */
@@ -666,63 +645,6 @@ static void anchors_validate_a_chain(void **state)
 	free(der);
 }
 
-/* --- generated C ----------------------------------------------------------------------------- */
-
-/* The repository root: the nearest directory above the test binary holding BearSSL's headers. */
-static int find_bearssl_include(char *out, size_t cap)
-{
-	char path[PATH_MAX - 64];
-	ssize_t n = readlink("/proc/self/exe", path, sizeof path - 1);
-	if (n <= 0)
-		return -1;
-	path[n] = '\0';
-	for (char *slash = strrchr(path, '/'); slash != NULL; slash = strrchr(path, '/')) {
-		*slash = '\0';
-		snprintf(out, cap, "%s/vendor/src/bearssl-0.6/inc", path);
-		char header[PATH_MAX + 64];
-		snprintf(header, sizeof header, "%s/bearssl_x509.h", out);
-		if (access(header, R_OK) == 0)
-			return 0;
-	}
-	return -1;
-}
-
-static void written_c_compiles(void **state)
-{
-	(void)state;
-	NEED_FIXTURE(f);
-	jg_trust t;
-	jg_error err;
-	jg_trust_init(&t);
-	assert_int_equal(jg_trust_write_c(&t, stdout, &err), JG_ERR_INPUT); /* empty set */
-	assert_int_equal(jg_trust_add_file(&t, f->rsa_ca, &err), JG_OK);
-	assert_int_equal(jg_trust_add_file(&t, f->ec_ca, &err), JG_OK);
-	assert_int_equal(jg_trust_add_file(&t, f->leaf, &err), JG_OK);
-	char source[256], object[256];
-	snprintf(source, sizeof source, "%s/anchors.c", f->dir);
-	snprintf(object, sizeof object, "%s/anchors.o", f->dir);
-	FILE *out = fopen(source, "w");
-	assert_non_null(out);
-	assert_int_equal(jg_trust_write_c(&t, out, &err), JG_OK);
-	assert_int_equal(fclose(out), 0);
-	jg_trust_free(&t);
-
-	char *text = slurp(source, NULL);
-	assert_non_null(strstr(text, "const br_x509_trust_anchor jg_trust_embedded[] = {"));
-	assert_non_null(strstr(text, "const size_t jg_trust_embedded_count = 3;"));
-	assert_non_null(strstr(text, "BR_EC_secp256r1"));
-	free(text);
-
-	char include[PATH_MAX];
-	if (find_bearssl_include(include, sizeof include) != 0 ||
-	    run("command -v cc >/dev/null 2>&1") != 0) {
-		print_message("# BearSSL headers or cc not found: compile check skipped\n");
-		skip();
-	}
-	assert_int_equal(run("cc -std=c11 -Wall -Wextra -Wconversion -Werror -isystem '%s' -c '%s' "
-			     "-o '%s'", include, source, object), 0);
-}
-
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -738,11 +660,10 @@ int main(void)
 		cmocka_unit_test(directory_of_symlinks_deduplicated),
 		cmocka_unit_test(directory_without_certificate_is_input_error),
 		cmocka_unit_test(system_cert_directory_matches_bundle),
-		cmocka_unit_test(embedded_set_matches_bundle),
+		cmocka_unit_test(embedded_set_is_the_index),
 		cmocka_unit_test(select_precedence),
-		cmocka_unit_test(view_cannot_be_added_to),
+		cmocka_unit_test(index_cannot_be_added_to),
 		cmocka_unit_test(anchors_validate_a_chain),
-		cmocka_unit_test(written_c_compiles),
 	};
 	return cmocka_run_group_tests_name("trust", tests, NULL, NULL);
 }
