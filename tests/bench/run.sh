@@ -380,7 +380,7 @@ if [ ! -s "$SYMS" ] || [ -n "$(find build/release/libjg.a build/release/libbears
 	mv "$SYMS.tmp" "$SYMS"
 fi
 if [ ! -s "$SYMS" ] && grep -q 'ltrans' "$MAP" 2> /dev/null; then
-	note "lto-dump (GCC) is not installed: LTO sections are attributed by name prefix only (br_, cJSON, jg_ta), the rest shows as no owner."
+	note "lto-dump (GCC) is not installed: LTO sections are attributed by name prefix only (br_, cJSON, the anchor index), the rest shows as no owner."
 fi
 awk -v file_size="${relinked_size:-0}" -v top_file="$T/top" -v top_count=12 \
 	-f tests/bench/sizesplit.awk "$SYMS" "$MAP" > "$T/split" 2> "$T/split.err" ||

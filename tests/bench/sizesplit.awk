@@ -19,8 +19,8 @@
 #     with -ffunction-sections -fdata-sections it is ".text.FUNCTION", ".rodata.VARIABLE",
 #     ".rodata.FUNCTION.str1.1" (that function's string literals) and so on, and FUNCTION is
 #     looked up in SYMBOLS, dropping GCC's clone suffixes (.lto_priv.N, .part.N, .constprop.N,
-#     .isra.N, .cold) until a name is found. br_* is BearSSL, cJSON* cJSON, jg_ta<N> and
-#     jg_trust_embedded* the anchors whatever SYMBOLS says (BearSSL's static inline functions
+#     .isra.N, .cold) until a name is found. br_* is BearSSL, cJSON* cJSON, anchor_keys,
+#     anchor_entries and jg_anchors_embedded (the generated index) the anchors whatever SYMBOLS says (BearSSL's static inline functions
 #     are compiled into our objects too). Sections with no name to go by (merged string
 #     pools such as ".rodata.str1.1", ".rodata.cst16") or a name several parts define are
 #     "LTO-merged, no owner". Code inlined across parts counts where it landed.
@@ -82,7 +82,7 @@ function by_name(section,   name)
 			return "bearssl"
 		if (name ~ /^cJSON/)
 			return "cjson"
-		if (name ~ /^jg_ta[0-9]+$/ || name ~ /^jg_trust_embedded/)
+		if (name ~ /^(anchor_keys|anchor_entries|jg_anchors_embedded)$/)
 			return "anchors"
 		if (name in owner)
 			return owner[name] == "several" ? "unowned" : owner[name]
