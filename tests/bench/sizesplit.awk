@@ -20,8 +20,8 @@
 #     ".rodata.FUNCTION.str1.1" (that function's string literals) and so on, and FUNCTION is
 #     looked up in SYMBOLS, dropping GCC's clone suffixes (.lto_priv.N, .part.N, .constprop.N,
 #     .isra.N, .cold) until a name is found. br_* is BearSSL, cJSON* cJSON, anchor_keys,
-#     anchor_entries and jg_anchors_embedded (the generated index) the anchors whatever SYMBOLS says (BearSSL's static inline functions
-#     are compiled into our objects too). Sections with no name to go by (merged string
+#     anchor_entries and jg_anchors_embedded (the generated index) the anchors, whatever
+#     SYMBOLS says (BearSSL's static inline functions are compiled into our objects too). Sections with no name to go by (merged string
 #     pools such as ".rodata.str1.1", ".rodata.cst16") or a name several parts define are
 #     "LTO-merged, no owner". Code inlined across parts counts where it landed.
 # Columns: .text is .init/.text/.fini; .rodata is .rodata/.eh_frame and friends; .data is
