@@ -154,7 +154,7 @@ static void put_char(jg_out *out, unsigned cp, int raw)
 	}
 }
 
-static int print_string(struct reader *r, jg_out *out)
+static int write_string(struct reader *r, jg_out *out)
 {
 	const unsigned char *close = string_close(r->p, r->end);
 	if (close == NULL)
@@ -217,7 +217,7 @@ static int is_number_char(unsigned char c)
 
 /* cJSON hands the run of number characters to strtod, and fails unless strtod reads it all
  * (what is left cannot follow a value). The run, copied as written. */
-static int print_number(struct reader *r, jg_out *out)
+static int write_number(struct reader *r, jg_out *out)
 {
 	const unsigned char *p = r->p;
 	while (p < r->end && is_number_char(*p))
@@ -230,7 +230,7 @@ static int print_number(struct reader *r, jg_out *out)
 	return 0;
 }
 
-static int print_literal(struct reader *r, jg_out *out)
+static int write_literal(struct reader *r, jg_out *out)
 {
 	static const char *const literals[] = { "null", "true", "false" };
 	for (size_t i = 0; i < 3; i++) {
@@ -244,15 +244,15 @@ static int print_literal(struct reader *r, jg_out *out)
 	return -1;
 }
 
-static int print_scalar(struct reader *r, jg_out *out)
+static int write_scalar(struct reader *r, jg_out *out)
 {
 	if (r->p >= r->end)
 		return -1;
 	if (*r->p == '"')
-		return print_string(r, out);
+		return write_string(r, out);
 	if (*r->p == '-' || (*r->p >= '0' && *r->p <= '9'))
-		return print_number(r, out);
-	return print_literal(r, out);
+		return write_number(r, out);
+	return write_literal(r, out);
 }
 
 /* --- containers -------------------------------------------------------------------------- */
@@ -280,13 +280,13 @@ static void put_indent(jg_out *out, const struct nesting *n, unsigned tabs)
 }
 
 /* A member's name and colon, indented: at the start of an object or after its comma. */
-static int print_name(struct reader *r, jg_out *out, const struct nesting *n)
+static int write_name(struct reader *r, jg_out *out, const struct nesting *n)
 {
 	skip_space(r);
 	if (r->p >= r->end || *r->p != '"')
 		return -1;
 	put_indent(out, n, n->depth);
-	if (print_string(r, out) != 0)
+	if (write_string(r, out) != 0)
 		return -1;
 	skip_space(r);
 	if (!take(r, ':'))
@@ -322,7 +322,7 @@ static int open_container(struct reader *r, jg_out *out, struct nesting *n, int 
 		return 1;
 	}
 	jg_out_put(out, "{\n", n->pretty ? 2 : 1);
-	return print_name(r, out, n) == 0 ? 1 : -1;
+	return write_name(r, out, n) == 0 ? 1 : -1;
 }
 
 /*
@@ -341,7 +341,7 @@ static int after_value(struct reader *r, jg_out *out, struct nesting *n)
 				return 1;
 			}
 			jg_out_put(out, ",\n", n->pretty ? 2 : 1);
-			return print_name(r, out, n) == 0 ? 1 : -1;
+			return write_name(r, out, n) == 0 ? 1 : -1;
 		}
 		if (!take(r, object ? '}' : ']'))
 			return -1;
@@ -356,7 +356,7 @@ static int after_value(struct reader *r, jg_out *out, struct nesting *n)
 }
 
 /* One value, containers with all they hold; without recursion, so that the depth costs bits. */
-static int print_value(struct reader *r, jg_out *out, int pretty)
+static int write_value(struct reader *r, jg_out *out, int pretty)
 {
 	struct nesting n = { .depth = 0, .pretty = pretty };
 	for (;;) {
@@ -367,7 +367,7 @@ static int print_value(struct reader *r, jg_out *out, int pretty)
 		else if (take(r, '['))
 			opened = open_container(r, out, &n, 0);
 		else
-			opened = print_scalar(r, out); /* 0 or -1: a scalar opens nothing */
+			opened = write_scalar(r, out); /* 0 or -1: a scalar opens nothing */
 		if (opened < 0)
 			return -1;
 		if (opened == 0) {
@@ -382,7 +382,7 @@ int jg_json_print(jg_out *out, const char *text, size_t len, jg_json_style style
 {
 	struct reader r = { (const unsigned char *)text, (const unsigned char *)text + len };
 	skip_byte_order_mark(&r);
-	if (print_value(&r, out, style == JG_JSON_PRETTY) != 0)
+	if (write_value(&r, out, style == JG_JSON_PRETTY) != 0)
 		return -1;
 	skip_space(&r);
 	return r.p == r.end ? 0 : -1;
@@ -420,7 +420,7 @@ int jg_json_find_member(const char *text, size_t len, const char *name, const ch
 			return -1;
 		skip_space(&r);
 		const unsigned char *start = r.p;
-		if (print_value(&r, &sink, 0) != 0)
+		if (write_value(&r, &sink, 0) != 0)
 			return -1;
 		if (match) {
 			*value = (const char *)start;
