@@ -104,7 +104,9 @@ $(B)/obj/%.o: src/%.c $(wildcard src/*.h) $(VENDOR)/.ready
 $(B)/libjg.a: $(LIB_OBJ) $(GEN_OBJ)
 	rm -f $@ && ar rcs $@ $^
 
-$(B)/jwtgrant: $(B)/obj/main.o $(B)/libjg.a $(B)/libbearssl.a $(B)/cjson.o
+# cjson.o before libjg.a: it calls jg_json_strtod (below), and an archive member is only
+# pulled in for the references seen before the archive.
+$(B)/jwtgrant: $(B)/obj/main.o $(B)/cjson.o $(B)/libjg.a $(B)/libbearssl.a
 	$(CC) $(CFLAGS_OURS) -o $@ $^ $(LDFLAGS)
 
 # --- embedded trust anchors -------------------------------------------------------------------
@@ -142,15 +144,18 @@ $(B)/libbearssl.a: $(VENDOR)/.ready
 .PHONY: bearssl-objs
 bearssl-objs: $(BR_OBJ)
 
-$(B)/cjson.o: $(CJSON)/cJSON.c $(VENDOR)/.ready
+# cJSON reads numbers with our jg_json_strtod (src/json_number.h), so that libc's strtod and
+# float scanner stay out of the binary. Every build of cJSON.c says the same (fuzz/fuzz.mk too).
+CJSON_DEFS := -Dstrtod=jg_json_strtod
+$(B)/cjson.o: $(CJSON)/cJSON.c $(VENDOR)/.ready Makefile
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS_VENDOR) -c $< -o $@
+	$(CC) $(CFLAGS_VENDOR) $(CJSON_DEFS) -c $< -o $@
 
 # --- tests ----------------------------------------------------------------------------------
 $(B)/tests/%: tests/unit/%.c $(wildcard tests/unit/*.h) $(B)/libjg.a $(B)/libbearssl.a $(B)/cjson.o
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS_OURS) -Wno-conversion -Itests/unit -o $@ $< $(B)/libjg.a $(B)/libbearssl.a \
-	  $(B)/cjson.o -lcmocka $(filter-out -s -static,$(LDFLAGS))
+	$(CC) $(CFLAGS_OURS) -Wno-conversion -Itests/unit -o $@ $< $(B)/cjson.o $(B)/libjg.a \
+	  $(B)/libbearssl.a -lcmocka $(filter-out -s -static,$(LDFLAGS))
 
 unit-bins: $(UNIT_BIN)
 

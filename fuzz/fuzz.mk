@@ -77,16 +77,19 @@ $(FUZZ_B)/libbearssl.a: $(VENDOR)/.ready
 
 fuzz-bearssl-objs: $(FUZZ_BR_OBJ)
 
-$(FUZZ_B)/cjson.o: $(CJSON)/cJSON.c $(VENDOR)/.ready
+# cJSON reads numbers with our jg_json_strtod, as in the Makefile (CJSON_DEFS there).
+$(FUZZ_B)/cjson.o: $(CJSON)/cJSON.c $(VENDOR)/.ready fuzz/fuzz.mk
 	@mkdir -p $(dir $@)
-	$(FUZZ_CC) $(FUZZ_OPT) $(FUZZ_SAN) -fsanitize=fuzzer-no-link $(FUZZ_VENDOR) -c $< -o $@
+	$(FUZZ_CC) $(FUZZ_OPT) $(FUZZ_SAN) -fsanitize=fuzzer-no-link $(FUZZ_VENDOR) \
+	  -Dstrtod=jg_json_strtod -c $< -o $@
 
 $(FUZZ_B)/targets/%.o: fuzz/%.c $(wildcard fuzz/*.h) $(VENDOR)/.ready
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(FUZZ_OPT) $(FUZZ_SAN) -fsanitize=fuzzer $(FUZZ_OURS) -MMD -MP -c $< -o $@
 
-$(FUZZ_B)/bin/fuzz_%: $(FUZZ_B)/targets/fuzz_%.o $(FUZZ_B)/libjg.a $(FUZZ_B)/libbearssl.a \
-                      $(FUZZ_B)/cjson.o
+# cjson.o before libjg.a, whose jg_json_strtod it calls.
+$(FUZZ_B)/bin/fuzz_%: $(FUZZ_B)/targets/fuzz_%.o $(FUZZ_B)/cjson.o $(FUZZ_B)/libjg.a \
+                      $(FUZZ_B)/libbearssl.a
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(FUZZ_OPT) $(FUZZ_SAN) -fsanitize=fuzzer -o $@ $^
 

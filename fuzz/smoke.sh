@@ -41,7 +41,7 @@ max_len() {
 dict_of() {
 	case $1 in
 	http*) echo fuzz/dict/http.dict ;;
-	oauth|jwt) echo fuzz/dict/json.dict ;;
+	oauth|jwt|json_print) echo fuzz/dict/json.dict ;;
 	keyload|trust|cert) echo fuzz/dict/pem.dict ;;
 	url|noproxy) echo fuzz/dict/url.dict ;;
 	esac

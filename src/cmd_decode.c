@@ -5,12 +5,15 @@
  * Input: the argument, or standard input when it is "-" or absent, at most 16 KiB, whitespace
  * around it ignored. Output:
  *   header:
- *   { ... }                              cJSON_Print of the header object
+ *   { ... }                              the header, laid out as cJSON_Print did (json_print.h)
  *   claims:
- *   { ... }                              cJSON_Print of the claims object
- *   exp: 1700000180 (2023-11-14T22:16:20Z)   for each of exp, iat, nbf that is present
+ *   { ... }                              the claims, the same way
+ *   exp: 1700000180 (2023-11-14T22:16:20Z)   for each of exp, iat, nbf that is present; a value
+ *                                        that is not whole epoch seconds is shown compact, as
+ *                                        written, and "(not epoch seconds)"
  *   signature: not checked (give --cert to verify) | verified with <subject> | does not verify
- * The signature bytes are never printed. A malformed JWT (not three parts, bad base64url, a
+ * cJSON parses and validates each part; the JSON shown is printed from the decoded text itself
+ * (numbers as written, every control character escaped). The signature bytes are never printed. A malformed JWT (not three parts, bad base64url, a
  * header or claims that are not a JSON object) is JG_ERR_INPUT; a header alg other than RS256
  * or a signature that does not verify with --cert is JG_ERR_CHECK.
  */
@@ -23,6 +26,8 @@
 #include "clock.h"
 #include "commands.h"
 #include "fileio.h"
+#include "json_out.h"
+#include "json_print.h"
 #include "jwt.h"
 #include "wipe.h"
 
@@ -67,9 +72,9 @@ static jg_status read_jwt(const char *arg, char *buf, size_t cap, size_t *len, j
 	return JG_OK;
 }
 
-/* One part of the JWT decoded and parsed; it must be a JSON object. */
+/* One part of the JWT decoded into buf (*len bytes) and parsed; it must be a JSON object. */
 static jg_status parse_part(const char *part, size_t part_len, const char *name, char *buf,
-	size_t cap, cJSON **json, jg_error *err)
+	size_t cap, size_t *len_out, cJSON **json, jg_error *err)
 {
 	size_t len = 0;
 	jg_status st = jg_jwt_decode_part(part, part_len, name, buf, cap, &len, err);
@@ -81,6 +86,7 @@ static jg_status parse_part(const char *part, size_t part_len, const char *name,
 	*json = cJSON_ParseWithLengthOpts(buf, len + 1, NULL, 1);
 	if (!cJSON_IsObject(*json))
 		return jg_fail(err, JG_ERR_INPUT, "not a JWT: the %s is not a JSON object", name);
+	*len_out = len;
 	return JG_OK;
 }
 
@@ -101,10 +107,27 @@ static jg_status load_certificate(const char *path, unsigned char *der, size_t c
 	return st;
 }
 
-/* "exp: 1700000180 (2023-11-14T22:16:20Z)" for a claim that holds epoch seconds. */
-static void print_time_claim(const cJSON *claims, const char *name)
+/* A JSON text decoded from the JWT: what cJSON parsed, and the text itself for showing. */
+struct json_part {
+	cJSON *json;
+	const char *text;
+	size_t len;
+};
+
+/* The member `name` of part, compact and as written, to out. */
+static void put_member(jg_out *out, const struct json_part *part, const char *name)
 {
-	const cJSON *item = cJSON_GetObjectItemCaseSensitive(claims, name);
+	const char *value = NULL;
+	size_t len = 0;
+	if (jg_json_find_member(part->text, part->len, name, &value, &len) != 0 ||
+		jg_json_print(out, value, len, JG_JSON_COMPACT) != 0)
+		jg_out_puts(out, "?"); /* cJSON found the member: not reached */
+}
+
+/* "exp: 1700000180 (2023-11-14T22:16:20Z)" for a claim that holds epoch seconds. */
+static void print_time_claim(const struct json_part *claims, const char *name)
+{
+	const cJSON *item = cJSON_GetObjectItemCaseSensitive(claims->json, name);
 	if (item == NULL)
 		return;
 	double value = cJSON_IsNumber(item) ? item->valuedouble : 0.0;
@@ -118,31 +141,52 @@ static void print_time_claim(const cJSON *claims, const char *name)
 		printf("%s: %lld (%s)\n", name, (long long)value, iso);
 		return;
 	}
-	char *raw = cJSON_PrintUnformatted(item);
-	printf("%s: %s (not epoch seconds)\n", name, raw != NULL ? raw : "?");
-	cJSON_free(raw);
+	char buf[1024];
+	jg_out out;
+	jg_out_init_flushing(&out, buf, sizeof buf, jg_out_write_stream, stdout);
+	jg_out_puts(&out, name);
+	jg_out_puts(&out, ": ");
+	put_member(&out, claims, name);
+	jg_out_puts(&out, " (not epoch seconds)\n");
+	(void)jg_out_finish(&out); /* a failed write shows in the fflush at the end */
 }
 
-static void print_json(const char *title, const cJSON *json)
+/* "title:", then the part laid out as cJSON_Print did, on stdout. */
+static jg_status print_json(const char *title, const struct json_part *part, jg_error *err)
 {
-	char *text = cJSON_Print(json);
-	printf("%s:\n%s\n", title, text != NULL ? text : "(out of memory)");
-	cJSON_free(text);
+	char buf[4096];
+	jg_out out;
+	jg_out_init_flushing(&out, buf, sizeof buf, jg_out_write_stream, stdout);
+	jg_out_puts(&out, title);
+	jg_out_puts(&out, ":\n");
+	/* cJSON accepted the text, and the printer reads it by the same grammar. */
+	int printed = jg_json_print(&out, part->text, part->len, JG_JSON_PRETTY);
+	jg_out_puts(&out, "\n");
+	int written = jg_out_finish(&out);
+	jg_wipe(buf, sizeof buf);
+	if (printed != 0)
+		return jg_fail(err, JG_ERR_INPUT, "not a JWT: the %s cannot be shown as JSON", title);
+	if (written != 0)
+		return jg_fail(err, JG_ERR_INPUT, "cannot write to standard output");
+	return JG_OK;
 }
 
 /* Verify with the certificate's key; the header must name RS256. */
-static jg_status verify(const jg_jwt_parts *parts, const cJSON *header, const jg_cert_info *info,
-	jg_error *err)
+static jg_status verify(const jg_jwt_parts *parts, const struct json_part *header,
+	const jg_cert_info *info, jg_error *err)
 {
-	const cJSON *alg = cJSON_GetObjectItemCaseSensitive(header, "alg");
+	const cJSON *alg = cJSON_GetObjectItemCaseSensitive(header->json, "alg");
 	if (!cJSON_IsString(alg) || strcmp(alg->valuestring, "RS256") != 0) {
-		char *shown = alg != NULL ? cJSON_PrintUnformatted(alg) : NULL;
-		jg_status st = jg_fail(err, JG_ERR_CHECK,
-			"signature not verified: the header's alg is "
-			"%.60s, and only RS256 is accepted",
-			shown != NULL ? shown : "missing");
-		cJSON_free(shown);
-		return st;
+		char shown[64]; /* cut short when it is longer */
+		jg_out out;
+		jg_out_init(&out, shown, sizeof shown);
+		if (alg != NULL)
+			put_member(&out, header, "alg");
+		else
+			jg_out_puts(&out, "missing");
+		return jg_fail(err, JG_ERR_CHECK,
+			"signature not verified: the header's alg is %.60s, and only RS256 is accepted",
+			shown);
 	}
 	br_rsa_public_key pk = { (unsigned char *)info->rsa_modulus.data, info->rsa_modulus.len,
 		(unsigned char *)info->rsa_exponent.data, info->rsa_exponent.len };
@@ -156,29 +200,31 @@ jg_status jg_cmd_decode(const jg_options *o, jg_error *err)
 	static unsigned char der[JG_CERT_DER_MAX];
 	jg_cert_info info = { 0 };
 	jg_jwt_parts parts = { 0 };
-	cJSON *header = NULL, *claims = NULL;
+	struct json_part header = { NULL, header_text, 0 }, claims = { NULL, claims_text, 0 };
 	size_t len = 0;
 	jg_status st = read_jwt(o->jwt, jwt, sizeof jwt, &len, err);
 	if (st == JG_OK)
 		st = jg_jwt_split(jwt, len, &parts, err);
 	if (st == JG_OK)
 		st = parse_part(parts.header, parts.header_len, "header", header_text,
-			sizeof header_text, &header, err);
+			sizeof header_text, &header.len, &header.json, err);
 	if (st == JG_OK)
 		st = parse_part(parts.claims, parts.claims_len, "claims set", claims_text,
-			sizeof claims_text, &claims, err);
+			sizeof claims_text, &claims.len, &claims.json, err);
 	if (st == JG_OK && o->cert != NULL)
 		st = load_certificate(o->cert, der, sizeof der, &info, err);
+	if (st == JG_OK)
+		st = print_json("header", &header, err);
+	if (st == JG_OK)
+		st = print_json("claims", &claims, err);
 	if (st == JG_OK) {
-		print_json("header", header);
-		print_json("claims", claims);
-		print_time_claim(claims, "exp");
-		print_time_claim(claims, "iat");
-		print_time_claim(claims, "nbf");
+		print_time_claim(&claims, "exp");
+		print_time_claim(&claims, "iat");
+		print_time_claim(&claims, "nbf");
 		if (o->cert == NULL) {
 			printf("signature: not checked (give --cert to verify)\n");
 		} else {
-			st = verify(&parts, header, &info, err);
+			st = verify(&parts, &header, &info, err);
 			if (st == JG_OK)
 				printf("signature: verified with %s\n", info.subject);
 			else
@@ -187,8 +233,8 @@ jg_status jg_cmd_decode(const jg_options *o, jg_error *err)
 		if (fflush(stdout) != 0 && st == JG_OK)
 			st = jg_fail(err, JG_ERR_INPUT, "cannot write to standard output");
 	}
-	cJSON_Delete(header);
-	cJSON_Delete(claims);
+	cJSON_Delete(header.json);
+	cJSON_Delete(claims.json);
 	jg_wipe(jwt, sizeof jwt); /* a live assertion is a credential for its lifetime */
 	jg_wipe(header_text, sizeof header_text);
 	jg_wipe(claims_text, sizeof claims_text);

@@ -1,62 +1,12 @@
 #include "jwt.h"
 
-#include <stdio.h>
 #include <string.h>
 
 #include "base64.h"
+#include "json_out.h"
 #include "wipe.h"
 
 static const char header_json[] = "{\"alg\":\"RS256\",\"typ\":\"JWT\"}";
-
-/* Append a JSON string literal (with quotes) to out; returns 0, or -1 when it does not fit. */
-static int append_json_string(char *out, size_t cap, size_t *pos, const char *s)
-{
-	static const char hex[] = "0123456789abcdef";
-	size_t p = *pos;
-	if (p + 1 >= cap)
-		return -1;
-	out[p++] = '"';
-	for (const unsigned char *c = (const unsigned char *)s; *c; c++) {
-		char esc = 0;
-		switch (*c) {
-		case '"': esc = '"'; break;
-		case '\\': esc = '\\'; break;
-		case '\b': esc = 'b'; break;
-		case '\f': esc = 'f'; break;
-		case '\n': esc = 'n'; break;
-		case '\r': esc = 'r'; break;
-		case '\t': esc = 't'; break;
-		default: break;
-		}
-		if (p + 7 >= cap)
-			return -1;
-		if (esc) {
-			out[p++] = '\\';
-			out[p++] = esc;
-		} else if (*c < 0x20) {
-			memcpy(out + p, "\\u00", 4);
-			p += 4;
-			out[p++] = hex[*c >> 4];
-			out[p++] = hex[*c & 15];
-		} else {
-			out[p++] = (char)*c;
-		}
-	}
-	out[p++] = '"';
-	out[p] = '\0';
-	*pos = p;
-	return 0;
-}
-
-static int append_raw(char *out, size_t cap, size_t *pos, const char *s)
-{
-	size_t n = strlen(s);
-	if (*pos + n >= cap)
-		return -1;
-	memcpy(out + *pos, s, n + 1);
-	*pos += n;
-	return 0;
-}
 
 jg_status jg_jwt_claims_json(const jg_claims *c, char *out, size_t cap, size_t *len, jg_error *err)
 {
@@ -67,16 +17,33 @@ jg_status jg_jwt_claims_json(const jg_claims *c, char *out, size_t cap, size_t *
 			return jg_fail(err, JG_ERR_USAGE, "claim %s is missing or longer than %d bytes",
 				names[i], JG_CLAIM_MAX);
 	}
-	char numbers[64];
-	(void)snprintf(numbers, sizeof numbers, ",\"exp\":%lld,\"iat\":%lld}", (long long)c->exp, (long long)c->iat);
-	size_t p = 0;
-	if (append_raw(out, cap, &p, "{\"iss\":") || append_json_string(out, cap, &p, c->iss) ||
-		append_raw(out, cap, &p, ",\"sub\":") || append_json_string(out, cap, &p, c->sub) ||
-		append_raw(out, cap, &p, ",\"aud\":") || append_json_string(out, cap, &p, c->aud) ||
-		append_raw(out, cap, &p, numbers))
+	static const char *const keys[] = { "iss", "sub", "aud" };
+	jg_out json;
+	jg_out_init(&json, out, cap);
+	for (size_t i = 0; i < 3; i++) {
+		jg_out_puts(&json, i == 0 ? "{" : ",");
+		jg_json_put_name(&json, keys[i]);
+		jg_json_put_string(&json, values[i]);
+	}
+	jg_out_puts(&json, ",\"exp\":");
+	jg_json_put_integer(&json, c->exp);
+	jg_out_puts(&json, ",\"iat\":");
+	jg_json_put_integer(&json, c->iat);
+	jg_out_puts(&json, "}");
+	if (json.failed)
 		return jg_fail(err, JG_ERR_USAGE, "the claims do not fit in %zu bytes", cap);
-	*len = p;
+	*len = json.len;
 	return JG_OK;
+}
+
+static int append_raw(char *out, size_t cap, size_t *pos, const char *s)
+{
+	size_t n = strlen(s);
+	if (*pos + n >= cap)
+		return -1;
+	memcpy(out + *pos, s, n + 1);
+	*pos += n;
+	return 0;
 }
 
 /* Append base64url(data) to out at *pos. */

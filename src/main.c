@@ -4,11 +4,11 @@
 #include <sys/prctl.h>
 #include <sys/resource.h>
 
-#include <cJSON.h>
-
 #include "cli.h"
 #include "commands.h"
 #include "error.h"
+#include "json_out.h"
+#include "output.h"
 #include "trace.h"
 #include "versions.h"
 
@@ -30,23 +30,11 @@ static void print_version(void)
 /* The sf-style failure envelope of --json, on stdout. */
 static void print_json_failure(const jg_error *err)
 {
-	cJSON *o = cJSON_CreateObject();
-	if (o == NULL)
-		return;
-	int code = jg_exit_code(err->status);
-	cJSON_AddNumberToObject(o, "status", code);
-	cJSON_AddStringToObject(o, "name", "JwtGrantError");
-	cJSON_AddStringToObject(o, "message", err->message);
-	cJSON_AddNumberToObject(o, "exitCode", code);
-	cJSON_AddStringToObject(o, "code", err->code[0] ? err->code : jg_status_code(err->status));
-	cJSON_AddStringToObject(o, "commandName", "grant");
-	cJSON_AddItemToObject(o, "warnings", cJSON_CreateArray());
-	char *text = cJSON_PrintUnformatted(o);
-	if (text != NULL) {
-		puts(text);
-		cJSON_free(text);
-	}
-	cJSON_Delete(o);
+	char buf[1024];
+	jg_out out;
+	jg_out_init_flushing(&out, buf, sizeof buf, jg_out_write_stream, stdout);
+	jg_output_failure_json(err, &out);
+	(void)jg_out_finish(&out); /* the exit code already says that the command failed */
 }
 
 static void print_error(const jg_options *o, const jg_error *err)

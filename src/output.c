@@ -1,56 +1,30 @@
 #include "output.h"
 
-#include <stdarg.h>
-#include <stdio.h>
 #include <string.h>
 
-#include <cJSON.h>
-
+#include "json_out.h"
 #include "wipe.h"
 
-/* A growing string in the caller's buffer; `overflow` is sticky, checked once at the end. */
-struct text {
-	char *buf;
-	size_t cap, len;
-	int overflow;
-};
-
-static void put(struct text *t, const char *s, size_t n)
-{
-	if (t->overflow || n >= t->cap - t->len) {
-		t->overflow = 1;
-		return;
-	}
-	memcpy(t->buf + t->len, s, n);
-	t->len += n;
-	t->buf[t->len] = '\0';
-}
-
-static void puts_text(struct text *t, const char *s)
-{
-	put(t, s, strlen(s));
-}
-
 /* NAME='value' with each ' written as '\'' so that a POSIX shell reads value back exactly. */
-static void put_shell_line(struct text *t, const char *name, const char *value)
+static void put_shell_line(jg_out *t, const char *name, const char *value)
 {
-	puts_text(t, name);
-	puts_text(t, "='");
+	jg_out_puts(t, name);
+	jg_out_puts(t, "='");
 	for (const char *p = value; *p; p++) {
 		if (*p == '\'')
-			puts_text(t, "'\\''");
+			jg_out_puts(t, "'\\''");
 		else
-			put(t, p, 1);
+			jg_out_put(t, p, 1);
 	}
-	puts_text(t, "'\n");
+	jg_out_puts(t, "'\n");
 }
 
-static void put_plain_line(struct text *t, const char *name, const char *value)
+static void put_plain_line(jg_out *t, const char *name, const char *value)
 {
-	puts_text(t, name);
-	puts_text(t, "=");
-	puts_text(t, value);
-	puts_text(t, "\n");
+	jg_out_puts(t, name);
+	jg_out_puts(t, "=");
+	jg_out_puts(t, value);
+	jg_out_puts(t, "\n");
 }
 
 struct variable {
@@ -66,7 +40,7 @@ static void list_variables(const jg_token *tok, const jg_grant_facts *f, struct 
 	v[4] = (struct variable){ "SF_USERNAME", f->username };
 }
 
-static jg_status render_variables(struct text *t, const jg_token *tok, const jg_grant_facts *f,
+static jg_status render_variables(jg_out *t, const jg_token *tok, const jg_grant_facts *f,
 	int github, jg_error *err)
 {
 	struct variable v[5];
@@ -84,70 +58,61 @@ static jg_status render_variables(struct text *t, const jg_token *tok, const jg_
 	return JG_OK;
 }
 
-static jg_status render_json(struct text *t, const jg_token *tok, const jg_grant_facts *f,
-	jg_error *err)
+/* The members of the sf envelope's result, in sf's order; a NULL value is written as null. */
+static void list_result(const jg_token *tok, const jg_grant_facts *f, struct variable r[11])
 {
-	cJSON *root = cJSON_CreateObject();
-	cJSON *result = cJSON_CreateObject();
-	if (root == NULL || result == NULL) {
-		cJSON_Delete(root);
-		cJSON_Delete(result);
-		return jg_fail(err, JG_ERR_INPUT, "out of memory writing the JSON output");
+	r[0] = (struct variable){ "accessToken", tok->access_token };
+	r[1] = (struct variable){ "instanceUrl", tok->instance_url };
+	r[2] = (struct variable){ "orgId", tok->org_id };
+	r[3] = (struct variable){ "userId", tok->user_id };
+	r[4] = (struct variable){ "username", f->username };
+	r[5] = (struct variable){ "loginUrl", f->login_url };
+	r[6] = (struct variable){ "clientId", f->client_id };
+	r[7] = (struct variable){ "privateKey", f->private_key };
+	r[8] = (struct variable){ "tokenType", tok->token_type };
+	r[9] = (struct variable){ "scope", tok->scope };
+	r[10] = (struct variable){ "id", tok->id };
+}
+
+/* {"status":0,"result":{"accessToken":…,…,"id":…},"warnings":[]} and a newline. */
+static void render_json(jg_out *t, const jg_token *tok, const jg_grant_facts *f)
+{
+	struct variable r[11];
+	list_result(tok, f, r);
+	jg_out_puts(t, "{\"status\":0,\"result\":{");
+	for (size_t i = 0; i < 11; i++) {
+		if (i > 0)
+			jg_out_puts(t, ",");
+		jg_json_put_name(t, r[i].name);
+		if (r[i].value != NULL)
+			jg_json_put_string(t, r[i].value);
+		else
+			jg_out_puts(t, "null");
 	}
-	cJSON_AddNumberToObject(root, "status", 0);
-	cJSON_AddItemToObject(root, "result", result);
-	cJSON_AddStringToObject(result, "accessToken", tok->access_token);
-	cJSON_AddStringToObject(result, "instanceUrl", tok->instance_url);
-	cJSON_AddStringToObject(result, "orgId", tok->org_id);
-	cJSON_AddStringToObject(result, "userId", tok->user_id);
-	cJSON_AddStringToObject(result, "username", f->username);
-	cJSON_AddStringToObject(result, "loginUrl", f->login_url);
-	cJSON_AddStringToObject(result, "clientId", f->client_id);
-	if (f->private_key != NULL)
-		cJSON_AddStringToObject(result, "privateKey", f->private_key);
-	else
-		cJSON_AddNullToObject(result, "privateKey");
-	cJSON_AddStringToObject(result, "tokenType", tok->token_type);
-	cJSON_AddStringToObject(result, "scope", tok->scope);
-	cJSON_AddStringToObject(result, "id", tok->id);
-	cJSON_AddItemToObject(root, "warnings", cJSON_CreateArray());
-	char *json = cJSON_PrintUnformatted(root);
-	/* The tree's copy of the token dies with the tree; wipe it first. */
-	cJSON *copy = cJSON_GetObjectItemCaseSensitive(result, "accessToken");
-	if (cJSON_IsString(copy))
-		jg_wipe(copy->valuestring, strlen(copy->valuestring));
-	cJSON_Delete(root);
-	if (json == NULL)
-		return jg_fail(err, JG_ERR_INPUT, "out of memory writing the JSON output");
-	puts_text(t, json);
-	puts_text(t, "\n");
-	jg_wipe(json, strlen(json));
-	cJSON_free(json);
-	return JG_OK;
+	jg_out_puts(t, "},\"warnings\":[]}\n");
 }
 
 jg_status jg_output_render(const char *format, const jg_token *token, const jg_grant_facts *facts,
 	char *out, size_t cap, size_t *len, jg_error *err)
 {
-	struct text t = { out, cap, 0, cap == 0 };
+	jg_out t;
 	jg_status st = JG_OK;
-	if (cap > 0)
-		out[0] = '\0';
+	jg_out_init(&t, out, cap);
 	if (strcmp(format, "json") == 0) {
-		st = render_json(&t, token, facts, err);
+		render_json(&t, token, facts);
 	} else if (strcmp(format, "env") == 0 || strcmp(format, "github") == 0) {
 		st = render_variables(&t, token, facts, strcmp(format, "github") == 0, err);
 	} else if (strcmp(format, "token") == 0) {
-		puts_text(&t, token->access_token);
-		puts_text(&t, "\n");
+		jg_out_puts(&t, token->access_token);
+		jg_out_puts(&t, "\n");
 	} else {
-		puts_text(&t, "Successfully authorized ");
-		puts_text(&t, facts->username);
-		puts_text(&t, " with org ID ");
-		puts_text(&t, token->org_id);
-		puts_text(&t, "\n");
+		jg_out_puts(&t, "Successfully authorized ");
+		jg_out_puts(&t, facts->username);
+		jg_out_puts(&t, " with org ID ");
+		jg_out_puts(&t, token->org_id);
+		jg_out_puts(&t, "\n");
 	}
-	if (st == JG_OK && t.overflow)
+	if (st == JG_OK && t.failed)
 		st = jg_fail(err, JG_ERR_PROTOCOL, "the output does not fit in %zu bytes", cap);
 	if (st != JG_OK) {
 		jg_wipe(out, t.len < cap ? t.len + 1 : cap);
@@ -155,4 +120,18 @@ jg_status jg_output_render(const char *format, const jg_token *token, const jg_g
 	}
 	*len = t.len;
 	return JG_OK;
+}
+
+void jg_output_failure_json(const jg_error *err, jg_out *out)
+{
+	int code = jg_exit_code(err->status);
+	jg_out_puts(out, "{\"status\":");
+	jg_json_put_integer(out, code);
+	jg_out_puts(out, ",\"name\":\"JwtGrantError\",\"message\":");
+	jg_json_put_string(out, err->message);
+	jg_out_puts(out, ",\"exitCode\":");
+	jg_json_put_integer(out, code);
+	jg_out_puts(out, ",\"code\":");
+	jg_json_put_string(out, err->code[0] ? err->code : jg_status_code(err->status));
+	jg_out_puts(out, ",\"commandName\":\"grant\",\"warnings\":[]}\n");
 }

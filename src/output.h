@@ -5,6 +5,8 @@
  *   env     SF_ACCESS_TOKEN='…' lines for eval, single-quoted ('\'' inside)
  *   github  NAME=value lines for $GITHUB_ENV (a value holding a newline is refused)
  *   token   the access token and a newline
+ * and, for a failure under --json, the sf failure envelope. The JSON is written with
+ * src/json_out.h, byte for byte as cJSON_PrintUnformatted wrote it.
  */
 #ifndef JG_OUTPUT_H
 #define JG_OUTPUT_H
@@ -12,6 +14,7 @@
 #include <stddef.h>
 
 #include "error.h"
+#include "json_out.h"
 #include "oauth.h"
 
 typedef struct jg_grant_facts {
@@ -26,5 +29,12 @@ typedef struct jg_grant_facts {
 /* Render `format` into out (NUL-terminated). The result holds the token: wipe it after use. */
 jg_status jg_output_render(const char *format, const jg_token *token, const jg_grant_facts *facts,
 	char *out, size_t cap, size_t *len, jg_error *err);
+
+/*
+ * The sf-style failure envelope of --json for err, and a newline:
+ * {"status":<exit code>,"name":"JwtGrantError","message":…,"exitCode":<exit code>,"code":…,
+ * "commandName":"grant","warnings":[]}, `code` being err->code, or else the status's short name.
+ */
+void jg_output_failure_json(const jg_error *err, jg_out *out);
 
 #endif

@@ -142,7 +142,7 @@ CC=$(echo "$flags" | sed -n 1p)
 CFLAGS=$(echo "$flags" | sed -n 2p | tr ' ' '\n' | grep -v "^-DJG_" | tr '\n' ' ')
 LDFLAGS=$(echo "$flags" | sed -n 3p)
 [ -n "$CC" ] && [ -n "$LDFLAGS" ] || die "cannot read the release flags from the Makefile"
-REL="build/release/libjg.a build/release/libbearssl.a build/release/cjson.o"
+REL="build/release/cjson.o build/release/libjg.a build/release/libbearssl.a"
 
 say "building the helpers with $CC"
 $CC $CFLAGS -o "$BIN/measure" tests/bench/measure.c $LDFLAGS >&2 || die "cannot build measure"
@@ -345,7 +345,7 @@ jg_linkage=static # no program interpreter: static (static-pie included)
 readelf -l "$JG" 2> /dev/null | grep -q 'program interpreter' && jg_linkage=dynamic
 
 # The release link again, as the Makefile does it, plus a map: $(CC) $(CFLAGS_OURS) -o $@ $^
-# $(LDFLAGS) with $^ = main.o libjg.a libbearssl.a cjson.o.
+# $(LDFLAGS) with $^ = main.o cjson.o libjg.a libbearssl.a.
 MAP=$OUT/jwtgrant.map
 relinked=$OUT/jwtgrant.relinked
 $CC $CFLAGS -o "$relinked" build/release/obj/main.o $REL $LDFLAGS -Wl,-Map="$MAP" >&2 ||
