@@ -5,11 +5,12 @@
 # The JWTs are signed with fuzz/jwt-seed-key.pem, a fixed test key whose public half
 # fuzz/fuzz_jwt.c holds.
 # The HTTP-reader and chunked seeds start with the split-control bytes of fuzz/fuzz_util.h.
+# The printf seeds are a format, a NUL, then the value bytes fuzz/fuzz_fmt.c reads.
 set -eu
 c=fuzz/corpus
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/jwtgrant-seeds.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT INT TERM
-for d in keyload http http_head http_chunked http_connect oauth jwt base64 trust cert url noproxy; do
+for d in keyload http http_head http_chunked http_connect oauth jwt base64 trust cert url noproxy fmt; do
 	mkdir -p "$c/$d"
 	find "$c/$d" -type f ! -name 'crash-*' -exec rm -f {} +
 done
@@ -155,5 +156,14 @@ printf '{"access_token":"x","instance_url":"http://insecure","id":"https://h/id/
 printf '[{"error":1}, "\\u0000", 1e999]' > "$c/oauth/array"
 printf '{"error":"invalid_grant","error_description":"\\u001b[31mforged\\nline"}' > "$c/oauth/escape-words"
 printf '{"access_token":"00Dxx0000001gPL!AR8AQJXg5oj8jXSgxJfA0lBog","instance_url":"http://x"}' > "$c/oauth/token-not-quoted"
+# --- printf formats (format, NUL, value bytes: see fuzz/fuzz_fmt.c) ---------------------------
+printf '%%d|%%5d|%%-5d|%%05d|%%.3d|%%.0d\000\377\377\377\377\200\000\000\000\007\000\000\000\000\000\000\000\000\003' > "$c/fmt/ints"
+printf '%%lld %%llu %%llx %%llo\000\200\000\000\000\000\000\000\000\011\377\377\377\377\377\377\377\377\002' > "$c/fmt/long-long"
+printf '%%zu %%zd %%jd %%tu %%lX %%hhd %%hu\000\377\377\377\377\377\377\377\377\000' > "$c/fmt/lengths"
+printf '%%s|%%10s|%%-10s|%%.3s|%%.*s|%%*s\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\003\000\000\000\000\000\000\000\000\000\002\000\001\000\000\000\000\000\000\000\007' > "$c/fmt/strings"
+printf '%%*d %%.*d %%-*.*x %%0*d\000\003\340\000\000\000\000\000\000\000\052\005\003\345\000\000\000\000\000\000\000\000\001\000\000\000\001\000\000\000\000\000\000\000\000\000\000' > "$c/fmt/stars"
+printf '100%%%% %%c%%3c%%-3c|\000\000\000\000\000\000\000\000\101' > "$c/fmt/chars"
+printf '%%04lld-%%02u-%%02uT%%02d:%%02d:%%02dZ\000\000\000\000\000\000\000\007\350' > "$c/fmt/timestamp"
+printf '%%s://%%s%%s%%s:%%d then %%q and %%' > "$c/fmt/odd-specs"
 find "$c" -type f -exec chmod 644 {} +
 echo "seeds written under $c"
