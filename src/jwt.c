@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "base64.h"
+#include "fmt.h"
 #include "wipe.h"
 
 static const char header_json[] = "{\"alg\":\"RS256\",\"typ\":\"JWT\"}";
@@ -68,7 +69,7 @@ jg_status jg_jwt_claims_json(const jg_claims *c, char *out, size_t cap, size_t *
 				names[i], JG_CLAIM_MAX);
 	}
 	char numbers[64];
-	(void)snprintf(numbers, sizeof numbers, ",\"exp\":%lld,\"iat\":%lld}", (long long)c->exp, (long long)c->iat);
+	(void)jg_snprintf(numbers, sizeof numbers, ",\"exp\":%lld,\"iat\":%lld}", (long long)c->exp, (long long)c->iat);
 	size_t p = 0;
 	if (append_raw(out, cap, &p, "{\"iss\":") || append_json_string(out, cap, &p, c->iss) ||
 		append_raw(out, cap, &p, ",\"sub\":") || append_json_string(out, cap, &p, c->sub) ||

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "ascii.h"
+#include "fmt.h"
 #include "wipe.h"
 
 /* Longest piece of user text echoed in a message (a port, a scheme, a host name). */
@@ -378,8 +379,8 @@ void jg_url_redacted(const jg_url *u, char *out, size_t cap)
 		(strcmp(u->scheme, "http") == 0 && u->port == 80);
 	char port[16] = "";
 	if (!own_port)
-		(void)snprintf(port, sizeof port, ":%d", u->port);
+		(void)jg_snprintf(port, sizeof port, ":%d", u->port);
 	int v6 = u->host_kind == JG_HOST_IPV6;
-	(void)snprintf(out, cap, "%s://%s%s%s%s%s%s%s", u->scheme, u->has_user ? u->user : "",
+	(void)jg_snprintf(out, cap, "%s://%s%s%s%s%s%s%s", u->scheme, u->has_user ? u->user : "",
 		u->has_user ? ":***@" : "", v6 ? "[" : "", u->host, v6 ? "]" : "", port, u->path);
 }
