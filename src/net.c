@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "fmt.h"
+#include "ip_text.h"
 #include "trace.h"
 
 #ifndef MSG_NOSIGNAL
@@ -79,7 +80,7 @@ static void format_address(const struct sockaddr *sa, char *out, size_t cap)
 	const void *bytes = sa->sa_family == AF_INET6 ?
 		(const void *)&((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr :
 		(const void *)&((const struct sockaddr_in *)(const void *)sa)->sin_addr;
-	if (inet_ntop(sa->sa_family, bytes, out, (socklen_t)cap) == NULL)
+	if (jg_ip_format(sa->sa_family, bytes, out, cap) != 0)
 		(void)jg_snprintf(out, cap, "(address family %d)", sa->sa_family);
 }
 
