@@ -44,6 +44,7 @@ dict_of() {
 	oauth|jwt|json_print) echo fuzz/dict/json.dict ;;
 	keyload|trust|cert) echo fuzz/dict/pem.dict ;;
 	url|noproxy) echo fuzz/dict/url.dict ;;
+	fmt) echo fuzz/dict/fmt.dict ;;
 	esac
 }
 

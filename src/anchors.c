@@ -10,6 +10,8 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "fmt.h"
+
 #include <bearssl_hash.h>
 
 /* --- the hash and the lookup ------------------------------------------------------------------ */
@@ -183,7 +185,7 @@ static void emit(FILE *out, const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
-	(void)vfprintf(out, fmt, ap);
+	(void)jg_vfprintf(out, fmt, ap);
 	va_end(ap);
 }
 

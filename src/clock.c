@@ -6,6 +6,8 @@
 #include <string.h>
 #include <time.h>
 
+#include "fmt.h"
+
 jg_status jg_clock_now(int64_t *now, jg_error *err)
 {
 	const char *pinned = getenv("JWTGRANT_NOW");
@@ -62,7 +64,7 @@ void jg_clock_iso8601(int64_t t, char out[32])
 	int64_t second = t - days * 86400;
 	unsigned month, day;
 	jg_date_from_days(days, &year, &month, &day);
-	(void)snprintf(out, 32, "%04lld-%02u-%02uT%02d:%02d:%02dZ", (long long)year, month, day,
+	(void)jg_snprintf(out, 32, "%04lld-%02u-%02uT%02d:%02d:%02dZ", (long long)year, month, day,
 		(int)(second / 3600), (int)(second / 60 % 60), (int)(second % 60));
 }
 

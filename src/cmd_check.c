@@ -25,6 +25,7 @@
 #include "commands.h"
 #include "der.h"
 #include "fileio.h"
+#include "fmt.h"
 #include "wipe.h"
 
 /* Warn, without failing, when the key file can be read by group or others. */
@@ -34,7 +35,7 @@ static void warn_if_readable(const char *path)
 	if (path == NULL || strcmp(path, "-") == 0 || stat(path, &st) != 0)
 		return;
 	if ((st.st_mode & 077) != 0)
-		(void)fprintf(stderr,
+		(void)jg_fprintf(stderr,
 			"jwtgrant: warning: %s is readable by others (mode %04o); chmod 600 %s\n",
 			path, (unsigned)(st.st_mode & 07777), path);
 }
@@ -72,7 +73,7 @@ static jg_status print_key(const jg_key *key, jg_error *err)
 	if (st != JG_OK)
 		return st;
 	jg_sha256_hex(spki, len, hex);
-	printf("key: RSA %u bits\npublic key SHA-256: %s\n", key->bits, hex);
+	jg_printf("key: RSA %u bits\npublic key SHA-256: %s\n", key->bits, hex);
 	return JG_OK;
 }
 
@@ -80,7 +81,7 @@ static jg_status print_key(const jg_key *key, jg_error *err)
 static void add_problem(char *list, size_t cap, const char *problem)
 {
 	size_t used = strlen(list);
-	(void)snprintf(list + used, cap - used, "%s%s", used > 0 ? "; " : "", problem);
+	(void)jg_snprintf(list + used, cap - used, "%s%s", used > 0 ? "; " : "", problem);
 }
 
 /* Whether now lies inside the certificate's validity; a problem for the list when not. */
@@ -90,18 +91,18 @@ static void print_validity(const jg_cert_info *info, int64_t now, char *problems
 	jg_clock_iso8601(now, at);
 	if (now < info->not_before) {
 		jg_clock_iso8601(info->not_before, edge);
-		(void)snprintf(why, sizeof why, "not valid before %s (now %s)", edge, at);
-		(void)snprintf(problem, sizeof problem, "the certificate is %s", why);
+		(void)jg_snprintf(why, sizeof why, "not valid before %s (now %s)", edge, at);
+		(void)jg_snprintf(problem, sizeof problem, "the certificate is %s", why);
 	} else if (now > info->not_after) {
 		jg_clock_iso8601(info->not_after, edge);
-		(void)snprintf(why, sizeof why, "expired on %s (now %s)", edge, at);
-		(void)snprintf(problem, sizeof problem, "the certificate %s", why);
+		(void)jg_snprintf(why, sizeof why, "expired on %s (now %s)", edge, at);
+		(void)jg_snprintf(problem, sizeof problem, "the certificate %s", why);
 	}
 	if (why[0] == '\0') {
-		printf("certificate valid now: yes\n");
+		jg_printf("certificate valid now: yes\n");
 		return;
 	}
-	printf("certificate valid now: no, %s\n", why);
+	jg_printf("certificate valid now: no, %s\n", why);
 	add_problem(problems, cap, problem);
 }
 
@@ -109,10 +110,10 @@ static void print_validity(const jg_cert_info *info, int64_t now, char *problems
 static void print_match(const jg_key *key, const jg_cert_info *info, char *problems, size_t cap)
 {
 	if (key_matches(&key->pk, info)) {
-		printf("key matches certificate: yes\n");
+		jg_printf("key matches certificate: yes\n");
 		return;
 	}
-	printf("key matches certificate: no\n");
+	jg_printf("key matches certificate: no\n");
 	char hex[65], problem[256];
 	jg_sha256_hex(info->spki.data, info->spki.len, hex);
 	const char *kind = "another RSA";
@@ -120,7 +121,7 @@ static void print_match(const jg_key *key, const jg_cert_info *info, char *probl
 		kind = "an EC";
 	else if (info->key_algorithm != JG_KEY_RSA)
 		kind = "a non-RSA";
-	(void)snprintf(problem, sizeof problem,
+	(void)jg_snprintf(problem, sizeof problem,
 		"key and certificate do not match: "
 		"the certificate holds %s public key (SHA-256 %s)",
 		kind, hex);
@@ -138,7 +139,7 @@ static void print_certificate(const jg_key *key, const jg_cert_info *info, const
 	jg_clock_iso8601(info->not_before, from);
 	jg_clock_iso8601(info->not_after, until);
 	jg_fingerprint_colon_hex(der, der_len, fingerprint);
-	printf("subject: %s\nissuer: %s\nnot before: %s\nnot after: %s\nsha256 Fingerprint=%s\n",
+	jg_printf("subject: %s\nissuer: %s\nnot before: %s\nnot after: %s\nsha256 Fingerprint=%s\n",
 		info->subject, info->issuer, from, until, fingerprint);
 	print_match(key, info, problems, cap);
 	print_validity(info, now, problems, cap);

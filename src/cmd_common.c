@@ -7,6 +7,7 @@
 #include "der.h"
 #include "commands.h"
 #include "fileio.h"
+#include "fmt.h"
 #include "jwt.h"
 #include "trace.h"
 #include "url.h"
@@ -40,7 +41,7 @@ static jg_status not_a_certificate(const char *path, const unsigned char *text, 
 			"the certificate uploaded to the Connected App",
 			path);
 	char why[JG_ERROR_MESSAGE_MAX];
-	(void)snprintf(why, sizeof why, "%s", err->message);
+	(void)jg_snprintf(why, sizeof why, "%s", err->message);
 	return jg_fail(err, JG_ERR_INPUT, "certificate %s: %s", path, why);
 }
 

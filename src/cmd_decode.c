@@ -26,6 +26,7 @@
 #include "clock.h"
 #include "commands.h"
 #include "fileio.h"
+#include "fmt.h"
 #include "json_out.h"
 #include "json_print.h"
 #include "jwt.h"
@@ -138,7 +139,7 @@ static void print_time_claim(const struct json_part *claims, const char *name)
 	if (epoch) {
 		char iso[32];
 		jg_clock_iso8601((int64_t)value, iso);
-		printf("%s: %lld (%s)\n", name, (long long)value, iso);
+		jg_printf("%s: %lld (%s)\n", name, (long long)value, iso);
 		return;
 	}
 	char buf[1024];
@@ -222,13 +223,13 @@ jg_status jg_cmd_decode(const jg_options *o, jg_error *err)
 		print_time_claim(&claims, "iat");
 		print_time_claim(&claims, "nbf");
 		if (o->cert == NULL) {
-			printf("signature: not checked (give --cert to verify)\n");
+			jg_printf("signature: not checked (give --cert to verify)\n");
 		} else {
 			st = verify(&parts, &header, &info, err);
 			if (st == JG_OK)
-				printf("signature: verified with %s\n", info.subject);
+				jg_printf("signature: verified with %s\n", info.subject);
 			else
-				printf("signature: NOT verified\n");
+				jg_printf("signature: NOT verified\n");
 		}
 		if (fflush(stdout) != 0 && st == JG_OK)
 			st = jg_fail(err, JG_ERR_INPUT, "cannot write to standard output");

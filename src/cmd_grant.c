@@ -11,6 +11,7 @@
 
 #include "clock.h"
 #include "commands.h"
+#include "fmt.h"
 #include "https.h"
 #include "jwt.h"
 #include "net.h"
@@ -105,7 +106,7 @@ static jg_status attempt(const jg_options *o, int64_t deadline_ms, int *retryabl
 	if (st != JG_OK)
 		return st;
 	char path[JG_URL_PATH_MAX + sizeof JG_OAUTH_TOKEN_PATH];
-	(void)snprintf(path, sizeof path, "%s%s", g.url.path, JG_OAUTH_TOKEN_PATH);
+	(void)jg_snprintf(path, sizeof path, "%s%s", g.url.path, JG_OAUTH_TOKEN_PATH);
 	jg_https_post rq = {
 		.url = &g.url, .proxy = &g.proxy, .path = path, .body = g.body, .body_len = body_len, .trust = &g.trust,
 		.now = now, .connect_timeout_ms = o->connect_timeout_ms, .deadline_ms = deadline_ms,
@@ -155,7 +156,7 @@ static jg_status exchange(const jg_options *o, jg_error *err)
 		long wait = backoff_ms(n);
 		if (jg_net_now_ms() + wait >= deadline_ms)
 			return st; /* no time left for another try within --max-time */
-		(void)fprintf(stderr, "jwtgrant: warning: %s; retrying in %ld ms (%ld %s left)\n", err->message,
+		(void)jg_fprintf(stderr, "jwtgrant: warning: %s; retrying in %ld ms (%ld %s left)\n", err->message,
 			wait, o->retry - n, o->retry - n == 1 ? "retry" : "retries");
 		sleep_ms(wait);
 	}

@@ -21,6 +21,7 @@
 #include "commands.h"
 #include "der.h"
 #include "fileio.h"
+#include "fmt.h"
 #include "keygen.h"
 #include "wipe.h"
 
@@ -167,7 +168,7 @@ static jg_status write_outputs(const jg_options *o, const char *key_pem, size_t 
 	if (st == JG_OK)
 		return JG_OK;
 	char why[JG_ERROR_MESSAGE_MAX];
-	(void)snprintf(why, sizeof why, "%s", err->message);
+	(void)jg_snprintf(why, sizeof why, "%s", err->message);
 	if (!key_existed && unlink(o->key_out) == 0)
 		return jg_fail(err, st, "%s; removed the new key %s again, nothing was written",
 			why, o->key_out);
@@ -182,22 +183,22 @@ static void print_summary(const jg_options *o, const jg_key *key, const keygen_r
 	char from[32], until[32];
 	jg_clock_iso8601(r->not_before, from);
 	jg_clock_iso8601(r->not_after, until);
-	printf("wrote %s: RSA %u-bit private key (PKCS#8 PEM, mode 0600)\n", o->key_out, key->bits);
-	printf("wrote %s: self-signed certificate (PEM, mode 0644)\n", o->cert_out);
-	printf("sha256 Fingerprint=%s\n", r->fingerprint);
-	printf("public key SHA-256: %s\n", r->public_key);
-	printf("not before: %s\n", from);
-	printf("not after: %s (%ld days)\n", until, o->days);
-	printf("\nNext steps in Salesforce:\n");
-	printf("  1. Setup > App Manager > your Connected App > Edit:"
+	jg_printf("wrote %s: RSA %u-bit private key (PKCS#8 PEM, mode 0600)\n", o->key_out, key->bits);
+	jg_printf("wrote %s: self-signed certificate (PEM, mode 0644)\n", o->cert_out);
+	jg_printf("sha256 Fingerprint=%s\n", r->fingerprint);
+	jg_printf("public key SHA-256: %s\n", r->public_key);
+	jg_printf("not before: %s\n", from);
+	jg_printf("not after: %s (%ld days)\n", until, o->days);
+	jg_printf("\nNext steps in Salesforce:\n");
+	jg_printf("  1. Setup > App Manager > your Connected App > Edit:"
 	       " tick \"Use digital signatures\"\n"
 	       "     and upload %s.\n",
 		o->cert_out);
-	printf("  2. Selected OAuth Scopes: api and refresh_token (add web if wanted).\n");
-	printf("  3. Manage > Edit Policies: Permitted Users \"Admin approved users are\n"
+	jg_printf("  2. Selected OAuth Scopes: api and refresh_token (add web if wanted).\n");
+	jg_printf("  3. Manage > Edit Policies: Permitted Users \"Admin approved users are\n"
 	       "     pre-authorized\"; then add the user's profile or permission set.\n");
-	printf("  4. Copy the consumer key (App Manager > View > Manage Consumer Details).\n");
-	printf("  5. jwtgrant grant --client-id <consumer key> --jwt-key-file %s"
+	jg_printf("  4. Copy the consumer key (App Manager > View > Manage Consumer Details).\n");
+	jg_printf("  5. jwtgrant grant --client-id <consumer key> --jwt-key-file %s"
 	       " --username <user>\n"
 	       "     (sandbox: add --instance-url https://test.salesforce.com)\n",
 		o->key_out);

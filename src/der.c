@@ -1,6 +1,7 @@
 #include "der.h"
 
 #include "clock.h"
+#include "fmt.h"
 
 #include <inttypes.h>
 #include <stdio.h>
@@ -462,7 +463,7 @@ int jg_der_read_time(const jg_der_tlv *tlv, int64_t *epoch_seconds)
 /* Append the decimal arc to out at *used; 0 when it does not fit. */
 static int append_arc(char *out, size_t cap, size_t *used, uint64_t arc, int first)
 {
-	int n = snprintf(out + *used, cap - *used, first ? "%" PRIu64 : ".%" PRIu64, arc);
+	int n = jg_snprintf(out + *used, cap - *used, first ? "%" PRIu64 : ".%" PRIu64, arc);
 	if (n < 0 || (size_t)n >= cap - *used)
 		return 0;
 	*used += (size_t)n;

@@ -3,6 +3,8 @@
 #include <stdarg.h>
 #include <stdio.h>
 
+#include "fmt.h"
+
 static const struct {
 	jg_status status;
 	const char *code;
@@ -22,7 +24,7 @@ jg_status jg_fail(jg_error *err, jg_status status, const char *fmt, ...)
 	if (err != NULL) {
 		va_list ap;
 		va_start(ap, fmt);
-		(void)vsnprintf(err->message, sizeof err->message, fmt, ap);
+		(void)jg_vsnprintf(err->message, sizeof err->message, fmt, ap);
 		va_end(ap);
 		err->status = status;
 		err->detail[0] = '\0';

@@ -7,6 +7,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "fmt.h"
 #include "wipe.h"
 
 static jg_status open_for_reading(const char *path, const char *what, int *fd, jg_error *err)
@@ -109,7 +110,7 @@ jg_status jg_file_write_atomic(const char *path, const void *data, size_t len, m
 	if (st != JG_OK)
 		return st;
 	char tmp[4096];
-	int n = snprintf(tmp, sizeof tmp, "%s.tmp-%ld", path, (long)getpid());
+	int n = jg_snprintf(tmp, sizeof tmp, "%s.tmp-%ld", path, (long)getpid());
 	if (n < 0 || (size_t)n >= sizeof tmp)
 		return jg_fail(err, JG_ERR_INPUT, "output path %.200s is too long", path);
 	int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode);

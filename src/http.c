@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "ascii.h"
+#include "fmt.h"
 #include "wipe.h"
 
 /* ---- characters ---------------------------------------------------------------------------- */
@@ -148,7 +149,7 @@ static jg_status finish_request(head_writer *w, size_t *len, jg_error *err)
 {
 	if (w->overflow) {
 		char why[64];
-		(void)snprintf(why, sizeof why, "the head does not fit in %zu bytes", w->cap);
+		(void)jg_snprintf(why, sizeof why, "the head does not fit in %zu bytes", w->cap);
 		return refuse_request(w->out, w->cap, len, err, why);
 	}
 	*len = w->len;
@@ -648,7 +649,7 @@ static jg_status fail_reader(jg_http_reader *r, jg_error *err, const char *fmt, 
 	va_list ap;
 
 	va_start(ap, fmt);
-	(void)vsnprintf(message, sizeof message, fmt, ap);
+	(void)jg_vsnprintf(message, sizeof message, fmt, ap);
 	va_end(ap);
 	r->failed = 1;
 	r->complete = 0;

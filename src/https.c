@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "fmt.h"
 #include "net.h"
 #include "tls.h"
 #include "trace.h"
@@ -60,7 +61,7 @@ static jg_status open_connection(const jg_https_post *rq, int *fd, jg_error *err
 		fd, err);
 	if (st != JG_OK) {
 		char why[JG_ERROR_MESSAGE_MAX];
-		(void)snprintf(why, sizeof why, "%s", err->message);
+		(void)jg_snprintf(why, sizeof why, "%s", err->message);
 		return jg_fail(err, st, "proxy (from %s): %s", rq->proxy->source, why);
 	}
 	st = jg_proxy_tunnel(*fd, rq->proxy, rq->url->host, rq->url->port, rq->deadline_ms, err);

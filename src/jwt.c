@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "base64.h"
+#include "fmt.h"
 #include "json_out.h"
 #include "wipe.h"
 

@@ -7,6 +7,7 @@
 
 #include "base64.h"
 #include "fileio.h"
+#include "fmt.h"
 #include "pem.h"
 #include "wipe.h"
 
@@ -41,7 +42,7 @@ static int visit_object(void *ctx, const char *label, const unsigned char *der, 
 		f->openssh = 1;
 	else if (!f->other) {
 		f->other = 1;
-		(void)snprintf(f->other_label, sizeof f->other_label, "%s", label);
+		(void)jg_snprintf(f->other_label, sizeof f->other_label, "%s", label);
 	}
 	return 0;
 }
@@ -410,9 +411,9 @@ jg_status jg_key_load_file(const char *path, jg_key *key, jg_error *err)
 	char origin[600];
 	size_t len = 0;
 	if (strcmp(path, "-") == 0)
-		(void)snprintf(origin, sizeof origin, "the key on stdin");
+		(void)jg_snprintf(origin, sizeof origin, "the key on stdin");
 	else
-		(void)snprintf(origin, sizeof origin, "key file %.500s", path);
+		(void)jg_snprintf(origin, sizeof origin, "key file %.500s", path);
 	jg_status st = jg_file_read(path, "key file", buf, sizeof buf, &len, err);
 	if (st == JG_OK)
 		st = jg_key_load_bytes(buf, len, origin, key, err);
@@ -424,7 +425,7 @@ jg_status jg_key_load_env(const char *name, jg_key *key, jg_error *err)
 {
 	const char *value = getenv(name);
 	char origin[200];
-	(void)snprintf(origin, sizeof origin, "the key in $%.150s", name);
+	(void)jg_snprintf(origin, sizeof origin, "the key in $%.150s", name);
 	if (value == NULL)
 		return jg_fail(err, JG_ERR_INPUT, "environment variable %s is not set; export the key into it "
 			"or use --jwt-key-file", name);

@@ -14,6 +14,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "fmt.h"
+#include "ip_text.h"
 #include "trace.h"
 
 #ifndef MSG_NOSIGNAL
@@ -68,9 +70,9 @@ static int wait_for(int fd, short events, int64_t until)
 static void format_seconds(int ms, char *out, size_t cap)
 {
 	if (ms % 1000 == 0)
-		(void)snprintf(out, cap, "%d s", ms / 1000);
+		(void)jg_snprintf(out, cap, "%d s", ms / 1000);
 	else
-		(void)snprintf(out, cap, "%d.%03d s", ms / 1000, ms % 1000);
+		(void)jg_snprintf(out, cap, "%d.%03d s", ms / 1000, ms % 1000);
 }
 
 static void format_address(const struct sockaddr *sa, char *out, size_t cap)
@@ -78,8 +80,8 @@ static void format_address(const struct sockaddr *sa, char *out, size_t cap)
 	const void *bytes = sa->sa_family == AF_INET6 ?
 		(const void *)&((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr :
 		(const void *)&((const struct sockaddr_in *)(const void *)sa)->sin_addr;
-	if (inet_ntop(sa->sa_family, bytes, out, (socklen_t)cap) == NULL)
-		(void)snprintf(out, cap, "(address family %d)", sa->sa_family);
+	if (jg_ip_format(sa->sa_family, bytes, out, cap) != 0)
+		(void)jg_snprintf(out, cap, "(address family %d)", sa->sa_family);
 }
 
 size_t jg_net_order_addresses(const struct addrinfo *list, const struct addrinfo **out,
@@ -117,7 +119,7 @@ static jg_status resolve(const char *host, int port, struct addrinfo **list, jg_
 	hints.ai_socktype = SOCK_STREAM;
 	hints.ai_flags = AI_NUMERICSERV;
 	char service[8];
-	(void)snprintf(service, sizeof service, "%d", port);
+	(void)jg_snprintf(service, sizeof service, "%d", port);
 	int64_t started = jg_net_now_ms();
 	int rc = getaddrinfo(host, service, &hints, list);
 	if (rc != 0) {
@@ -248,7 +250,7 @@ static void trace_addresses(const char *host, const struct addrinfo **order, siz
 	for (size_t i = 0; i < count && used < sizeof line; i++) {
 		char text[ADDRESS_TEXT_MAX];
 		format_address(order[i]->ai_addr, text, sizeof text);
-		int n = snprintf(line + used, sizeof line - used, "%s%s", i > 0 ? ", " : "", text);
+		int n = jg_snprintf(line + used, sizeof line - used, "%s%s", i > 0 ? ", " : "", text);
 		if (n < 0)
 			break;
 		used += (size_t)n;

@@ -7,6 +7,7 @@
 #include <cJSON.h>
 
 #include "clock.h"
+#include "fmt.h"
 #include "wipe.h"
 
 static const char grant_prefix[] =
@@ -14,7 +15,7 @@ static const char grant_prefix[] =
 
 jg_status jg_oauth_build_body(const char *jwt, char *out, size_t cap, size_t *len, jg_error *err)
 {
-	int n = snprintf(out, cap, "%s%s", grant_prefix, jwt);
+	int n = jg_snprintf(out, cap, "%s%s", grant_prefix, jwt);
 	if (n < 0 || (size_t)n >= cap) {
 		jg_wipe(out, cap);
 		return jg_fail(err, JG_ERR_USAGE, "the request body does not fit in %zu bytes", cap);
@@ -95,7 +96,7 @@ static const char *member_string(const cJSON *o, const char *name)
 
 static void copy_field(char *dst, size_t cap, const char *src)
 {
-	(void)snprintf(dst, cap, "%s", src != NULL ? src : "");
+	(void)jg_snprintf(dst, cap, "%s", src != NULL ? src : "");
 }
 
 /* Whether the body holds an access token: then none of it may be quoted in a message. */
@@ -113,7 +114,7 @@ static jg_status unexpected(const jg_http_reader *a, const char *why, jg_error *
 {
 	char start[81];
 	if (mentions_token(a))
-		(void)snprintf(start, sizeof start, "(not shown: it holds an access_token)");
+		(void)jg_snprintf(start, sizeof start, "(not shown: it holds an access_token)");
 	else
 		jg_http_printable_prefix(a->body, a->body_len, start, sizeof start);
 	const jg_http_header *ct = jg_http_find_header(&a->head, "Content-Type");
@@ -159,7 +160,7 @@ static void copy_for_terminal(char *out, size_t cap, const char *in)
 	size_t o = 0;
 	for (const unsigned char *p = (const unsigned char *)in; *p && o + 5 < cap; p++) {
 		if (*p < 0x20 || *p == 0x7F)
-			o += (size_t)snprintf(out + o, cap - o, "\\x%02x", *p);
+			o += (size_t)jg_snprintf(out + o, cap - o, "\\x%02x", *p);
 		else
 			out[o++] = (char)*p;
 	}
@@ -194,8 +195,8 @@ static int split_id(const char *id, jg_token *t)
 	if (slash1 == NULL || slash2 - slash1 - 1 < 15 || end - slash2 - 1 < 15 ||
 		slash2 - slash1 - 1 > 18 || end - slash2 - 1 > 18)
 		return -1;
-	(void)snprintf(t->org_id, sizeof t->org_id, "%.*s", (int)(slash2 - slash1 - 1), slash1 + 1);
-	(void)snprintf(t->user_id, sizeof t->user_id, "%.*s", (int)(end - slash2 - 1), slash2 + 1);
+	(void)jg_snprintf(t->org_id, sizeof t->org_id, "%.*s", (int)(slash2 - slash1 - 1), slash1 + 1);
+	(void)jg_snprintf(t->user_id, sizeof t->user_id, "%.*s", (int)(end - slash2 - 1), slash2 + 1);
 	return strncmp(t->org_id, "00D", 3) == 0 && strncmp(t->user_id, "005", 3) == 0 ? 0 : -1;
 }
 
@@ -228,18 +229,18 @@ static void describe_clock(const jg_http_reader *a, const jg_refusal_context *ct
 	const jg_http_header *date = jg_http_find_header(&a->head, "Date");
 	char text[64];
 	if (date == NULL || date->value_len >= sizeof text) {
-		(void)snprintf(out, cap, "local clock: %s (the answer had no Date header)\n", local);
+		(void)jg_snprintf(out, cap, "local clock: %s (the answer had no Date header)\n", local);
 		return;
 	}
 	int64_t server = 0;
 	memcpy(text, date->value, date->value_len);
 	text[date->value_len] = '\0';
 	if (jg_clock_parse_http_date(text, date->value_len, &server) != 0) {
-		(void)snprintf(out, cap, "local clock: %s, server Date: %s\n", local, text);
+		(void)jg_snprintf(out, cap, "local clock: %s, server Date: %s\n", local, text);
 		return;
 	}
 	long long diff = (long long)(ctx->local_now - server);
-	(void)snprintf(out, cap, "local clock: %s, server Date: %s (local clock %s by %lld s)\n", local, text,
+	(void)jg_snprintf(out, cap, "local clock: %s, server Date: %s (local clock %s by %lld s)\n", local, text,
 		diff >= 0 ? "ahead" : "behind", diff >= 0 ? diff : -diff);
 }
 
@@ -253,11 +254,11 @@ static jg_status refusal(const jg_http_reader *a, const cJSON *json, const jg_re
 	const char *hint = jg_oauth_hint(error, raw_description ? description : NULL);
 	jg_fail(err, JG_ERR_REFUSED, "the token request was refused (HTTP %d): %s%s%s", a->status,
 		error, raw_description ? ": " : "", description);
-	(void)snprintf(err->code, sizeof err->code, "%s", error);
+	(void)jg_snprintf(err->code, sizeof err->code, "%s", error);
 	char clock[256] = "";
 	if (raw_description != NULL && strcasecmp(description, "expired authorization code") == 0)
 		describe_clock(a, ctx, clock, sizeof clock);
-	(void)snprintf(err->detail, sizeof err->detail,
+	(void)jg_snprintf(err->detail, sizeof err->detail,
 		"error: %s\nerror_description: %s\ninstance URL: %s\naudience: %s\n%s%s%s%s",
 		error, raw_description ? description : "(none)", ctx->instance_url, ctx->audience, clock,
 		hint ? "hint: " : "", hint ? hint : "", hint ? "\n" : "");

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "base64.h"
+#include "fmt.h"
 #include "http.h"
 #include "net.h"
 #include "noproxy.h"
@@ -57,7 +58,7 @@ jg_status jg_proxy_choose(const char *flag_proxy, const char *flag_noproxy, cons
 	jg_status st = jg_url_parse_proxy(text, &out->url, err);
 	if (st != JG_OK) {
 		char why[JG_ERROR_MESSAGE_MAX];
-		(void)snprintf(why, sizeof why, "%s", err->message);
+		(void)jg_snprintf(why, sizeof why, "%s", err->message);
 		return jg_fail(err, JG_ERR_USAGE, "%s: %s", source, why);
 	}
 	const char *list = configured_noproxy(flag_noproxy, &nsource);
@@ -67,7 +68,7 @@ jg_status jg_proxy_choose(const char *flag_proxy, const char *flag_noproxy, cons
 		return JG_OK;
 	}
 	out->use = 1;
-	(void)snprintf(out->source, sizeof out->source, "%s", source);
+	(void)jg_snprintf(out->source, sizeof out->source, "%s", source);
 	char shown[600];
 	jg_url_redacted(&out->url, shown, sizeof shown);
 	jg_trace("proxy %s (from %s)", shown, source);
@@ -78,7 +79,7 @@ jg_status jg_proxy_choose(const char *flag_proxy, const char *flag_noproxy, cons
 static jg_status basic_credentials(const jg_url *u, char *out, size_t cap, jg_error *err)
 {
 	char pair[JG_URL_USER_MAX + JG_URL_PASSWORD_MAX + 2];
-	int n = snprintf(pair, sizeof pair, "%s:%s", u->user, u->password);
+	int n = jg_snprintf(pair, sizeof pair, "%s:%s", u->user, u->password);
 	size_t w = (n < 0) ? (size_t)-1 :
 		jg_base64_encode((const unsigned char *)pair, (size_t)n, out, cap, JG_B64_STD);
 	jg_wipe(pair, sizeof pair);

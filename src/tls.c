@@ -9,6 +9,7 @@
 #include "cert.h"
 #include "der.h"
 #include "clock.h"
+#include "fmt.h"
 #include "net.h"
 #include "trace.h"
 #include "wipe.h"
@@ -420,7 +421,7 @@ jg_status jg_tls_handshake(jg_tls *t, int fd, const char *host, const jg_trust *
 	t->deadline_ms = deadline_ms;
 	t->peer_closed = 0;
 	t->now = now;
-	(void)snprintf(t->host, sizeof t->host, "%s", host);
+	(void)jg_snprintf(t->host, sizeof t->host, "%s", host);
 	init_client(t, trust);
 	jg_status st = inject_entropy(t, err);
 	if (st != JG_OK)

@@ -3,6 +3,8 @@
 #include <stdarg.h>
 #include <stdio.h>
 
+#include "fmt.h"
+
 static int trace_on;
 
 void jg_trace_enable(int on)
@@ -22,7 +24,7 @@ void jg_trace(const char *fmt, ...)
 	va_list ap;
 	va_start(ap, fmt);
 	(void)fputs("* ", stderr);
-	(void)vfprintf(stderr, fmt, ap);
+	(void)jg_vfprintf(stderr, fmt, ap);
 	(void)fputc('\n', stderr);
 	va_end(ap);
 }

@@ -19,6 +19,8 @@
 
 #include <bearssl_pem.h>
 
+#include "fmt.h"
+
 /* Longest subject DN we keep (Mozilla's longest is under 300 bytes). */
 #define DN_MAX 1024
 /* Bytes read from a file per step. */
@@ -382,7 +384,7 @@ static jg_status load_fd(loader *ld, int fd, const char *path)
 jg_status jg_trust_add_file(jg_trust *t, const char *path, jg_error *err)
 {
 	char origin[JG_TRUST_ORIGIN_MAX];
-	(void)snprintf(origin, sizeof origin, "CA file %s", path);
+	(void)jg_snprintf(origin, sizeof origin, "CA file %s", path);
 	if (refuse_index(t, origin, err) != JG_OK)
 		return JG_ERR_INPUT;
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
@@ -417,7 +419,7 @@ static jg_status load_dir_entry(loader *ld, int dir_fd, const char *dir, const c
 		return JG_OK;
 	}
 	char path[JG_TRUST_ORIGIN_MAX];
-	(void)snprintf(path, sizeof path, "%s/%s", dir, name);
+	(void)jg_snprintf(path, sizeof path, "%s/%s", dir, name);
 	load_fd(ld, fd, path);
 	close(fd);
 	return ld->status;
@@ -433,7 +435,7 @@ jg_status jg_trust_add_dir(jg_trust *t, const char *dir, jg_error *err)
 			"cannot open CA directory %s: %s; give a directory of PEM CA certificates", dir,
 			strerror(errno));
 	char origin[JG_TRUST_ORIGIN_MAX];
-	(void)snprintf(origin, sizeof origin, "CA directory %s", dir);
+	(void)jg_snprintf(origin, sizeof origin, "CA directory %s", dir);
 	/* One loader for the whole directory: its counts say whether any file helped. Each file
 	 * is finished (loader_finish) so an object cannot span two files. */
 	loader ld;

@@ -10,6 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fmt.h"
+
 /* A CA file and/or directory (either may be NULL) and the names the user gave them by. */
 typedef struct trust_source {
 	const char *file;
@@ -31,7 +33,7 @@ static const char *nonempty_env(const char *name)
 static jg_status blame_source(const char *name, int from_env, jg_error *err)
 {
 	char message[JG_ERROR_MESSAGE_MAX];
-	(void)snprintf(message, sizeof message, "%s", err != NULL ? err->message : "");
+	(void)jg_snprintf(message, sizeof message, "%s", err != NULL ? err->message : "");
 	if (from_env)
 		return jg_fail(err, JG_ERR_INPUT, "%s: %s; or unset %s to use the embedded roots",
 			name, message, name);
@@ -57,7 +59,7 @@ static void append(char *buf, size_t cap, const char *fmt, ...)
 		return;
 	va_list ap;
 	va_start(ap, fmt);
-	(void)vsnprintf(buf + used, cap - used, fmt, ap);
+	(void)jg_vsnprintf(buf + used, cap - used, fmt, ap);
 	va_end(ap);
 }
 
@@ -102,7 +104,7 @@ jg_status jg_trust_select(jg_trust *t, const char *cacert, const char *capath, c
 	if (environment.file != NULL || environment.dir != NULL)
 		return select_source(t, &environment, err);
 	jg_trust_use_index(t, &jg_anchors_embedded);
-	(void)snprintf(t->origin, sizeof t->origin, "embedded Mozilla set (%zu roots)",
+	(void)jg_snprintf(t->origin, sizeof t->origin, "embedded Mozilla set (%zu roots)",
 		jg_anchors_embedded.count);
 	return JG_OK;
 }

@@ -5,6 +5,8 @@
 #include <string.h>
 
 #include "ascii.h"
+#include "fmt.h"
+#include "ip_text.h"
 #include "wipe.h"
 
 /* Longest piece of user text echoed in a message (a port, a scheme, a host name). */
@@ -126,7 +128,7 @@ static jg_status parse_ipv6_host(const char *p, size_t n, jg_url *u, const char 
 	memcpy(literal, p + 1, inner);
 	literal[inner] = '\0';
 	if (inet_pton(AF_INET6, literal, address) != 1 ||
-		inet_ntop(AF_INET6, address, u->host, sizeof u->host) == NULL)
+		jg_ip_format(AF_INET6, address, u->host, sizeof u->host) != 0)
 		return jg_fail(err, JG_ERR_USAGE, "invalid %s: '%.*s' is not an IPv6 address", what,
 			echo_length(n), p);
 	u->host_kind = JG_HOST_IPV6;
@@ -378,8 +380,8 @@ void jg_url_redacted(const jg_url *u, char *out, size_t cap)
 		(strcmp(u->scheme, "http") == 0 && u->port == 80);
 	char port[16] = "";
 	if (!own_port)
-		(void)snprintf(port, sizeof port, ":%d", u->port);
+		(void)jg_snprintf(port, sizeof port, ":%d", u->port);
 	int v6 = u->host_kind == JG_HOST_IPV6;
-	(void)snprintf(out, cap, "%s://%s%s%s%s%s%s%s", u->scheme, u->has_user ? u->user : "",
+	(void)jg_snprintf(out, cap, "%s://%s%s%s%s%s%s%s", u->scheme, u->has_user ? u->user : "",
 		u->has_user ? ":***@" : "", v6 ? "[" : "", u->host, v6 ? "]" : "", port, u->path);
 }

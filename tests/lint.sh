@@ -1,10 +1,12 @@
 #!/bin/sh
 # Static analysis of our C sources: cppcheck on src/*.c and src/tools/*.c, clang-tidy (the
-# checks of .clang-tidy) on src/*.c, both with the project's compiler flags. Prints every
-# finding as "file:line: ... [check]", one TAP line per tool, and exits 1 on any finding, or
-# when a tool is missing and cannot be installed.
+# checks of .clang-tidy) on src/*.c, both with the project's compiler flags, and a check that
+# no source in src/ calls libc's printf family (src/fmt.h has our own; musl's would bring ~11 KB
+# of floating-point and wide-character formatting into the binary). Prints every finding as
+# "file:line: ... [check]", one TAP line per tool, and exits 1 on any finding, or when a tool
+# is missing and cannot be installed.
 #
-#   tests/lint.sh [--only cppcheck|clang-tidy] [FILE.c...]
+#   tests/lint.sh [--only cppcheck|clang-tidy|printf] [FILE...]
 #
 #   LINT_JOBS=N      clang-tidy processes at once (default 2)
 #   LINT_VERBOSE=1   show clang-tidy's notes and source excerpts too
@@ -102,11 +104,66 @@ run_clang_tidy() {
 	report "$out/clang-tidy.txt" "clang-tidy ($(echo $targets | wc -w) files)"
 }
 
+# C text with its comments blanked out and its string and character literals emptied, line
+# numbers kept: what the printf check searches.
+code_only() {
+	awk '
+	BEGIN { state = "code" }
+	{
+		out = ""
+		n = length($0)
+		for (i = 1; i <= n; i++) {
+			c = substr($0, i, 1); d = substr($0, i, 2)
+			if (state == "block") {
+				if (d == "*/") { state = "code"; i++ }
+				out = out " "
+			} else if (state == "string" || state == "char") {
+				if (c == "\\") { i++; continue }
+				if ((state == "string" && c == "\"") || (state == "char" && c == "\047")) {
+					state = "code"; out = out c
+				}
+			} else if (d == "/*") {
+				state = "block"; i++; out = out "  "
+			} else if (d == "//") {
+				break
+			} else {
+				if (c == "\"") state = "string"
+				else if (c == "\047") state = "char"
+				out = out c
+			}
+		}
+		if (state != "block") state = "code"
+		print out
+	}' "$1"
+}
+
+# Calls of libc's printf family in a C file (from code_only), one finding per call.
+run_printf_check() {
+	targets=${files:-$(ls src/*.c src/*.h src/tools/*.c)}
+	: > "$out/printf.txt"
+	for f in $targets; do
+		code_only "$f" | awk -v file="$f" '
+		{
+			line = " " $0
+			call = "[^_[:alnum:]](v?(s|sn|f|d|as)?printf)[[:space:]]*\\("
+			while (match(line, call)) {
+				name = substr(line, RSTART + 1, RLENGTH - 1)
+				sub(/[[:space:]]*\($/, "", name)
+				printf "%s:%d: calls libc %s; use the jg_ functions of src/fmt.h [printf-family]\n",
+					file, NR, name
+				line = substr(line, RSTART + RLENGTH)
+			}
+		}' >> "$out/printf.txt"
+	done
+	report "$out/printf.txt" "no libc printf family ($(echo $targets | wc -w) files)"
+}
+
 case $only in
-'') run_cppcheck; run_clang_tidy ;;
+'') run_cppcheck; run_clang_tidy; run_printf_check ;;
 cppcheck) run_cppcheck ;;
 clang-tidy) run_clang_tidy ;;
-*) echo "lint.sh: --only cppcheck or clang-tidy" >&2; exit 2 ;;
+printf) run_printf_check ;;
+*) echo "lint.sh: --only cppcheck, clang-tidy or printf" >&2; exit 2 ;;
 esac
 
 if [ "$failed" -gt 0 ]; then

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 
 #include "anchors.h"
+#include "fmt.h"
 #include "trust.h"
 
 /* Index the loaded set and write it as C. */
@@ -28,10 +29,10 @@ static jg_status write_index(const jg_trust *trust, const char *bundle, jg_error
 		status = jg_anchors_build(&index, entries, keys, keys_cap, trust->anchors,
 			trust->count, &skipped, err);
 	if (status == JG_OK && skipped > 0)
-		(void)fprintf(stderr, "gen_anchors: note: %zu certificates of %s are not CAs and were "
+		(void)jg_fprintf(stderr, "gen_anchors: note: %zu certificates of %s are not CAs and were "
 			"left out\n", skipped, bundle);
 	if (status == JG_OK) {
-		(void)printf("/* Trust anchors from %s. */\n", bundle);
+		(void)jg_printf("/* Trust anchors from %s. */\n", bundle);
 		status = jg_anchors_write_c(&index, stdout, err);
 	}
 	free(entries);
@@ -42,7 +43,7 @@ static jg_status write_index(const jg_trust *trust, const char *bundle, jg_error
 int main(int argc, char **argv)
 {
 	if (argc != 2) {
-		(void)fprintf(stderr, "usage: gen_anchors BUNDLE.pem > anchors_embedded.c\n");
+		(void)jg_fprintf(stderr, "usage: gen_anchors BUNDLE.pem > anchors_embedded.c\n");
 		return 2;
 	}
 	jg_trust trust;
@@ -52,9 +53,9 @@ int main(int argc, char **argv)
 	if (status == JG_OK)
 		status = write_index(&trust, argv[1], &err);
 	if (status != JG_OK)
-		(void)fprintf(stderr, "gen_anchors: %s\n", err.message);
+		(void)jg_fprintf(stderr, "gen_anchors: %s\n", err.message);
 	else if (trust.skipped > 0)
-		(void)fprintf(stderr, "gen_anchors: note: %zu certificates of %s could not be decoded and "
+		(void)jg_fprintf(stderr, "gen_anchors: note: %zu certificates of %s could not be decoded and "
 			"were left out\n", trust.skipped, argv[1]);
 	jg_trust_free(&trust);
 	return status == JG_OK ? 0 : 1;
