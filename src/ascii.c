@@ -1,5 +1,6 @@
 #include "ascii.h"
 
+#include <limits.h>
 #include <string.h>
 
 char jg_ascii_lower(char c)
@@ -34,4 +35,31 @@ const void *jg_find(const void *hay, size_t hay_len, const void *needle, size_t 
 			return h + i;
 	}
 	return NULL;
+}
+
+int jg_parse_integer(const char *text, long long min, long long max, long long *out)
+{
+	int negative = text[0] == '-';
+	const char *p = text + (text[0] == '-' || text[0] == '+');
+	/* Accumulate as a negative number: its range reaches LLONG_MIN. */
+	long long v = 0;
+	if (*p == '\0')
+		return 0;
+	for (; *p != '\0'; p++) {
+		if (*p < '0' || *p > '9')
+			return 0;
+		int digit = *p - '0';
+		if (v < (LLONG_MIN + digit) / 10)
+			return 0;
+		v = v * 10 - digit;
+	}
+	if (!negative) {
+		if (v == LLONG_MIN)
+			return 0;
+		v = -v;
+	}
+	if (v < min || v > max)
+		return 0;
+	*out = v;
+	return 1;
 }

@@ -1,5 +1,5 @@
-/* ASCII case, whatever the locale: host names, URL schemes, HTTP field names, NO_PROXY; and a
- * plain substring search. */
+/* ASCII text, whatever the locale: case for host names, URL schemes, HTTP field names and
+ * NO_PROXY; a plain substring search; decimal integers. */
 #ifndef JG_ASCII_H
 #define JG_ASCII_H
 
@@ -20,5 +20,12 @@ int jg_ascii_equal_word(const char *s, size_t len, const char *word);
  * libc's memmem/strstr bring 2.5 KB of two-way matching into the static binary.
  */
 const void *jg_find(const void *hay, size_t hay_len, const void *needle, size_t needle_len);
+
+/*
+ * The whole of text as a decimal integer from min to max: an optional '-' or '+', then one or
+ * more digits 0-9 and nothing else (no spaces, no hexadecimal). Returns 1 and sets *out, or 0
+ * (out of range, empty, or anything else). libc's strtol would bring 2 KB of scanning code.
+ */
+int jg_parse_integer(const char *text, long long min, long long max, long long *out);
 
 #endif

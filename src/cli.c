@@ -132,13 +132,11 @@ static void canonical(const struct option *opt, char *out, size_t cap)
 static jg_status parse_integer(const char *name, const char *value, long min, long max, long *out,
 	jg_error *err)
 {
-	char *end = NULL;
-	errno = 0;
-	long v = strtol(value, &end, 10);
-	if (errno != 0 || end == value || *end != '\0' || v < min || v > max)
+	long long v;
+	if (!jg_parse_integer(value, min, max, &v))
 		return jg_fail(err, JG_ERR_USAGE, "%s: '%.40s' is not a whole number from %ld to %ld",
 			name, value, min, max);
-	*out = v;
+	*out = (long)v;
 	return JG_OK;
 }
 

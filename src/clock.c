@@ -1,11 +1,13 @@
 #include "clock.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
+#include "ascii.h"
 #include "fmt.h"
 
 jg_status jg_clock_now(int64_t *now, jg_error *err)
@@ -15,10 +17,8 @@ jg_status jg_clock_now(int64_t *now, jg_error *err)
 		*now = (int64_t)time(NULL);
 		return JG_OK;
 	}
-	char *end = NULL;
-	errno = 0;
-	long long v = strtoll(pinned, &end, 10);
-	if (errno != 0 || end == pinned || *end != '\0' || v < 0)
+	long long v;
+	if (!jg_parse_integer(pinned, 0, LLONG_MAX, &v))
 		return jg_fail(err, JG_ERR_USAGE,
 			"JWTGRANT_NOW: '%.40s' is not epoch seconds; unset it or give a whole number", pinned);
 	*now = (int64_t)v;

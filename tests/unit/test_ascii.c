@@ -3,7 +3,9 @@
 #include <stdint.h>
 #include <setjmp.h>
 #include <cmocka.h>
+#include <limits.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "ascii.h"
@@ -50,12 +52,39 @@ static void finds_what_memmem_finds(void **state)
 	assert_ptr_equal(jg_find(text, 0, "", 0), text);
 }
 
+/* Whole decimal integers, checked against strtoll where both accept, and the strict refusals. */
+static void parses_whole_decimal_integers(void **state)
+{
+	(void)state;
+	static const char *good[] = { "0", "7", "-7", "+7", "007", "9223372036854775807",
+		"-9223372036854775808", "1700000000" };
+	for (size_t i = 0; i < sizeof good / sizeof good[0]; i++) {
+		long long v = 1;
+		assert_int_equal(jg_parse_integer(good[i], LLONG_MIN, LLONG_MAX, &v), 1);
+		assert_true(v == strtoll(good[i], NULL, 10));
+	}
+	static const char *bad[] = { "", "-", "+", " 5", "5 ", "0x10", "1e3", "1.0", "--1",
+		"9223372036854775808", "-9223372036854775809", "99999999999999999999", "12a" };
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		long long v = 42;
+		assert_int_equal(jg_parse_integer(bad[i], LLONG_MIN, LLONG_MAX, &v), 0);
+		assert_true(v == 42);
+	}
+	long long v = 0;
+	assert_int_equal(jg_parse_integer("10", 0, 10, &v), 1);
+	assert_int_equal(jg_parse_integer("11", 0, 10, &v), 0);
+	assert_int_equal(jg_parse_integer("-1", 0, 10, &v), 0);
+	assert_int_equal(jg_parse_integer("-1", -1, 10, &v), 1);
+	assert_true(v == -1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(lowers_only_ascii_capitals),
 		cmocka_unit_test(compares_ignoring_case),
 		cmocka_unit_test(finds_what_memmem_finds),
+		cmocka_unit_test(parses_whole_decimal_integers),
 	};
 	return cmocka_run_group_tests_name("ascii", tests, NULL, NULL);
 }
