@@ -941,7 +941,11 @@ static void write_name(jg_der_writer *w, const jg_cert_request *req)
 	jg_der_end(w);
 }
 
-/* SHA-1 of the DER RSAPublicKey: the subjectKeyIdentifier of RFC 5280 4.2.1.2 method 1. */
+/*
+ * The subjectKeyIdentifier: the leftmost 160 bits of the SHA-256 of the DER RSAPublicKey (the
+ * subjectPublicKey BIT STRING's value), RFC 7093 section 2 method 1. RFC 5280's SHA-1 method
+ * would link BearSSL's SHA-1 (1.4 KB) for this alone; the identifier only has to be unique.
+ */
 static jg_status compute_key_id(const br_rsa_public_key *pk, unsigned char key_id[20],
 	jg_error *err)
 {
@@ -953,10 +957,12 @@ static jg_status compute_key_id(const br_rsa_public_key *pk, unsigned char key_i
 	jg_status status = jg_der_writer_finish(&w, "public key", &len, err);
 	if (status != JG_OK)
 		return status;
-	br_sha1_context context;
-	br_sha1_init(&context);
-	br_sha1_update(&context, der, len);
-	br_sha1_out(&context, key_id);
+	unsigned char digest[32];
+	br_sha256_context context;
+	br_sha256_init(&context);
+	br_sha256_update(&context, der, len);
+	br_sha256_out(&context, digest);
+	memcpy(key_id, digest, 20);
 	return JG_OK;
 }
 
