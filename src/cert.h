@@ -121,8 +121,9 @@ typedef struct jg_cert_request {
  *   parameters, here and in signatureAlgorithm; issuer = subject = RDNs O (if given) then CN,
  *   each a UTF8String; validity from the request (UTCTime up to 2049, GeneralizedTime after);
  *   the RSA SubjectPublicKeyInfo; extensions [3]: basicConstraints critical CA:FALSE (an empty
- *   SEQUENCE), keyUsage critical digitalSignature, subjectKeyIdentifier = SHA-1 of the
- *   RSAPublicKey bytes inside the SubjectPublicKeyInfo BIT STRING (RFC 5280 4.2.1.2, method 1).
+ *   SEQUENCE), keyUsage critical digitalSignature, subjectKeyIdentifier = the first 20 bytes
+ *   of the SHA-256 of the RSAPublicKey bytes inside the SubjectPublicKeyInfo BIT STRING (RFC
+ *   7093 section 2, method 1).
  * The TBSCertificate is signed with RSA PKCS#1 v1.5 over SHA-256, which is deterministic: equal
  * requests give equal bytes. The signature is verified with req->pk before returning, which
  * catches a public key that is not the private key's (and a faulty signature, which would leak
