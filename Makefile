@@ -122,6 +122,7 @@ build/host/tools/gen_anchors: src/tools/gen_anchors.c build/host/libjg-core.a bu
 	$(CC) $(CFLAGS_OURS) -o $@ $^
 
 $(B)/gen/anchors_embedded.c: $(CA_BUNDLE) src/tools/gen_anchors.c src/trust.c src/trust.h \
+                             src/cert.c src/cert.h src/der.c src/der.h \
                              src/anchors.c src/anchors.h
 	@mkdir -p $(dir $@)
 	@vendor/need.sh $(CA_BUNDLE) ca-certificates

@@ -51,15 +51,16 @@ static const struct {
 	{ { 0x2B, 0x06, 0x01, 0x04, 0x01, 0x82, 0x37, 0x3C, 0x02, 0x01, 0x03 }, 11, "jurisdictionC" },
 };
 
-/* The named curves whose size we report for EC keys. */
+/* The named curves we know for EC keys: their size, and BearSSL's id for them. */
 static const struct {
 	unsigned char oid[8];
 	size_t len;
 	unsigned bits;
+	int bearssl_id;
 } curve_sizes[] = {
-	{ { 0x2A, 0x86, 0x48, 0xCE, 0x3D, 0x03, 0x01, 0x07 }, 8, 256 }, /* P-256 */
-	{ { 0x2B, 0x81, 0x04, 0x00, 0x22 }, 5, 384 },                   /* P-384 */
-	{ { 0x2B, 0x81, 0x04, 0x00, 0x23 }, 5, 521 },                   /* P-521 */
+	{ { 0x2A, 0x86, 0x48, 0xCE, 0x3D, 0x03, 0x01, 0x07 }, 8, 256, BR_EC_secp256r1 }, /* P-256 */
+	{ { 0x2B, 0x81, 0x04, 0x00, 0x22 }, 5, 384, BR_EC_secp384r1 },                   /* P-384 */
+	{ { 0x2B, 0x81, 0x04, 0x00, 0x23 }, 5, 521, BR_EC_secp521r1 },                   /* P-521 */
 };
 
 /* Most RDNs a name may have; real names have fewer than ten. */
@@ -428,9 +429,9 @@ static int read_algorithm(jg_der_reader *r, jg_der_tlv *whole, jg_der_span *oid,
 }
 
 /* version [0] EXPLICIT INTEGER { v1(0), v2(1), v3(2) } DEFAULT v1. */
-static jg_status parse_version(jg_der_reader *tbs, jg_cert_info *info, jg_error *err)
+static jg_status parse_version(jg_der_reader *tbs, int *version, jg_error *err)
 {
-	info->version = 1;
+	*version = 1;
 	if (jg_der_peek_tag(tbs) != (int)JG_DER_CONTEXT(0))
 		return JG_OK;
 	jg_der_reader explicit;
@@ -444,12 +445,13 @@ static jg_status parse_version(jg_der_reader *tbs, jg_cert_info *info, jg_error 
 		return malformed(err, "version", result);
 	if (number.value.len != 1 || number.value.data[0] > 2)
 		return malformed_because(err, "unknown version");
-	info->version = number.value.data[0] + 1;
+	*version = number.value.data[0] + 1;
 	return JG_OK;
 }
 
 /* Validity ::= SEQUENCE { notBefore Time, notAfter Time }. */
-static jg_status parse_validity(jg_der_reader *tbs, jg_cert_info *info, jg_error *err)
+static jg_status parse_validity(jg_der_reader *tbs, int64_t *not_before_time,
+	int64_t *not_after_time, jg_error *err)
 {
 	jg_der_reader validity;
 	jg_der_tlv not_before, not_after;
@@ -461,9 +463,9 @@ static jg_status parse_validity(jg_der_reader *tbs, jg_cert_info *info, jg_error
 	if (result == JG_DER_OK)
 		result = jg_der_expect_end(&validity);
 	if (result == JG_DER_OK)
-		result = jg_der_read_time(&not_before, &info->not_before);
+		result = jg_der_read_time(&not_before, not_before_time);
 	if (result == JG_DER_OK)
-		result = jg_der_read_time(&not_after, &info->not_after);
+		result = jg_der_read_time(&not_after, not_after_time);
 	if (result != JG_DER_OK)
 		return malformed(err, "validity", result);
 	return JG_OK;
@@ -491,8 +493,12 @@ static unsigned bit_length(jg_der_span number)
 	return bits;
 }
 
-/* RSAPublicKey ::= SEQUENCE { modulus INTEGER, publicExponent INTEGER }, the SPKI bits. */
-static jg_status parse_rsa_key(jg_der_span bits, jg_cert_info *info, jg_error *err)
+/*
+ * RSAPublicKey ::= SEQUENCE { modulus INTEGER, publicExponent INTEGER }, the SPKI bits: both
+ * numbers positive, without their leading zero bytes.
+ */
+static jg_status read_rsa_numbers(jg_der_span bits, jg_der_span *n, jg_der_span *e,
+	jg_error *err)
 {
 	jg_der_reader outer, key;
 	jg_der_tlv modulus, exponent;
@@ -508,12 +514,29 @@ static jg_status parse_rsa_key(jg_der_span bits, jg_cert_info *info, jg_error *e
 		result = jg_der_expect_end(&key);
 	if (result != JG_DER_OK)
 		return malformed(err, "RSA public key", result);
-	if (!strip_positive(modulus.value, &info->rsa_modulus) ||
-		!strip_positive(exponent.value, &info->rsa_exponent))
+	if (!strip_positive(modulus.value, n) || !strip_positive(exponent.value, e))
 		return malformed_because(err, "RSA public key: a number is not positive");
+	return JG_OK;
+}
+
+static jg_status parse_rsa_key(jg_der_span bits, jg_cert_info *info, jg_error *err)
+{
+	jg_status status = read_rsa_numbers(bits, &info->rsa_modulus, &info->rsa_exponent, err);
+	if (status != JG_OK)
+		return status;
 	info->key_algorithm = JG_KEY_RSA;
 	info->key_bits = bit_length(info->rsa_modulus);
 	return JG_OK;
+}
+
+/* The index in curve_sizes of the named curve whose OID bytes are `oid`, or -1. */
+static int find_curve(jg_der_span oid)
+{
+	for (size_t i = 0; i < sizeof curve_sizes / sizeof curve_sizes[0]; i++) {
+		if (span_equals(oid, curve_sizes[i].oid, curve_sizes[i].len))
+			return (int)i;
+	}
+	return -1;
 }
 
 /* The size of the named curve in EC parameters, 0 when not one we know. */
@@ -521,11 +544,8 @@ static unsigned curve_bits(const jg_der_tlv *params)
 {
 	if (params->whole.data == NULL || params->tag != JG_DER_OID)
 		return 0;
-	for (size_t i = 0; i < sizeof curve_sizes / sizeof curve_sizes[0]; i++) {
-		if (span_equals(params->value, curve_sizes[i].oid, curve_sizes[i].len))
-			return curve_sizes[i].bits;
-	}
-	return 0;
+	int curve = find_curve(params->value);
+	return curve < 0 ? 0 : curve_sizes[curve].bits;
 }
 
 /* SubjectPublicKeyInfo ::= SEQUENCE { algorithm AlgorithmIdentifier, key BIT STRING }. */
@@ -619,7 +639,7 @@ static jg_status parse_tbs(jg_der_span tbs_value, jg_cert_info *info, jg_der_spa
 	jg_der_tlv serial, algorithm_tlv, params, issuer, subject;
 	jg_der_span oid;
 	jg_der_reader_init(&r, tbs_value.data, tbs_value.len);
-	jg_status status = parse_version(&r, info, err);
+	jg_status status = parse_version(&r, &info->version, err);
 	if (status != JG_OK)
 		return status;
 	int result = jg_der_read_expect(&r, JG_DER_INTEGER, &serial);
@@ -637,7 +657,7 @@ static jg_status parse_tbs(jg_der_span tbs_value, jg_cert_info *info, jg_der_spa
 		return malformed(err, "issuer", result);
 	status = parse_name(issuer.value, info->issuer, sizeof info->issuer, err);
 	if (status == JG_OK)
-		status = parse_validity(&r, info, err);
+		status = parse_validity(&r, &info->not_before, &info->not_after, err);
 	if (status != JG_OK)
 		return status;
 	result = jg_der_read_expect(&r, JG_DER_SEQUENCE, &subject);
@@ -684,6 +704,228 @@ jg_status jg_cert_parse(const unsigned char *der, size_t len, jg_cert_info *info
 	info->signature_algorithm = oid;
 	info->signature.data = signature.value.data + 1;
 	info->signature.len = signature.value.len - 1;
+	return JG_OK;
+}
+
+/* --- what a trust anchor takes from a certificate ----------------------------------------- */
+
+/*
+ * AlgorithmIdentifier read as far as an anchor needs: the SEQUENCE, its OID into *oid, and
+ * *rest set to read whatever follows the OID.
+ */
+static int open_algorithm(jg_der_reader *r, jg_der_span *oid, jg_der_reader *rest)
+{
+	jg_der_tlv oid_tlv;
+	int result = jg_der_enter(r, JG_DER_SEQUENCE, rest);
+	if (result == JG_DER_OK)
+		result = jg_der_read_expect(rest, JG_DER_OID, &oid_tlv);
+	if (result == JG_DER_OK)
+		*oid = oid_tlv.value;
+	return result;
+}
+
+/* An RSA anchor key: n and e positive, and together no larger than the key buffer of BearSSL's
+ * decoder once their leading zero bytes are gone. */
+static int read_anchor_rsa_key(jg_der_span bits, br_x509_pkey *key)
+{
+	jg_der_span n = { NULL, 0 }, e = { NULL, 0 };
+	jg_error ignored;
+	if (read_rsa_numbers(bits, &n, &e, &ignored) != JG_OK || n.len > BR_X509_BUFSIZE_KEY - e.len)
+		return JG_DER_BAD_VALUE;
+	key->key_type = BR_KEYTYPE_RSA;
+	key->key.rsa = (br_rsa_public_key){ (unsigned char *)n.data, n.len,
+		(unsigned char *)e.data, e.len };
+	return JG_DER_OK;
+}
+
+/* An EC anchor key: parameters exactly a named curve BearSSL knows, the point 1 to 520 bytes
+ * (its form is the engine's business, as it is for BearSSL's decoder). */
+static int read_anchor_ec_key(jg_der_reader *params, jg_der_span bits, br_x509_pkey *key)
+{
+	jg_der_tlv curve_oid;
+	int result = jg_der_read_expect(params, JG_DER_OID, &curve_oid);
+	if (result == JG_DER_OK)
+		result = jg_der_expect_end(params);
+	int curve = result == JG_DER_OK ? find_curve(curve_oid.value) : -1;
+	if (curve < 0 || bits.len == 0 || bits.len > BR_X509_BUFSIZE_KEY)
+		return JG_DER_BAD_VALUE;
+	key->key_type = BR_KEYTYPE_EC;
+	key->key.ec = (br_ec_public_key){ curve_sizes[curve].bearssl_id,
+		(unsigned char *)bits.data, bits.len };
+	return JG_DER_OK;
+}
+
+/* SubjectPublicKeyInfo: rsaEncryption (parameters not looked at) or id-ecPublicKey. */
+static int read_anchor_key(jg_der_reader *tbs, br_x509_pkey *key)
+{
+	jg_der_reader spki, params;
+	jg_der_span oid = { NULL, 0 };
+	jg_der_tlv bits = { 0 };
+	int result = jg_der_enter(tbs, JG_DER_SEQUENCE, &spki);
+	if (result == JG_DER_OK)
+		result = open_algorithm(&spki, &oid, &params);
+	if (result == JG_DER_OK)
+		result = jg_der_read_expect(&spki, JG_DER_BIT_STRING, &bits);
+	if (result == JG_DER_OK)
+		result = jg_der_expect_end(&spki);
+	if (result == JG_DER_OK && (bits.value.len < 1 || bits.value.data[0] != 0))
+		result = JG_DER_BAD_VALUE;
+	if (result != JG_DER_OK)
+		return result;
+	jg_der_span bytes = { bits.value.data + 1, bits.value.len - 1 };
+	if (span_equals(oid, oid_rsa_encryption, sizeof oid_rsa_encryption))
+		return read_anchor_rsa_key(bytes, key);
+	if (span_equals(oid, oid_ec_public_key, sizeof oid_ec_public_key))
+		return read_anchor_ec_key(&params, bytes, key);
+	return JG_DER_BAD_VALUE;
+}
+
+/*
+ * BasicConstraints ::= SEQUENCE { cA BOOLEAN DEFAULT FALSE, pathLenConstraint INTEGER OPTIONAL }
+ * in the extension's OCTET STRING. A cA BOOLEAN sets *is_ca (any non-zero byte is TRUE, as
+ * BearSSL reads it); without one the flag is left as it was. What follows cA is not read, but
+ * the first tag must be one BearSSL can read: universal or context class, number below 31.
+ */
+static int read_basic_constraints(jg_der_span value, int *is_ca)
+{
+	jg_der_reader outer, constraints;
+	jg_der_tlv ca;
+	jg_der_reader_init(&outer, value.data, value.len);
+	int result = jg_der_enter(&outer, JG_DER_SEQUENCE, &constraints);
+	if (result == JG_DER_OK)
+		result = jg_der_expect_end(&outer);
+	if (result != JG_DER_OK)
+		return result;
+	int tag = jg_der_peek_tag(&constraints);
+	if (tag < 0)
+		return JG_DER_OK;
+	if ((tag & 0x40) != 0 || (tag & 0x1F) == 0x1F)
+		return JG_DER_BAD_TAG;
+	if ((tag & 0xDF) != JG_DER_BOOLEAN)
+		return JG_DER_OK;
+	result = jg_der_read_expect(&constraints, JG_DER_BOOLEAN, &ca);
+	if (result == JG_DER_OK && ca.value.len != 1)
+		result = JG_DER_BAD_VALUE;
+	if (result == JG_DER_OK)
+		*is_ca = ca.value.data[0] != 0;
+	return result;
+}
+
+/* One Extension (as check_extension reads it); basicConstraints sets *is_ca. */
+static int read_anchor_extension(jg_der_reader *list, int *is_ca)
+{
+	jg_der_reader extension;
+	jg_der_tlv oid = { 0 }, field;
+	int result = jg_der_enter(list, JG_DER_SEQUENCE, &extension);
+	if (result == JG_DER_OK)
+		result = jg_der_read_expect(&extension, JG_DER_OID, &oid);
+	if (result == JG_DER_OK && jg_der_peek_tag(&extension) == JG_DER_BOOLEAN) {
+		result = jg_der_read(&extension, &field);
+		if (result == JG_DER_OK && field.value.len != 1)
+			result = JG_DER_BAD_VALUE;
+	}
+	if (result == JG_DER_OK)
+		result = jg_der_read_expect(&extension, JG_DER_OCTET_STRING, &field);
+	if (result == JG_DER_OK)
+		result = jg_der_expect_end(&extension);
+	if (result == JG_DER_OK &&
+	    span_equals(oid.value, oid_basic_constraints, sizeof oid_basic_constraints))
+		result = read_basic_constraints(field.value, is_ca);
+	return result;
+}
+
+/*
+ * The end of a TBSCertificate as BearSSL's decoder reads it: issuerUniqueID [1] and
+ * subjectUniqueID [2] skipped, then extensions [3] (an empty list allowed, the version not
+ * looked at), then nothing.
+ */
+static int read_anchor_extensions(jg_der_reader *tbs, int *is_ca)
+{
+	int result = JG_DER_OK;
+	for (unsigned number = 1; number <= 2 && result == JG_DER_OK; number++) {
+		int tag = jg_der_peek_tag(tbs);
+		if (tag >= 0 && ((unsigned)tag | 0x20u) == JG_DER_CONTEXT(number))
+			result = jg_der_skip(tbs);
+	}
+	if (result == JG_DER_OK && jg_der_peek_tag(tbs) == (int)JG_DER_CONTEXT(3)) {
+		jg_der_reader wrapper, list = { NULL, 0 };
+		result = jg_der_enter(tbs, JG_DER_CONTEXT(3), &wrapper);
+		if (result == JG_DER_OK)
+			result = jg_der_enter(&wrapper, JG_DER_SEQUENCE, &list);
+		if (result == JG_DER_OK)
+			result = jg_der_expect_end(&wrapper);
+		while (result == JG_DER_OK && !jg_der_at_end(&list))
+			result = read_anchor_extension(&list, is_ca);
+	}
+	if (result == JG_DER_OK)
+		result = jg_der_expect_end(tbs);
+	return result;
+}
+
+/* TBSCertificate: the subject Name TLV, the key and the CA flag; the other fields checked for
+ * their tags (and the validity for its times) and stepped over. */
+static int read_anchor_tbs(jg_der_span tbs_value, jg_cert_anchor *anchor)
+{
+	jg_der_reader r;
+	jg_der_tlv field;
+	jg_error ignored;
+	int version;
+	int64_t not_before, not_after;
+	jg_der_reader_init(&r, tbs_value.data, tbs_value.len);
+	if (parse_version(&r, &version, &ignored) != JG_OK)
+		return JG_DER_BAD_VALUE;
+	int result = jg_der_read_expect(&r, JG_DER_INTEGER, &field); /* serialNumber */
+	if (result == JG_DER_OK)
+		result = jg_der_read_expect(&r, JG_DER_SEQUENCE, &field); /* signature */
+	if (result == JG_DER_OK)
+		result = jg_der_read_expect(&r, JG_DER_SEQUENCE, &field); /* issuer */
+	if (result == JG_DER_OK &&
+	    parse_validity(&r, &not_before, &not_after, &ignored) != JG_OK)
+		result = JG_DER_BAD_VALUE;
+	if (result == JG_DER_OK)
+		result = jg_der_read_expect(&r, JG_DER_SEQUENCE, &field); /* subject */
+	if (result != JG_DER_OK)
+		return result;
+	anchor->subject = field.whole;
+	result = read_anchor_key(&r, &anchor->key);
+	if (result == JG_DER_OK)
+		result = read_anchor_extensions(&r, &anchor->is_ca);
+	return result;
+}
+
+/* The Certificate around the TBSCertificate, as the header comment says. */
+static int read_anchor_certificate(const unsigned char *der, size_t len, jg_cert_anchor *anchor)
+{
+	jg_der_reader top, cert, algorithm;
+	jg_der_tlv tbs, signature = { 0 };
+	jg_der_span oid;
+	jg_der_reader_init(&top, der, len);
+	int result = jg_der_enter(&top, JG_DER_SEQUENCE, &cert);
+	if (result == JG_DER_OK)
+		result = jg_der_expect_end(&top);
+	if (result == JG_DER_OK)
+		result = jg_der_read_expect(&cert, JG_DER_SEQUENCE, &tbs);
+	if (result == JG_DER_OK)
+		result = read_anchor_tbs(tbs.value, anchor);
+	if (result == JG_DER_OK)
+		result = open_algorithm(&cert, &oid, &algorithm);
+	if (result == JG_DER_OK)
+		result = jg_der_read_expect(&cert, JG_DER_BIT_STRING, &signature);
+	if (result == JG_DER_OK)
+		result = jg_der_expect_end(&cert);
+	if (result == JG_DER_OK && (signature.value.len < 1 || signature.value.data[0] != 0))
+		result = JG_DER_BAD_VALUE;
+	return result;
+}
+
+jg_status jg_cert_read_anchor(const unsigned char *der, size_t len, jg_cert_anchor *anchor,
+	jg_error *err)
+{
+	memset(anchor, 0, sizeof *anchor);
+	int result = read_anchor_certificate(der, len, anchor);
+	if (result != JG_DER_OK)
+		return jg_fail(err, JG_ERR_INPUT, "certificate cannot be a trust anchor: %s",
+			jg_der_reason(result));
 	return JG_OK;
 }
 

@@ -1,8 +1,9 @@
 /*
- * Trust anchors from PEM: BearSSL's PEM decoder streams each "CERTIFICATE" object's DER
- * straight into its X.509 decoder, which hands back the subject DN (through a callback) and the
- * public key; those become one br_x509_trust_anchor whose bytes we copy into one allocation.
- * Files are streamed in small chunks, so even a large bundle is never held in memory whole.
+ * Trust anchors from PEM: BearSSL's PEM decoder streams each "CERTIFICATE" object's DER into a
+ * buffer (one certificate, at most JG_CERT_DER_MAX bytes); at the end of the object
+ * jg_cert_read_anchor (src/cert.h) finds its subject DN, public key and CA flag, which become
+ * one br_x509_trust_anchor whose bytes we copy into one allocation. Files are streamed in small
+ * chunks, so even a large bundle is never held in memory whole.
  *
  * This file must not refer to jg_anchors_embedded: the build-time generator links it without the
  * generated index (see src/trust_default.c).
@@ -19,9 +20,11 @@
 
 #include <bearssl_pem.h>
 
+#include "cert.h"
 #include "fmt.h"
 
-/* Longest subject DN we keep (Mozilla's longest is under 300 bytes). */
+/* Longest subject DN we keep (Mozilla's longest is under 300 bytes); longer ones are skipped,
+ * as when the loader copied DNs into a buffer of this size. */
 #define DN_MAX 1024
 /* Bytes read from a file per step. */
 #define READ_CHUNK 4096
@@ -33,11 +36,10 @@ typedef struct loader {
 	const char *origin;  /* names the text in messages */
 	jg_status status;    /* sticky: the first fatal error (cap, memory, file too large) */
 	br_pem_decoder_context pem;
-	br_x509_decoder_context x509;
-	int in_certificate;  /* inside a "CERTIFICATE" object, its DER going to x509 */
-	unsigned char dn[DN_MAX];
-	size_t dn_len;
-	int dn_overflow;
+	int in_certificate;  /* inside a "CERTIFICATE" object, its DER going to der */
+	unsigned char der[JG_CERT_DER_MAX];
+	size_t der_len;
+	int der_overflow;    /* the certificate is larger than der: it is skipped */
 	size_t certificates; /* "CERTIFICATE" objects begun */
 	size_t usable;       /* certificates decoded (added or already present) */
 	size_t added;        /* anchors new to the set */
@@ -137,7 +139,7 @@ static size_t key_size(const br_x509_pkey *pkey)
 	return pkey->key.ec.qlen;
 }
 
-/* Copy DN and key (which live in the decoder) into one allocation, laid out DN | key. */
+/* Copy DN and key (which live in the loader's DER) into one allocation, laid out DN | key. */
 static jg_status store_anchor(jg_trust *t, const unsigned char *dn, size_t dn_len,
 	const br_x509_pkey *pkey, unsigned flags, const char *origin, jg_error *err)
 {
@@ -169,32 +171,19 @@ static jg_status store_anchor(jg_trust *t, const unsigned char *dn, size_t dn_le
 	return JG_OK;
 }
 
-/* --- the loader: PEM to X.509 decoder to set ------------------------------------------------- */
+/* --- the loader: PEM to certificate DER to set ----------------------------------------------- */
 
-/* The receivers' signatures are BearSSL's callback types. */
-// NOLINTNEXTLINE(bugprone-easily-swappable-parameters)
-static void receive_dn(void *ctx, const void *buf, size_t len)
-{
-	loader *ld = ctx;
-	if (len > sizeof ld->dn - ld->dn_len) {
-		ld->dn_overflow = 1;
-		return;
-	}
-	memcpy(ld->dn + ld->dn_len, buf, len);
-	ld->dn_len += len;
-}
-
+/* The receiver's signature is BearSSL's callback type. */
 // NOLINTNEXTLINE(bugprone-easily-swappable-parameters)
 static void receive_der(void *ctx, const void *buf, size_t len)
 {
 	loader *ld = ctx;
-	/* BearSSL's decoder has no guard against pushes after it failed: one more push runs its
-	 * interpreter off the end and the next reads through a NULL instruction pointer (found by
-	 * fuzz_trust). A failed certificate is skipped and counted at its end. */
-	if (br_x509_decoder_last_error(&ld->x509) != 0 && br_x509_decoder_last_error(&ld->x509) !=
-			BR_ERR_X509_TRUNCATED)
+	if (ld->der_overflow || len > sizeof ld->der - ld->der_len) {
+		ld->der_overflow = 1;
 		return;
-	br_x509_decoder_push(&ld->x509, buf, len);
+	}
+	memcpy(ld->der + ld->der_len, buf, len);
+	ld->der_len += len;
 }
 
 static void loader_start(loader *ld, jg_trust *t, const char *origin, jg_error *err)
@@ -220,33 +209,37 @@ static void begin_object(loader *ld)
 		return;
 	}
 	ld->certificates++;
-	ld->dn_len = 0;
-	ld->dn_overflow = 0;
-	br_x509_decoder_init(&ld->x509, receive_dn, ld);
+	ld->der_len = 0;
+	ld->der_overflow = 0;
 	br_pem_decoder_setdest(&ld->pem, receive_der, ld);
 }
 
-/* The certificate's DER is complete: keep its anchor, or count it as skipped. */
+/* The certificate's DER is complete: keep its anchor, or count it as skipped (too large,
+ * not readable, or a subject longer than DN_MAX). */
 static void end_certificate(loader *ld)
 {
 	ld->in_certificate = 0;
-	const br_x509_pkey *pkey = br_x509_decoder_get_pkey(&ld->x509);
-	if (pkey == NULL || ld->dn_overflow || ld->dn_len == 0 ||
-	    (pkey->key_type != BR_KEYTYPE_RSA && pkey->key_type != BR_KEYTYPE_EC)) {
+	jg_cert_anchor cert;
+	jg_error ignored;
+	if (ld->der_overflow || jg_cert_read_anchor(ld->der, ld->der_len, &cert, &ignored) !=
+			JG_OK || cert.subject.len > DN_MAX) {
 		ld->skipped++;
 		ld->trust->skipped++;
 		return;
 	}
-	unsigned flags = br_x509_decoder_isCA(&ld->x509) ? BR_X509_TA_CA : 0;
+	const unsigned char *dn = cert.subject.data;
+	size_t dn_len = cert.subject.len;
+	const br_x509_pkey *pkey = &cert.key;
+	unsigned flags = cert.is_ca ? BR_X509_TA_CA : 0;
 	ld->usable++;
-	br_x509_trust_anchor *same = find_anchor(ld->trust, ld->dn, ld->dn_len, pkey);
+	br_x509_trust_anchor *same = find_anchor(ld->trust, dn, dn_len, pkey);
 	if (same != NULL) {
 		/* Keep one anchor; it is a CA when any copy says so, whatever the order. */
 		same->flags |= flags;
 		ld->trust->duplicates++;
 		return;
 	}
-	ld->status = store_anchor(ld->trust, ld->dn, ld->dn_len, pkey, flags, ld->origin, ld->err);
+	ld->status = store_anchor(ld->trust, dn, dn_len, pkey, flags, ld->origin, ld->err);
 	if (ld->status == JG_OK)
 		ld->added++;
 }
