@@ -578,14 +578,17 @@ static jg_status parse_public_key(jg_der_reader *tbs, jg_cert_info *info, jg_err
 	return JG_OK;
 }
 
-/* Extension ::= SEQUENCE { extnID OID, critical BOOLEAN DEFAULT FALSE, extnValue OCTET STRING } */
-static int check_extension(jg_der_reader *list)
+/*
+ * Extension ::= SEQUENCE { extnID OID, critical BOOLEAN DEFAULT FALSE, extnValue OCTET STRING }:
+ * the next one of list, its OID and its value (the OCTET STRING's contents).
+ */
+static int read_extension(jg_der_reader *list, jg_der_span *oid, jg_der_span *value)
 {
 	jg_der_reader extension;
-	jg_der_tlv oid, field;
+	jg_der_tlv id, field;
 	int result = jg_der_enter(list, JG_DER_SEQUENCE, &extension);
 	if (result == JG_DER_OK)
-		result = jg_der_read_expect(&extension, JG_DER_OID, &oid);
+		result = jg_der_read_expect(&extension, JG_DER_OID, &id);
 	if (result == JG_DER_OK && jg_der_peek_tag(&extension) == JG_DER_BOOLEAN) {
 		result = jg_der_read(&extension, &field);
 		if (result == JG_DER_OK && field.value.len != 1)
@@ -595,7 +598,18 @@ static int check_extension(jg_der_reader *list)
 		result = jg_der_read_expect(&extension, JG_DER_OCTET_STRING, &field);
 	if (result == JG_DER_OK)
 		result = jg_der_expect_end(&extension);
+	if (result == JG_DER_OK) {
+		*oid = id.value;
+		*value = field.value;
+	}
 	return result;
+}
+
+/* One well-formed Extension, whatever it says. */
+static int check_extension(jg_der_reader *list)
+{
+	jg_der_span oid, value;
+	return read_extension(list, &oid, &value);
 }
 
 /*
@@ -814,23 +828,10 @@ static int read_basic_constraints(jg_der_span value, int *is_ca)
 /* One Extension (as check_extension reads it); basicConstraints sets *is_ca. */
 static int read_anchor_extension(jg_der_reader *list, int *is_ca)
 {
-	jg_der_reader extension;
-	jg_der_tlv oid = { 0 }, field;
-	int result = jg_der_enter(list, JG_DER_SEQUENCE, &extension);
-	if (result == JG_DER_OK)
-		result = jg_der_read_expect(&extension, JG_DER_OID, &oid);
-	if (result == JG_DER_OK && jg_der_peek_tag(&extension) == JG_DER_BOOLEAN) {
-		result = jg_der_read(&extension, &field);
-		if (result == JG_DER_OK && field.value.len != 1)
-			result = JG_DER_BAD_VALUE;
-	}
-	if (result == JG_DER_OK)
-		result = jg_der_read_expect(&extension, JG_DER_OCTET_STRING, &field);
-	if (result == JG_DER_OK)
-		result = jg_der_expect_end(&extension);
-	if (result == JG_DER_OK &&
-	    span_equals(oid.value, oid_basic_constraints, sizeof oid_basic_constraints))
-		result = read_basic_constraints(field.value, is_ca);
+	jg_der_span oid = { NULL, 0 }, value = { NULL, 0 };
+	int result = read_extension(list, &oid, &value);
+	if (result == JG_DER_OK && span_equals(oid, oid_basic_constraints, sizeof oid_basic_constraints))
+		result = read_basic_constraints(value, is_ca);
 	return result;
 }
 
