@@ -145,17 +145,44 @@ static void sleep_ms(long ms)
 		;
 }
 
+/* Add text at the end of the error's one line (quietly cut at its size). */
+static void append_to_message(jg_error *err, const char *text)
+{
+	size_t used = strlen(err->message);
+	(void)jg_snprintf(err->message + used, sizeof err->message - used, "%s", text);
+}
+
+/*
+ * The last word on a failure that --retry could have repeated: for a failing or rate-limiting
+ * server (HTTP 5xx, 429), suggest --retry when none was given; once retries were made, say how
+ * many, so that the message never suggests what was already done.
+ */
+static jg_status give_up(const jg_options *o, jg_status st, int retries, jg_error *err)
+{
+	char note[64];
+	if (retries > 0) {
+		(void)jg_snprintf(note, sizeof note, " (after %d %s)", retries,
+			retries == 1 ? "retry" : "retries");
+		append_to_message(err, note);
+	} else if (o->retry == 0 && st == JG_ERR_PROTOCOL) {
+		append_to_message(err, " (try --retry)");
+	}
+	return st;
+}
+
 static jg_status exchange(const jg_options *o, jg_error *err)
 {
 	int64_t deadline_ms = jg_net_now_ms() + o->max_time_ms;
 	for (int n = 0;; n++) {
 		int retryable = 0;
 		jg_status st = attempt(o, deadline_ms, &retryable, err);
-		if (st == JG_OK || !retryable || n >= o->retry)
+		if (st == JG_OK || !retryable)
 			return st;
+		if (n >= o->retry)
+			return give_up(o, st, n, err);
 		long wait = backoff_ms(n);
 		if (jg_net_now_ms() + wait >= deadline_ms)
-			return st; /* no time left for another try within --max-time */
+			return give_up(o, st, n, err); /* no time left for another try within --max-time */
 		(void)jg_fprintf(stderr, "jwtgrant: warning: %s; retrying in %ld ms (%ld %s left)\n", err->message,
 			wait, o->retry - n, o->retry - n == 1 ? "retry" : "retries");
 		sleep_ms(wait);

@@ -270,7 +270,7 @@ jg_status jg_oauth_read_answer(const jg_http_reader *a, const jg_refusal_context
 {
 	if (a->status != 200 && a->status != 400 && a->status != 401)
 		return unexpected(a, jg_oauth_status_retryable(a->status) ?
-			"the server is failing or rate-limiting (try --retry)" : "not a token answer", err);
+			"the server is failing or rate-limiting" : "not a token answer", err);
 	if (!is_strict_json_text(a->body, a->body_len))
 		return unexpected(a, "the body is not valid JSON text (control characters or invalid UTF-8)",
 			err);

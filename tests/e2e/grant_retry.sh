@@ -59,6 +59,9 @@ fi
 if start_mock --mode fail-then-ok --fail-count 2; then
 	grant 6 "two 503s, --retry 1: exit 6" --retry 1 --max-time 20
 	expect_grep '^jwtgrant: .*503' "$T/err" "two 503s, --retry 1: the last error names the 503"
+	expect_grep '^jwtgrant: .*503.*\(after 1 retry\)$' "$T/err" \
+		"two 503s, --retry 1: the last error says the retry was made"
+	expect_no_grep 'try --retry' "$T/err" "two 503s, --retry 1: no suggestion to use --retry"
 	stdout_empty "two 503s, --retry 1: nothing on stdout"
 	stop_mock
 	requests "two 503s, --retry 1" 2
@@ -66,6 +69,7 @@ fi
 if start_mock --mode always-503; then
 	grant 6 "503, --retry 0: exit 6" --retry 0 --max-time 10
 	grant 6 "503, no --retry: exit 6" --max-time 10
+	expect_grep '^jwtgrant: .*503.*\(try --retry\)$' "$T/err" "503, no --retry: the error suggests --retry"
 	stop_mock
 	requests "503 with --retry 0 and without --retry" 2
 fi
@@ -105,6 +109,8 @@ if start_mock; then
 	MOCK_URL="https://localhost:$closed"
 	grant 4 "closed port, --retry 1: exit 4" --retry 1 --max-time 20
 	expect_grep 'retry' "$T/err" "closed port, --retry 1: a retry warning"
+	expect_grep '^jwtgrant: .*\(after 1 retry\)$' "$T/err" \
+		"closed port, --retry 1: the last error says the retry was made"
 fi
 
 # --- --max-time bounds the retries -----------------------------------------------------------------
