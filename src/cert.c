@@ -769,24 +769,37 @@ static int read_anchor_ec_key(jg_der_reader *params, jg_der_span bits, br_x509_p
 	return JG_DER_OK;
 }
 
+/*
+ * An AlgorithmIdentifier, then a BIT STRING without unused bits, and nothing more in r (the
+ * shape of a SubjectPublicKeyInfo and of a Certificate after its TBSCertificate): the OID, a
+ * reader over the parameters, and the bits' bytes.
+ */
+static int read_algorithm_and_bits(jg_der_reader *r, jg_der_span *oid, jg_der_reader *params,
+	jg_der_span *bytes)
+{
+	jg_der_tlv bits = { 0 };
+	int result = open_algorithm(r, oid, params);
+	if (result == JG_DER_OK)
+		result = jg_der_read_expect(r, JG_DER_BIT_STRING, &bits);
+	if (result == JG_DER_OK)
+		result = jg_der_expect_end(r);
+	if (result == JG_DER_OK && (bits.value.len < 1 || bits.value.data[0] != 0))
+		result = JG_DER_BAD_VALUE;
+	if (result == JG_DER_OK)
+		*bytes = (jg_der_span){ bits.value.data + 1, bits.value.len - 1 };
+	return result;
+}
+
 /* SubjectPublicKeyInfo: rsaEncryption (parameters not looked at) or id-ecPublicKey. */
 static int read_anchor_key(jg_der_reader *tbs, br_x509_pkey *key)
 {
 	jg_der_reader spki, params;
-	jg_der_span oid = { NULL, 0 };
-	jg_der_tlv bits = { 0 };
+	jg_der_span oid = { NULL, 0 }, bytes = { NULL, 0 };
 	int result = jg_der_enter(tbs, JG_DER_SEQUENCE, &spki);
 	if (result == JG_DER_OK)
-		result = open_algorithm(&spki, &oid, &params);
-	if (result == JG_DER_OK)
-		result = jg_der_read_expect(&spki, JG_DER_BIT_STRING, &bits);
-	if (result == JG_DER_OK)
-		result = jg_der_expect_end(&spki);
-	if (result == JG_DER_OK && (bits.value.len < 1 || bits.value.data[0] != 0))
-		result = JG_DER_BAD_VALUE;
+		result = read_algorithm_and_bits(&spki, &oid, &params, &bytes);
 	if (result != JG_DER_OK)
 		return result;
-	jg_der_span bytes = { bits.value.data + 1, bits.value.len - 1 };
 	if (span_equals(oid, oid_rsa_encryption, sizeof oid_rsa_encryption))
 		return read_anchor_rsa_key(bytes, key);
 	if (span_equals(oid, oid_ec_public_key, sizeof oid_ec_public_key))
@@ -898,8 +911,8 @@ static int read_anchor_tbs(jg_der_span tbs_value, jg_cert_anchor *anchor)
 static int read_anchor_certificate(const unsigned char *der, size_t len, jg_cert_anchor *anchor)
 {
 	jg_der_reader top, cert, algorithm;
-	jg_der_tlv tbs, signature = { 0 };
-	jg_der_span oid;
+	jg_der_tlv tbs;
+	jg_der_span oid, signature;
 	jg_der_reader_init(&top, der, len);
 	int result = jg_der_enter(&top, JG_DER_SEQUENCE, &cert);
 	if (result == JG_DER_OK)
@@ -909,13 +922,7 @@ static int read_anchor_certificate(const unsigned char *der, size_t len, jg_cert
 	if (result == JG_DER_OK)
 		result = read_anchor_tbs(tbs.value, anchor);
 	if (result == JG_DER_OK)
-		result = open_algorithm(&cert, &oid, &algorithm);
-	if (result == JG_DER_OK)
-		result = jg_der_read_expect(&cert, JG_DER_BIT_STRING, &signature);
-	if (result == JG_DER_OK)
-		result = jg_der_expect_end(&cert);
-	if (result == JG_DER_OK && (signature.value.len < 1 || signature.value.data[0] != 0))
-		result = JG_DER_BAD_VALUE;
+		result = read_algorithm_and_bits(&cert, &oid, &algorithm, &signature);
 	return result;
 }
 
