@@ -685,19 +685,31 @@ static jg_status parse_tbs(jg_der_span tbs_value, jg_cert_info *info, jg_der_spa
 	return status;
 }
 
-jg_status jg_cert_parse(const unsigned char *der, size_t len, jg_cert_info *info,
-	jg_error *err)
+/*
+ * Certificate ::= SEQUENCE { tbsCertificate, signatureAlgorithm, signatureValue } filling
+ * der[0..len) exactly: *cert reads on after the TBSCertificate, which is *tbs.
+ */
+static int open_certificate(const unsigned char *der, size_t len, jg_der_reader *cert,
+	jg_der_tlv *tbs)
 {
-	jg_der_reader top, cert;
-	jg_der_tlv tbs, algorithm, params, signature;
-	jg_der_span oid, tbs_algorithm = { NULL, 0 };
-	memset(info, 0, sizeof *info);
+	jg_der_reader top;
 	jg_der_reader_init(&top, der, len);
-	int result = jg_der_enter(&top, JG_DER_SEQUENCE, &cert);
+	int result = jg_der_enter(&top, JG_DER_SEQUENCE, cert);
 	if (result == JG_DER_OK)
 		result = jg_der_expect_end(&top);
 	if (result == JG_DER_OK)
-		result = jg_der_read_expect(&cert, JG_DER_SEQUENCE, &tbs);
+		result = jg_der_read_expect(cert, JG_DER_SEQUENCE, tbs);
+	return result;
+}
+
+jg_status jg_cert_parse(const unsigned char *der, size_t len, jg_cert_info *info,
+	jg_error *err)
+{
+	jg_der_reader cert;
+	jg_der_tlv tbs, algorithm, params, signature;
+	jg_der_span oid, tbs_algorithm = { NULL, 0 };
+	memset(info, 0, sizeof *info);
+	int result = open_certificate(der, len, &cert, &tbs);
 	if (result != JG_DER_OK)
 		return malformed(err, "certificate", result);
 	info->tbs = tbs.whole;
@@ -910,15 +922,10 @@ static int read_anchor_tbs(jg_der_span tbs_value, jg_cert_anchor *anchor)
 /* The Certificate around the TBSCertificate, as the header comment says. */
 static int read_anchor_certificate(const unsigned char *der, size_t len, jg_cert_anchor *anchor)
 {
-	jg_der_reader top, cert, algorithm;
+	jg_der_reader cert, algorithm;
 	jg_der_tlv tbs;
 	jg_der_span oid, signature;
-	jg_der_reader_init(&top, der, len);
-	int result = jg_der_enter(&top, JG_DER_SEQUENCE, &cert);
-	if (result == JG_DER_OK)
-		result = jg_der_expect_end(&top);
-	if (result == JG_DER_OK)
-		result = jg_der_read_expect(&cert, JG_DER_SEQUENCE, &tbs);
+	int result = open_certificate(der, len, &cert, &tbs);
 	if (result == JG_DER_OK)
 		result = read_anchor_tbs(tbs.value, anchor);
 	if (result == JG_DER_OK)
