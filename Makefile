@@ -34,11 +34,8 @@ ifeq ($(VARIANT),release)
   ifneq ($(MUSL),)
     CC      := musl-gcc
     LDSTATIC := -static
-    # Our heap (src/heap.c) instead of musl's mallocng: 9 KB less. GCC leaves builtins such as
-    # malloc out of an LTO object's symbol table, so nothing would pull heap.o out of libjg.a
-    # before libc.a: the --undefined options ask for it by name.
-    HEAP_DEFS := -DJG_OWN_HEAP
-    HEAP_LDFLAGS := -Wl,--undefined=malloc,--undefined=free,--undefined=calloc,--undefined=realloc
+    CC      := musl-gcc
+    LDSTATIC := -static
   else
     CC      ?= cc
     LDSTATIC :=
@@ -48,7 +45,7 @@ ifeq ($(VARIANT),release)
   # optimisation across our code and BearSSL's (-12 KB stripped).
   OPT     := -Oz -flto=auto -fno-asynchronous-unwind-tables -fno-unwind-tables
   LDFLAGS := $(LDSTATIC) -Oz -flto=auto -Wl,--gc-sections -Wl,-z,relro -Wl,-z,now \
-             -Wl,-z,noseparate-code -Wl,--build-id=none -s $(HEAP_LDFLAGS)
+             -Wl,-z,noseparate-code -Wl,--build-id=none -s
 else ifeq ($(VARIANT),host)
   CC      := cc
   OPT     := -O1 -g
@@ -65,10 +62,12 @@ else
 endif
 
 INCLUDES := -Isrc -I$(B)/gen -isystem $(BEARSSL)/inc -isystem $(CJSON) -isystem $(VENDOR)
-CFLAGS_OURS   := $(BASE) $(OPT) $(WARN) $(INCLUDES) $(HEAP_DEFS) $(EXTRA_CFLAGS)
+CFLAGS_OURS   := $(BASE) $(OPT) $(WARN) $(INCLUDES) $(EXTRA_CFLAGS)
 CFLAGS_VENDOR := $(BASE) $(OPT) -w $(VENDOR_DEFS) -I$(BEARSSL)/src -I$(BEARSSL)/inc
 
-SRC      := $(sort $(wildcard src/*.c))
+SRC      := $(sort $(wildcard src/*.c src/*/*.c))
+SRC      := $(filter-out src/tools/%,$(SRC))
+HEADERS  := $(wildcard src/*.h src/*/*.h)
 LIB_SRC  := $(filter-out src/main.c,$(SRC))
 LIB_OBJ  := $(LIB_SRC:src/%.c=$(B)/obj/%.o)
 GEN_OBJ  := $(if $(wildcard src/tools/gen_anchors.c),$(B)/obj/anchors_embedded.o)
@@ -97,22 +96,20 @@ $(VENDOR)/.ready: vendor/fetch.sh vendor/SHA256SUMS
 	vendor/fetch.sh $(VENDOR_DIST)
 
 # --- our code -------------------------------------------------------------------------------
-$(B)/obj/%.o: src/%.c $(wildcard src/*.h) $(VENDOR)/.ready
+$(B)/obj/%.o: src/%.c $(HEADERS) $(VENDOR)/.ready
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_OURS) -c $< -o $@
 
 $(B)/libjg.a: $(LIB_OBJ) $(GEN_OBJ)
 	rm -f $@ && ar rcs $@ $^
 
-# cjson.o before libjg.a: it calls jg_json_strtod (below), and an archive member is only
-# pulled in for the references seen before the archive.
-$(B)/jwtgrant: $(B)/obj/main.o $(B)/cjson.o $(B)/libjg.a $(B)/libbearssl.a
+$(B)/jwtgrant: $(B)/obj/main.o $(B)/libjg.a $(B)/cjson.o $(B)/libbearssl.a
 	$(CC) $(CFLAGS_OURS) -o $@ $^ $(LDFLAGS)
 
 # --- embedded trust anchors -------------------------------------------------------------------
 # The Mozilla roots of the build machine's ca-certificates bundle become an index (DN hashes and
-# keys, src/anchors.h) at build time, read by our own PEM/X.509 loader (src/trust.c, the one
-# that reads --cacert at run time) in the host tool src/tools/gen_anchors.c. libjg-core.a is
+# keys, src/tls/anchors.h) at build time, read by the loader that reads --cacert at run time
+# (src/tls/trust.c) in the host tool src/tools/gen_anchors.c. libjg-core.a is
 # everything but the index.
 $(B)/libjg-core.a: $(LIB_OBJ)
 	rm -f $@ && ar rcs $@ $^
@@ -121,15 +118,14 @@ build/host/tools/gen_anchors: src/tools/gen_anchors.c build/host/libjg-core.a bu
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_OURS) -o $@ $^
 
-$(B)/gen/anchors_embedded.c: $(CA_BUNDLE) src/tools/gen_anchors.c src/trust.c src/trust.h \
-                             src/cert.c src/cert.h src/der.c src/der.h \
-                             src/anchors.c src/anchors.h
+$(B)/gen/anchors_embedded.c: $(CA_BUNDLE) src/tools/gen_anchors.c \
+                             $(wildcard src/tls/* src/x509/* src/crypto/* src/base/*)
 	@mkdir -p $(dir $@)
 	@vendor/need.sh $(CA_BUNDLE) ca-certificates
 	@$(MAKE) --no-print-directory VARIANT=host B=build/host build/host/tools/gen_anchors
 	build/host/tools/gen_anchors $(CA_BUNDLE) > $@.tmp && mv $@.tmp $@
 
-$(GEN_OBJ): $(B)/gen/anchors_embedded.c src/anchors.h
+$(GEN_OBJ): $(B)/gen/anchors_embedded.c src/tls/anchors.h
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_OURS) -Wno-conversion -c $< -o $@
 
@@ -145,17 +141,14 @@ $(B)/libbearssl.a: $(VENDOR)/.ready
 .PHONY: bearssl-objs
 bearssl-objs: $(BR_OBJ)
 
-# cJSON reads numbers with our jg_json_strtod (src/json_number.h), so that libc's strtod and
-# float scanner stay out of the binary. Every build of cJSON.c says the same (fuzz/fuzz.mk too).
-CJSON_DEFS := -Dstrtod=jg_json_strtod
 $(B)/cjson.o: $(CJSON)/cJSON.c $(VENDOR)/.ready Makefile
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS_VENDOR) $(CJSON_DEFS) -c $< -o $@
+	$(CC) $(CFLAGS_VENDOR) -c $< -o $@
 
 # --- tests ----------------------------------------------------------------------------------
-$(B)/tests/%: tests/unit/%.c $(wildcard tests/unit/*.h) $(B)/libjg.a $(B)/libbearssl.a $(B)/cjson.o
+$(B)/tests/%: tests/unit/%.c $(wildcard tests/unit/*.h) $(HEADERS) $(B)/libjg.a $(B)/libbearssl.a $(B)/cjson.o
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS_OURS) -Wno-conversion -Itests/unit -o $@ $< $(B)/cjson.o $(B)/libjg.a \
+	$(CC) $(CFLAGS_OURS) -Wno-conversion -Itests/unit -o $@ $< $(B)/libjg.a $(B)/cjson.o \
 	  $(B)/libbearssl.a -lcmocka $(filter-out -s -static,$(LDFLAGS))
 
 unit-bins: $(UNIT_BIN)

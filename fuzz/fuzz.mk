@@ -39,8 +39,8 @@ FUZZ_OURS   := -std=c11 -D_GNU_SOURCE -DJG_VERSION='"0.1.0"' -Wall -Wextra \
 FUZZ_VENDOR := -std=c11 -D_GNU_SOURCE -w -DBR_LE_UNALIGNED=0 -DBR_BE_UNALIGNED=0 \
                -I$(BEARSSL)/src -I$(BEARSSL)/inc
 
-FUZZ_LIB_SRC := $(filter-out src/main.c,$(sort $(wildcard src/*.c))) fuzz/anchors_none.c
-FUZZ_LIB_OBJ := $(patsubst %.c,$(FUZZ_B)/obj/%.o,$(notdir $(FUZZ_LIB_SRC)))
+FUZZ_LIB_SRC := $(filter-out src/main.c src/tools/%,$(sort $(wildcard src/*.c src/*/*.c)))
+FUZZ_LIB_OBJ := $(FUZZ_LIB_SRC:src/%.c=$(FUZZ_B)/obj/%.o) $(FUZZ_B)/obj/anchors_none.o
 FUZZ_BR_SRC   = $(shell find $(BEARSSL)/src -name '*.c' 2>/dev/null | sort)
 FUZZ_BR_OBJ   = $(FUZZ_BR_SRC:$(BEARSSL)/src/%.c=$(FUZZ_B)/bearssl/%.o)
 
@@ -77,18 +77,15 @@ $(FUZZ_B)/libbearssl.a: $(VENDOR)/.ready
 
 fuzz-bearssl-objs: $(FUZZ_BR_OBJ)
 
-# cJSON reads numbers with our jg_json_strtod, as in the Makefile (CJSON_DEFS there).
 $(FUZZ_B)/cjson.o: $(CJSON)/cJSON.c $(VENDOR)/.ready fuzz/fuzz.mk
 	@mkdir -p $(dir $@)
-	$(FUZZ_CC) $(FUZZ_OPT) $(FUZZ_SAN) -fsanitize=fuzzer-no-link $(FUZZ_VENDOR) \
-	  -Dstrtod=jg_json_strtod -c $< -o $@
+	$(FUZZ_CC) $(FUZZ_OPT) $(FUZZ_SAN) -fsanitize=fuzzer-no-link $(FUZZ_VENDOR) -c $< -o $@
 
 $(FUZZ_B)/targets/%.o: fuzz/%.c $(wildcard fuzz/*.h) $(VENDOR)/.ready
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(FUZZ_OPT) $(FUZZ_SAN) -fsanitize=fuzzer $(FUZZ_OURS) -MMD -MP -c $< -o $@
 
-# cjson.o before libjg.a, whose jg_json_strtod it calls.
-$(FUZZ_B)/bin/fuzz_%: $(FUZZ_B)/targets/fuzz_%.o $(FUZZ_B)/cjson.o $(FUZZ_B)/libjg.a \
+$(FUZZ_B)/bin/fuzz_%: $(FUZZ_B)/targets/fuzz_%.o $(FUZZ_B)/libjg.a $(FUZZ_B)/cjson.o \
                       $(FUZZ_B)/libbearssl.a
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(FUZZ_OPT) $(FUZZ_SAN) -fsanitize=fuzzer -o $@ $^
@@ -104,4 +101,4 @@ fuzz-regress: fuzz
 fuzz-clean:
 	rm -rf $(FUZZ_B)
 
--include $(wildcard $(FUZZ_B)/obj/*.d $(FUZZ_B)/targets/*.d)
+-include $(wildcard $(FUZZ_B)/obj/*.d $(FUZZ_B)/obj/*/*.d $(FUZZ_B)/targets/*.d)

@@ -1,5 +1,5 @@
 /*
- * Base64 and base64url (src/base64.h). The first byte of the input picks the flags (bit 0:
+ * Base64 and base64url (src/crypto/base64.h). The first byte of the input picks the flags (bit 0:
  * JG_B64_URL, bit 1: JG_B64_SKIP_SPACE); the rest is the text to decode. It is also taken as
  * raw bytes and encoded.
  *
@@ -14,7 +14,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "base64.h"
+#include "crypto/base64.h"
 #include "fuzz_util.h"
 
 static int is_skipped_space(char c)

@@ -1,5 +1,5 @@
 /*
- * Certificates (src/cert.h): jg_cert_from_bytes finds the DER in PEM or DER input, as `check`
+ * Certificates (src/x509/cert.h): jg_cert_from_bytes finds the DER in PEM or DER input, as `check`
  * and `decode --cert` read a file; jg_cert_parse reads its structure; a parsed RSA certificate
  * goes through jg_cert_verify_self_signed, which only uses what the parser vouched for.
  *
@@ -9,7 +9,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "cert.h"
+#include "x509/cert.h"
 #include "fuzz_util.h"
 
 static int span_inside(jg_der_span s, const unsigned char *der, size_t len)

@@ -1,5 +1,5 @@
 /*
- * The HTTP answer reader (src/http.h: jg_http_reader_init, _push, _eof) fed in arbitrary
+ * The HTTP answer reader (src/net/http.h: jg_http_reader_init, _push, _eof) fed in arbitrary
  * pieces, as a TLS connection delivers them. Input: see fuzz_reader.h.
  *
  * Checked: the reader reaches the same outcome whether the answer comes in one push or in

@@ -1,5 +1,5 @@
 /*
- * The chunked body decoder (src/http.h: jg_http_chunked_init, _decode), fed in pieces as the
+ * The chunked body decoder (src/net/http.h: jg_http_chunked_init, _decode), fed in pieces as the
  * reader does: the caller keeps the decoded bytes at the front of its buffer and places each
  * new raw piece right after them.
  *
@@ -13,7 +13,7 @@
 #include <stdint.h>
 
 #include "fuzz_util.h"
-#include "http.h"
+#include "net/http.h"
 
 typedef struct outcome {
 	int rc;             /* -1, -2, or >= 0: finished */

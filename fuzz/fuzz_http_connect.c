@@ -1,5 +1,5 @@
 /*
- * The reader of a proxy's answer to CONNECT (src/http.h: jg_http_reader_init_connect), fed in
+ * The reader of a proxy's answer to CONNECT (src/net/http.h: jg_http_reader_init_connect), fed in
  * arbitrary pieces. Input: see fuzz_reader.h.
  *
  * A 2xx answer ends with its head, and bytes after it in the same push are an error (the TLS

@@ -1,5 +1,5 @@
 /*
- * The stateless head parser (src/http.h: jg_http_parse_head). The input is the bytes received
+ * The stateless head parser (src/net/http.h: jg_http_parse_head). The input is the bytes received
  * so far.
  *
  * Checked: the result is -1, -2 or a length within the input; a parsed head points into the
@@ -11,7 +11,7 @@
 #include <stdint.h>
 
 #include "fuzz_util.h"
-#include "http.h"
+#include "net/http.h"
 
 static int parse_copy(const uint8_t *data, size_t len, jg_http_head *head)
 {

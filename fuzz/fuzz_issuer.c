@@ -1,5 +1,5 @@
 /*
- * The issuer finder (jg_anchors_find_issuer, src/anchors.h): the TLS layer runs it on the first
+ * The issuer finder (jg_anchors_find_issuer, src/tls/anchors.h): the TLS layer runs it on the first
  * bytes of every certificate a server sends, a few more bytes each time, and trusts that a
  * longer start never changes an earlier verdict. The input is the start of a certificate.
  *
@@ -12,7 +12,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "anchors.h"
+#include "tls/anchors.h"
 #include "fuzz_util.h"
 
 typedef struct verdict {

@@ -1,5 +1,5 @@
 /*
- * The JSON printer of `decode` (src/json_print.h: jg_json_print, jg_json_find_member) over the
+ * The JSON printer of `decode` (src/base/json_print.h: jg_json_print, jg_json_find_member) over the
  * text cJSON parses, as decode hands it over (cJSON_ParseWithLengthOpts, whole text).
  *
  * Checked:
@@ -19,7 +19,7 @@
 #include <cJSON.h>
 
 #include "fuzz_util.h"
-#include "json_print.h"
+#include "base/json_print.h"
 
 /* A heap buffer the printer flushes into. */
 struct grown {

@@ -1,5 +1,5 @@
 /*
- * JWT decoding (src/jwt.h: jg_jwt_split, jg_jwt_decode_part), as `decode` reads an assertion,
+ * JWT decoding (src/crypto/jwt.h: jg_jwt_split, jg_jwt_decode_part), as `decode` reads an assertion,
  * and cJSON parsing the decoded header and claims.
  *
  * Each JWT that splits also goes through jg_jwt_verify_rs256, as `decode --cert` does, with the
@@ -16,9 +16,9 @@
 
 #include <cJSON.h>
 
-#include "base64.h"
+#include "crypto/base64.h"
 #include "fuzz_util.h"
-#include "jwt.h"
+#include "crypto/jwt.h"
 
 /* The modulus of fuzz/jwt-seed-key.pem (openssl rsa -noout -modulus), exponent 65537. */
 static unsigned char seed_modulus[256] = {

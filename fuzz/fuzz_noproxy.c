@@ -1,5 +1,5 @@
 /*
- * NO_PROXY matching (src/noproxy.h: jg_noproxy_match). The input is split into the list and
+ * NO_PROXY matching (src/net/noproxy.h: jg_noproxy_match). The input is split into the list and
  * the host at its first NUL, or in the middle when it has none.
  *
  * Checked: the answer is 0 or 1 and the matched entry is set exactly on a match, NUL-terminated
@@ -10,7 +10,7 @@
 #include <stdint.h>
 
 #include "fuzz_util.h"
-#include "noproxy.h"
+#include "net/noproxy.h"
 
 static int match(const char *list, const char *host)
 {

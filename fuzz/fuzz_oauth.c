@@ -1,5 +1,5 @@
 /*
- * The token endpoint's answer (src/oauth.h: jg_oauth_read_answer). The input is the body the
+ * The token endpoint's answer (src/oauth/oauth.h: jg_oauth_read_answer). The input is the body the
  * server sent; it is read three times, each time behind a head built here and framed by
  * Content-Length, through the real reader:
  *
@@ -21,8 +21,8 @@
 #include <cJSON.h>
 
 #include "fuzz_util.h"
-#include "http.h"
-#include "oauth.h"
+#include "net/http.h"
+#include "oauth/oauth.h"
 
 static int has_control(const char *s)
 {

@@ -13,7 +13,7 @@
 #include <stdint.h>
 
 #include "fuzz_util.h"
-#include "http.h"
+#include "net/http.h"
 
 typedef struct reader_outcome {
 	jg_status status; /* of the last push, or of eof */

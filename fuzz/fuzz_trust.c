@@ -1,5 +1,5 @@
 /*
- * The trust-anchor loader (src/trust.h: jg_trust_add_pem), as it reads a --cacert file: the
+ * The trust-anchor loader (src/tls/trust.h: jg_trust_add_pem), as it reads a --cacert file: the
  * input is the PEM text. The set is freed after each input, so LeakSanitizer sees any anchor
  * that is not released.
  *
@@ -11,7 +11,7 @@
 #include <stdint.h>
 
 #include "fuzz_util.h"
-#include "trust.h"
+#include "tls/trust.h"
 
 static void check_set(const jg_trust *t)
 {

@@ -1,5 +1,5 @@
 /*
- * URL parsing (src/url.h): the input, up to its first NUL, is given to jg_url_parse as an
+ * URL parsing (src/net/url.h): the input, up to its first NUL, is given to jg_url_parse as an
  * --instance-url and to jg_url_parse_proxy as a --proxy or https_proxy value.
  *
  * Checked: a parsed URL's fields are terminated, the host is lowercase and non-empty, the port
@@ -12,7 +12,7 @@
 #include <stdio.h>
 
 #include "fuzz_util.h"
-#include "url.h"
+#include "net/url.h"
 
 static int all_zero(const void *p, size_t len)
 {

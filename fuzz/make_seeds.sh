@@ -5,12 +5,11 @@
 # The JWTs are signed with fuzz/jwt-seed-key.pem, a fixed test key whose public half
 # fuzz/fuzz_jwt.c holds.
 # The HTTP-reader and chunked seeds start with the split-control bytes of fuzz/fuzz_util.h.
-# The printf seeds are a format, a NUL, then the value bytes fuzz/fuzz_fmt.c reads.
 set -eu
 c=fuzz/corpus
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/jwtgrant-seeds.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT INT TERM
-for d in keyload http http_head http_chunked http_connect oauth jwt json_print base64 trust cert issuer url noproxy fmt; do
+for d in key http http_head http_chunked http_connect oauth jwt json_print base64 trust cert issuer url noproxy; do
 	mkdir -p "$c/$d"
 	find "$c/$d" -type f ! -name 'crash-*' -exec rm -f {} +
 done
@@ -22,7 +21,7 @@ q genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out "$tmp/k2048.pem"
 q genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:3072 -out "$tmp/k3072.pem"
 q genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:1024 -out "$tmp/k1024.pem"
 q genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out "$tmp/ec.pem"
-k=$c/keyload
+k=$c/key
 cp "$tmp/k2048.pem" "$k/pkcs8.pem"
 q pkey -in "$tmp/k3072.pem" -traditional -out "$k/pkcs1-3072.pem"
 q pkcs8 -topk8 -nocrypt -in "$tmp/k2048.pem" -outform DER -out "$k/pkcs8.der"
@@ -169,14 +168,5 @@ printf '{"c":"\033[2J\001\177\302\233\\u007f\\u009b\\u0000x\\uzzzz","alg":"\t"}'
 printf '[1e3,-0,0.10,1E+2,-1.5e-7,123456789012345678901234567890,1e400,1e-400,007,1.,-.5]' > "$j/numbers"
 printf '\357\273\277 \r\n{ "exp" : 1.7e9 , "exp" : "second" }\001' > "$j/bom-spaces"
 printf '%s' '[[[[[[[[[[[[[[[[[[[[{"a":[[[[[[[[[[{}]]]]]]]]]]}]]]]]]]]]]]]]]]]]]]]' > "$j/deep"
-# --- printf formats (format, NUL, value bytes: see fuzz/fuzz_fmt.c) ---------------------------
-printf '%%d|%%5d|%%-5d|%%05d|%%.3d|%%.0d\000\377\377\377\377\200\000\000\000\007\000\000\000\000\000\000\000\000\003' > "$c/fmt/ints"
-printf '%%lld %%llu %%llx %%llo\000\200\000\000\000\000\000\000\000\011\377\377\377\377\377\377\377\377\002' > "$c/fmt/long-long"
-printf '%%zu %%zd %%jd %%tu %%lX %%hhd %%hu\000\377\377\377\377\377\377\377\377\000' > "$c/fmt/lengths"
-printf '%%s|%%10s|%%-10s|%%.3s|%%.*s|%%*s\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\003\000\000\000\000\000\000\000\000\000\002\000\001\000\000\000\000\000\000\000\007' > "$c/fmt/strings"
-printf '%%*d %%.*d %%-*.*x %%0*d\000\003\340\000\000\000\000\000\000\000\052\005\003\345\000\000\000\000\000\000\000\000\001\000\000\000\001\000\000\000\000\000\000\000\000\000\000' > "$c/fmt/stars"
-printf '100%%%% %%c%%3c%%-3c|\000\000\000\000\000\000\000\000\101' > "$c/fmt/chars"
-printf '%%04lld-%%02u-%%02uT%%02d:%%02d:%%02dZ\000\000\000\000\000\000\000\007\350' > "$c/fmt/timestamp"
-printf '%%s://%%s%%s%%s:%%d then %%q and %%' > "$c/fmt/odd-specs"
 find "$c" -type f -exec chmod 644 {} +
 echo "seeds written under $c"

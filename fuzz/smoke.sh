@@ -42,7 +42,7 @@ dict_of() {
 	case $1 in
 	http*) echo fuzz/dict/http.dict ;;
 	oauth|jwt|json_print) echo fuzz/dict/json.dict ;;
-	keyload|trust|cert) echo fuzz/dict/pem.dict ;;
+	key|trust|cert) echo fuzz/dict/pem.dict ;;
 	url|noproxy) echo fuzz/dict/url.dict ;;
 	fmt) echo fuzz/dict/fmt.dict ;;
 	esac

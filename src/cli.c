@@ -5,8 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "ascii.h"
-#include "fmt.h"
+#include "base/ascii.h"
+#include <stdio.h>
 
 enum kind {
 	FLAG,        /* sets an int to 1 */
@@ -126,7 +126,7 @@ static const struct option *find_option(const char *arg, size_t len)
 static void canonical(const struct option *opt, char *out, size_t cap)
 {
 	size_t n = strcspn(opt->names, "|");
-	(void)jg_snprintf(out, cap, "%.*s", (int)n, opt->names);
+	(void)snprintf(out, cap, "%.*s", (int)n, opt->names);
 }
 
 static jg_status parse_integer(const char *name, const char *value, long min, long max, long *out,
@@ -239,7 +239,7 @@ static jg_status parse_seconds(const char *name, const char *value, long max, lo
 /* Copy a proxy URL and blank its user info in argv, as curl does, so ps cannot show it. */
 static const char *keep_proxy(jg_options *o, char *value)
 {
-	(void)jg_snprintf(o->proxy_copy, sizeof o->proxy_copy, "%s", value);
+	(void)snprintf(o->proxy_copy, sizeof o->proxy_copy, "%s", value);
 	char *at = strrchr(value, '@');
 	if (at != NULL) {
 		char *start = (char *)jg_find(value, strlen(value), "://", 3);
@@ -251,7 +251,7 @@ static const char *keep_proxy(jg_options *o, char *value)
 
 static void warn_ignored(const char *name)
 {
-	(void)jg_fprintf(stderr, "jwtgrant: warning: %s is accepted for sf/sfdx compatibility and ignored: "
+	(void)fprintf(stderr, "jwtgrant: warning: %s is accepted for sf/sfdx compatibility and ignored: "
 		"jwtgrant keeps no org store\n", name);
 }
 

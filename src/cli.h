@@ -7,7 +7,7 @@
 
 #include <stdio.h>
 
-#include "error.h"
+#include "base/error.h"
 
 typedef enum jg_command {
 	JG_CMD_NONE = 0,

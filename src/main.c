@@ -5,12 +5,12 @@
 #include <sys/resource.h>
 
 #include "cli.h"
-#include "commands.h"
-#include "error.h"
-#include "fmt.h"
-#include "json_out.h"
-#include "output.h"
-#include "trace.h"
+#include "cmd/cmd.h"
+#include "base/error.h"
+#include <stdio.h>
+#include "base/json_out.h"
+#include "oauth/output.h"
+#include "base/trace.h"
 #include "versions.h"
 
 /* A process holding a private key must not leave it in a core dump. */
@@ -25,7 +25,7 @@ static void forbid_core_dumps(void)
 
 static void print_version(void)
 {
-	jg_printf("jwtgrant %s (BearSSL %s, cJSON %s)\n", JG_VERSION, JG_BEARSSL_VERSION, JG_CJSON_VERSION);
+	printf("jwtgrant %s (BearSSL %s, cJSON %s)\n", JG_VERSION, JG_BEARSSL_VERSION, JG_CJSON_VERSION);
 }
 
 /* The sf-style failure envelope of --json, on stdout. */
@@ -40,9 +40,9 @@ static void print_json_failure(const jg_error *err)
 
 static void print_error(const jg_options *o, const jg_error *err)
 {
-	(void)jg_fprintf(stderr, "jwtgrant: %s\n", err->message);
+	(void)fprintf(stderr, "jwtgrant: %s\n", err->message);
 	if (err->detail[0] != '\0')
-		(void)jg_fprintf(stderr, "%s%s", err->detail, err->detail[strlen(err->detail) - 1] == '\n' ? "" : "\n");
+		(void)fprintf(stderr, "%s%s", err->detail, err->detail[strlen(err->detail) - 1] == '\n' ? "" : "\n");
 	if (o->command == JG_CMD_GRANT && strcmp(o->output, "json") == 0)
 		print_json_failure(err);
 }

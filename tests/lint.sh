@@ -1,12 +1,11 @@
 #!/bin/sh
-# Static analysis of our C sources: cppcheck on src/*.c and src/tools/*.c, clang-tidy (the
-# checks of .clang-tidy) on src/*.c, both with the project's compiler flags, and a check that
-# no source in src/ calls libc's printf family (src/fmt.h has our own; musl's would bring ~11 KB
-# of floating-point and wide-character formatting into the binary). Prints every finding as
-# "file:line: ... [check]", one TAP line per tool, and exits 1 on any finding, or when a tool
-# is missing and cannot be installed.
+# Static analysis of our C sources: cppcheck on every .c file under src/ (tools included),
+# clang-tidy (the checks of .clang-tidy) on the product's, both with the project's compiler
+# flags, and two size rules: no source file over 900 lines, no function over 60 lines. Prints
+# every finding as "file:line: ... [check]", one TAP line per check, and exits 1 on any finding,
+# or when a tool is missing and cannot be installed.
 #
-#   tests/lint.sh [--only cppcheck|clang-tidy|printf] [FILE...]
+#   tests/lint.sh [--only cppcheck|clang-tidy|size] [FILE...]
 #
 #   LINT_JOBS=N      clang-tidy processes at once (default 2)
 #   LINT_VERBOSE=1   show clang-tidy's notes and source excerpts too
@@ -53,6 +52,11 @@ report() {
 	fi
 }
 
+# Every C file of ours, one a line.
+all_c() {
+	find src -name '*.c' | sort
+}
+
 # Each tool, or the Debian package that brings it (vendor/need.sh installs it when it may).
 need_tool() {
 	command -v "$1" >/dev/null 2>&1 && return 0
@@ -64,7 +68,7 @@ need_tool() {
 
 run_cppcheck() {
 	need_tool cppcheck cppcheck || return
-	targets=${files:-$(ls src/*.c src/tools/*.c)}
+	targets=${files:-$(all_c)}
 	# The vendored headers are read (for BearSSL's types and macros) but, like system headers,
 	# never reported on; missing system headers are expected (cppcheck has its own libc model).
 	# shellcheck disable=SC2086 # word splitting of the lists is wanted
@@ -86,7 +90,7 @@ run_clang_tidy() {
 		need_tool clang-tidy clang-tidy || return
 		tidy=clang-tidy
 	fi
-	targets=${files:-$(ls src/*.c)}
+	targets=${files:-$(all_c | grep -v '^src/tools/')}
 	mkdir -p "$out/tidy"
 	# One process per file, LINT_JOBS at a time; .clang-tidy at the top holds the checks.
 	# shellcheck disable=SC2086
@@ -104,66 +108,38 @@ run_clang_tidy() {
 	report "$out/clang-tidy.txt" "clang-tidy ($(echo $targets | wc -w) files)"
 }
 
-# C text with its comments blanked out and its string and character literals emptied, line
-# numbers kept: what the printf check searches.
-code_only() {
-	awk '
-	BEGIN { state = "code" }
-	{
-		out = ""
-		n = length($0)
-		for (i = 1; i <= n; i++) {
-			c = substr($0, i, 1); d = substr($0, i, 2)
-			if (state == "block") {
-				if (d == "*/") { state = "code"; i++ }
-				out = out " "
-			} else if (state == "string" || state == "char") {
-				if (c == "\\") { i++; continue }
-				if ((state == "string" && c == "\"") || (state == "char" && c == "\047")) {
-					state = "code"; out = out c
-				}
-			} else if (d == "/*") {
-				state = "block"; i++; out = out "  "
-			} else if (d == "//") {
-				break
-			} else {
-				if (c == "\"") state = "string"
-				else if (c == "\047") state = "char"
-				out = out c
-			}
-		}
-		if (state != "block") state = "code"
-		print out
-	}' "$1"
-}
-
-# Calls of libc's printf family in a C file (from code_only), one finding per call.
-run_printf_check() {
-	targets=${files:-$(ls src/*.c src/*.h src/tools/*.c)}
-	: > "$out/printf.txt"
+# The size rules, for every .c and .h file under src/: a file of more than 900 lines, or a
+# function of more than 60 (from the line of its opening brace to that of its closing one; the
+# style puts both alone at the start of a line), is a finding. A function that long holds more
+# than one job; a file that long, more than one subject.
+run_size_check() {
+	targets=${files:-$(find src -name '*.[ch]' | sort)}
+	: > "$out/size.txt"
 	for f in $targets; do
-		code_only "$f" | awk -v file="$f" '
-		{
-			line = " " $0
-			call = "[^_[:alnum:]](v?(s|sn|f|d|as)?printf)[[:space:]]*\\("
-			while (match(line, call)) {
-				name = substr(line, RSTART + 1, RLENGTH - 1)
-				sub(/[[:space:]]*\($/, "", name)
-				printf "%s:%d: calls libc %s; use the jg_ functions of src/fmt.h [printf-family]\n",
-					file, NR, name
-				line = substr(line, RSTART + RLENGTH)
-			}
-		}' >> "$out/printf.txt"
+		awk -v max_file=900 -v max_function=60 '
+		/^\{/ { start = FNR; name = previous }
+		/^\}/ && start {
+			n = FNR - start + 1
+			if (n > max_function)
+				printf "%s:%d: function of %d lines (at most %d): %s [function-size]\n",
+					FILENAME, start, n, max_function, name
+			start = 0
+		}
+		/[^ \t]/ { previous = $0 }
+		END {
+			if (NR > max_file)
+				printf "%s:1: %d lines (at most %d) [file-size]\n", FILENAME, NR, max_file
+		}' "$f" >> "$out/size.txt"
 	done
-	report "$out/printf.txt" "no libc printf family ($(echo $targets | wc -w) files)"
+	report "$out/size.txt" "files under 900 lines, functions under 60 ($(echo $targets | wc -w) files)"
 }
 
 case $only in
-'') run_cppcheck; run_clang_tidy; run_printf_check ;;
+'') run_cppcheck; run_clang_tidy; run_size_check ;;
 cppcheck) run_cppcheck ;;
 clang-tidy) run_clang_tidy ;;
-printf) run_printf_check ;;
-*) echo "lint.sh: --only cppcheck, clang-tidy or printf" >&2; exit 2 ;;
+size) run_size_check ;;
+*) echo "lint.sh: --only cppcheck, clang-tidy or size" >&2; exit 2 ;;
 esac
 
 if [ "$failed" -gt 0 ]; then

@@ -2,7 +2,7 @@
  * gen_anchors BUNDLE.pem > anchors_embedded.c
  *
  * Build-time tool: turns a PEM bundle of CA certificates (the build machine's Mozilla set) into
- * the anchor index jg_anchors_embedded (src/anchors.h), reading the bundle with the same loader
+ * the anchor index jg_anchors_embedded (src/tls/anchors.h), reading the bundle with the same loader
  * that reads --cacert at run time. Certificates that are not CAs are left out (the index holds
  * CA anchors only), with a note. Exits 0, or 1 with a message on stderr (and possibly partial
  * output, which the Makefile discards).
@@ -10,9 +10,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "anchors.h"
-#include "fmt.h"
-#include "trust.h"
+#include "tls/anchors.h"
+#include <stdio.h>
+#include "tls/trust.h"
 
 /* Index the loaded set and write it as C. */
 static jg_status write_index(const jg_trust *trust, const char *bundle, jg_error *err)
@@ -29,10 +29,10 @@ static jg_status write_index(const jg_trust *trust, const char *bundle, jg_error
 		status = jg_anchors_build(&index, entries, keys, keys_cap, trust->anchors,
 			trust->count, &skipped, err);
 	if (status == JG_OK && skipped > 0)
-		(void)jg_fprintf(stderr, "gen_anchors: note: %zu certificates of %s are not CAs and were "
+		(void)fprintf(stderr, "gen_anchors: note: %zu certificates of %s are not CAs and were "
 			"left out\n", skipped, bundle);
 	if (status == JG_OK) {
-		(void)jg_printf("/* Trust anchors from %s. */\n", bundle);
+		(void)printf("/* Trust anchors from %s. */\n", bundle);
 		status = jg_anchors_write_c(&index, stdout, err);
 	}
 	free(entries);
@@ -43,7 +43,7 @@ static jg_status write_index(const jg_trust *trust, const char *bundle, jg_error
 int main(int argc, char **argv)
 {
 	if (argc != 2) {
-		(void)jg_fprintf(stderr, "usage: gen_anchors BUNDLE.pem > anchors_embedded.c\n");
+		(void)fprintf(stderr, "usage: gen_anchors BUNDLE.pem > anchors_embedded.c\n");
 		return 2;
 	}
 	jg_trust trust;
@@ -53,9 +53,9 @@ int main(int argc, char **argv)
 	if (status == JG_OK)
 		status = write_index(&trust, argv[1], &err);
 	if (status != JG_OK)
-		(void)jg_fprintf(stderr, "gen_anchors: %s\n", err.message);
+		(void)fprintf(stderr, "gen_anchors: %s\n", err.message);
 	else if (trust.skipped > 0)
-		(void)jg_fprintf(stderr, "gen_anchors: note: %zu certificates of %s could not be decoded and "
+		(void)fprintf(stderr, "gen_anchors: note: %zu certificates of %s could not be decoded and "
 			"were left out\n", trust.skipped, argv[1]);
 	jg_trust_free(&trust);
 	return status == JG_OK ? 0 : 1;

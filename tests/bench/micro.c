@@ -27,12 +27,12 @@
 #include <string.h>
 #include <time.h>
 
-#include "error.h"
-#include "jwt.h"
-#include "keyload.h"
-#include "net.h"
-#include "tls.h"
-#include "trust.h"
+#include "base/error.h"
+#include "crypto/jwt.h"
+#include "crypto/key.h"
+#include "net/net.h"
+#include "tls/tls.h"
+#include "tls/trust.h"
 
 #define WARM_UP 3
 #define COUNT_MAX 10000

@@ -1,5 +1,5 @@
 /*
- * The anchor index (src/anchors.h) and its use by the TLS layer's x509 engine (src/tls.c):
+ * The anchor index (src/tls/anchors.h) and its use by the TLS layer's x509 engine (src/tls/tls.c):
  * finding a certificate's issuer Name from its first bytes, building an index, looking a Name
  * up, chains validated through jg_x509_capture and BearSSL's minimal engine with anchors made
  * from an index, and the generated index of the Mozilla roots checked against the bundle it
@@ -20,10 +20,10 @@
 
 #include <bearssl.h>
 
-#include "anchors.h"
-#include "cert.h"
-#include "tls.h"
-#include "trust.h"
+#include "tls/anchors.h"
+#include "x509/cert.h"
+#include "tls/tls.h"
+#include "tls/trust.h"
 
 #define SYSTEM_BUNDLE "/etc/ssl/certs/ca-certificates.crt"
 
@@ -748,7 +748,7 @@ static void embedded_index_matches_the_loader(void **state)
 
 /* --- generated C ----------------------------------------------------------------------------- */
 
-/* The repository root: the nearest directory above the test binary holding src/anchors.h. */
+/* The repository root: the nearest directory above the test binary holding src/tls/anchors.h. */
 static int find_top(char *out, size_t cap)
 {
 	char path[PATH_MAX - 64];
@@ -760,7 +760,7 @@ static int find_top(char *out, size_t cap)
 		*slash = '\0';
 		snprintf(out, cap, "%s", path);
 		char header[PATH_MAX + 64];
-		snprintf(header, sizeof header, "%s/src/anchors.h", out);
+		snprintf(header, sizeof header, "%s/src/tls/anchors.h", out);
 		if (access(header, R_OK) == 0)
 			return 0;
 	}

@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "ascii.h"
+#include "base/ascii.h"
 
 static void lowers_only_ascii_capitals(void **state)
 {

@@ -6,7 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "base64.h"
+#include "crypto/base64.h"
 
 /* RFC 4648 §10 test vectors. */
 static const struct {

@@ -15,8 +15,8 @@
 #include <sys/wait.h>
 #include <time.h>
 
-#include "cert.h"
-#include "der.h"
+#include "x509/cert.h"
+#include "x509/der.h"
 
 /* --- fixtures ---------------------------------------------------------------------------- */
 

@@ -8,7 +8,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "clock.h"
+#include "base/clock.h"
 
 /* Our calendar against libc's gmtime_r/strftime (the independent path) across four centuries. */
 static void iso8601_agrees_with_libc(void **state)

@@ -12,7 +12,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "der.h"
+#include "x509/der.h"
 
 /* --- helpers ----------------------------------------------------------------------------- */
 

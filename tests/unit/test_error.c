@@ -5,7 +5,7 @@
 #include <cmocka.h>
 #include <string.h>
 
-#include "error.h"
+#include "base/error.h"
 
 static void fail_formats_and_returns_status(void **state)
 {

@@ -8,7 +8,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-#include "http.h"
+#include "net/http.h"
 
 /* ---- helpers ----------------------------------------------------------------------------- */
 

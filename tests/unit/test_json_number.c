@@ -1,5 +1,5 @@
 /*
- * src/json_number.c (jg_json_strtod, the strtod cJSON calls) against glibc's strtod as the
+ * src/base/json_number.c (jg_json_strtod, the strtod cJSON calls) against glibc's strtod as the
  * oracle: the same double in the exact range (integers up to 2^53, at most 15 significant
  * digits with a power of ten within ±22), within 3 units in the last place elsewhere, the same
  * end of the number always, the same sign, infinities and zeros where glibc has them; and
@@ -18,7 +18,7 @@
 
 #include <cJSON.h>
 
-#include "json_number.h"
+#include "base/json_number.h"
 
 #define MAX_ULPS 3
 

@@ -1,5 +1,5 @@
 /*
- * src/json_out.c and the JSON outputs of src/output.c, against cJSON's printer as the oracle:
+ * src/base/json_out.c and the JSON outputs of src/oauth/output.c, against cJSON's printer as the oracle:
  * the bytes must be those cJSON_PrintUnformatted wrote before jwtgrant stopped linking it.
  */
 #include <stdarg.h>
@@ -14,8 +14,8 @@
 
 #include <cJSON.h>
 
-#include "json_out.h"
-#include "output.h"
+#include "base/json_out.h"
+#include "oauth/output.h"
 
 /* What cJSON_PrintUnformatted makes of item (deleted), as a heap string. */
 static char *cjson_text(cJSON *item)
@@ -140,7 +140,7 @@ static void a_flushing_sink_passes_everything_on(void **state)
 	assert_int_equal(c.calls, 1);
 }
 
-/* The grant JSON output as it was made with cJSON (src/output.c before json_out.c). */
+/* The grant JSON output as it was made with cJSON (src/oauth/output.c before json_out.c). */
 static char *envelope_by_cjson(const jg_token *t, const jg_grant_facts *f)
 {
 	cJSON *root = cJSON_CreateObject();

@@ -1,5 +1,5 @@
 /*
- * src/json_print.c: cJSON_Print's layout from the text itself. cJSON's own printer is the
+ * src/base/json_print.c: cJSON_Print's layout from the text itself. cJSON's own printer is the
  * oracle (the test binaries still link it): random JSON without the differences json_print.h
  * lists must come out byte for byte as cJSON_Print and cJSON_PrintUnformatted write it. Then
  * the differences, each on purpose: numbers as written, control characters escaped, NUL shown;
@@ -16,7 +16,7 @@
 
 #include <cJSON.h>
 
-#include "json_print.h"
+#include "base/json_print.h"
 
 static char printed[1 << 21];
 

@@ -11,8 +11,8 @@
 
 #include <string.h>
 
-#include "keygen.h"
-#include "keyload.h"
+#include "crypto/keygen.h"
+#include "crypto/key.h"
 
 static jg_key key, loaded;
 static char pem[JG_KEYGEN_PEM_MAX];

@@ -17,7 +17,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "net.h"
+#include "net/net.h"
 
 /* Every timeout test must be over well within this. */
 #define BOUND_MS 2000

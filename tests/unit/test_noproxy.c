@@ -5,7 +5,7 @@
 #include <cmocka.h>
 #include <string.h>
 
-#include "noproxy.h"
+#include "net/noproxy.h"
 
 typedef struct noproxy_case {
 	const char *list;

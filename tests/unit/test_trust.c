@@ -20,7 +20,7 @@
 
 #include <bearssl.h>
 
-#include "trust.h"
+#include "tls/trust.h"
 
 #define SYSTEM_BUNDLE "/etc/ssl/certs/ca-certificates.crt"
 

@@ -6,7 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "url.h"
+#include "net/url.h"
 
 enum { INSTANCE, PROXY };
 

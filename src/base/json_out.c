@@ -1,0 +1,120 @@
+#include "base/json_out.h"
+
+#include <stdio.h>
+#include <string.h>
+
+void jg_out_init(jg_out *o, char *buf, size_t cap)
+{
+	jg_out_init_flushing(o, buf, cap, NULL, NULL);
+}
+
+void jg_out_init_flushing(jg_out *o, char *buf, size_t cap, jg_out_flush_fn flush, void *ctx)
+{
+	o->buf = buf;
+	o->cap = cap;
+	o->len = 0;
+	o->failed = cap == 0;
+	o->flush = flush;
+	o->flush_ctx = ctx;
+	if (cap > 0)
+		buf[0] = '\0';
+}
+
+int jg_out_write_stream(void *ctx, const char *data, size_t len)
+{
+	return fwrite(data, 1, len, (FILE *)ctx) == len ? 0 : -1;
+}
+
+/* Hand the buffer to flush and start it over; without flush, the sink fails. */
+static void drain(jg_out *o)
+{
+	if (o->flush == NULL || o->flush(o->flush_ctx, o->buf, o->len) != 0) {
+		o->failed = 1;
+		return;
+	}
+	o->len = 0;
+	o->buf[0] = '\0';
+}
+
+void jg_out_put(jg_out *o, const char *s, size_t n)
+{
+	while (!o->failed && n > 0) {
+		size_t room = o->cap - 1 - o->len;
+		if (room == 0) {
+			drain(o);
+			continue;
+		}
+		size_t k = n < room ? n : room;
+		memcpy(o->buf + o->len, s, k);
+		o->len += k;
+		o->buf[o->len] = '\0';
+		s += k;
+		n -= k;
+	}
+}
+
+void jg_out_puts(jg_out *o, const char *s)
+{
+	jg_out_put(o, s, strlen(s));
+}
+
+int jg_out_finish(jg_out *o)
+{
+	if (!o->failed && o->flush != NULL && o->len > 0)
+		drain(o);
+	return o->failed ? -1 : 0;
+}
+
+void jg_json_put_control(jg_out *o, unsigned code)
+{
+	static const char hex[] = "0123456789abcdef";
+	char esc[6] = { '\\', 'u', '0', '0', hex[(code >> 4) & 15], hex[code & 15] };
+	switch (code) {
+	case '\b': jg_out_put(o, "\\b", 2); return;
+	case '\f': jg_out_put(o, "\\f", 2); return;
+	case '\n': jg_out_put(o, "\\n", 2); return;
+	case '\r': jg_out_put(o, "\\r", 2); return;
+	case '\t': jg_out_put(o, "\\t", 2); return;
+	default: jg_out_put(o, esc, sizeof esc); return;
+	}
+}
+
+void jg_json_put_string(jg_out *o, const char *s)
+{
+	jg_out_put(o, "\"", 1);
+	const char *run = s; /* bytes not yet written, that need no escape */
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+		if (c >= 0x20 && c != '"' && c != '\\')
+			continue;
+		jg_out_put(o, run, (size_t)(s - run));
+		run = s + 1;
+		if (c < 0x20)
+			jg_json_put_control(o, c);
+		else
+			jg_out_put(o, c == '"' ? "\\\"" : "\\\\", 2);
+	}
+	jg_out_put(o, run, (size_t)(s - run));
+	jg_out_put(o, "\"", 1);
+}
+
+void jg_json_put_name(jg_out *o, const char *name)
+{
+	jg_json_put_string(o, name);
+	jg_out_put(o, ":", 1);
+}
+
+void jg_json_put_integer(jg_out *o, long long value)
+{
+	char digits[24];
+	size_t i = sizeof digits;
+	/* The magnitude in unsigned arithmetic, so that LLONG_MIN has one too. */
+	unsigned long long m = value < 0 ? 0ULL - (unsigned long long)value : (unsigned long long)value;
+	do {
+		digits[--i] = (char)('0' + m % 10);
+		m /= 10;
+	} while (m > 0);
+	if (value < 0)
+		digits[--i] = '-';
+	jg_out_put(o, digits + i, sizeof digits - i);
+}

@@ -1,0 +1,115 @@
+#include <stdio.h>
+#include <string.h>
+
+#include "base/ascii.h"
+#include "oauth/audience.h"
+#include "x509/cert.h"
+#include "x509/der.h"
+#include "cmd/cmd.h"
+#include "base/file.h"
+#include <stdio.h>
+#include "crypto/jwt.h"
+#include "base/trace.h"
+#include "net/url.h"
+#include "base/wipe.h"
+
+/* A certificate file: PEM is a third larger than the DER, plus any text around it. */
+#define CERT_FILE_MAX (4 * JG_CERT_DER_MAX)
+
+/* Whether DER that is not a certificate is a private key: PKCS#1 and PKCS#8 both open with a
+ * SEQUENCE whose first element is the INTEGER version, where a certificate has a SEQUENCE. */
+static int der_is_private_key(const unsigned char *der, size_t len)
+{
+	jg_der_reader r, inner;
+	jg_der_reader_init(&r, der, len);
+	return jg_der_enter(&r, JG_DER_SEQUENCE, &inner) == JG_DER_OK &&
+		jg_der_peek_tag(&inner) == JG_DER_INTEGER;
+}
+
+/* Replace a reader's message for a file that holds something else than a certificate. */
+static jg_status not_a_certificate(const char *path, const unsigned char *text, size_t len,
+	jg_error *err)
+{
+	if (jg_find(text, len, "PRIVATE KEY-----", 16) != NULL || der_is_private_key(text, len))
+		return jg_fail(err, JG_ERR_INPUT,
+			"%s is a private key, not a certificate; give --cert "
+			"the certificate (keygen writes it as server.crt)",
+			path);
+	if (jg_find(text, len, "PUBLIC KEY-----", 15) != NULL)
+		return jg_fail(err, JG_ERR_INPUT,
+			"%s is a public key, not a certificate; give --cert "
+			"the certificate uploaded to the Connected App",
+			path);
+	char why[JG_ERROR_MESSAGE_MAX];
+	(void)snprintf(why, sizeof why, "%s", err->message);
+	return jg_fail(err, JG_ERR_INPUT, "certificate %s: %s", path, why);
+}
+
+jg_status jg_cmd_load_cert(const char *path, unsigned char *der, size_t cap, size_t *der_len,
+	jg_cert_info *info, jg_error *err)
+{
+	static unsigned char text[CERT_FILE_MAX];
+	size_t len = 0;
+	jg_status st = jg_file_read(path, "certificate", text, sizeof text, &len, err);
+	if (st == JG_OK && jg_cert_from_bytes(text, len, der, cap, der_len, err) != JG_OK)
+		st = not_a_certificate(path, text, len, err);
+	if (st == JG_OK && jg_cert_parse(der, *der_len, info, err) != JG_OK)
+		st = not_a_certificate(path, text, len, err);
+	jg_wipe(text, len); /* a private key given by mistake was in there */
+	return st;
+}
+
+jg_status jg_cmd_load_key(const jg_options *o, jg_key *key, jg_error *err)
+{
+	if (o->key_file != NULL && o->key_env != NULL)
+		return jg_fail(err, JG_ERR_USAGE, "give either --jwt-key-file or --jwt-key-env, not both");
+	if (o->key_file != NULL)
+		return jg_key_load_file(o->key_file, key, err);
+	if (o->key_env != NULL)
+		return jg_key_load_env(o->key_env, key, err);
+	return jg_fail(err, JG_ERR_USAGE,
+		"no private key: give --jwt-key-file PATH (or - for stdin) or --jwt-key-env VAR");
+}
+
+jg_status jg_cmd_require_grant_inputs(const jg_options *o, jg_error *err)
+{
+	if (o->client_id == NULL)
+		return jg_fail(err, JG_ERR_USAGE,
+			"missing --client-id: the Connected App's consumer key (App Manager > View)");
+	if (o->username == NULL)
+		return jg_fail(err, JG_ERR_USAGE, "missing --username: the Salesforce user to log in as");
+	if (o->key_file == NULL && o->key_env == NULL)
+		return jg_fail(err, JG_ERR_USAGE,
+			"no private key: give --jwt-key-file PATH (or - for stdin) or --jwt-key-env VAR");
+	return JG_OK;
+}
+
+jg_status jg_cmd_make_assertion(const jg_options *o, const jg_key *key, int64_t now, char *out,
+	size_t cap, size_t *len, const char **aud, jg_error *err)
+{
+	jg_url url;
+	jg_status st = jg_url_parse(o->instance_url, &url, err);
+	if (st != JG_OK)
+		return st;
+	const char *source = NULL;
+	jg_claims claims = {
+		.iss = o->client_id,
+		.sub = o->username,
+		.aud = jg_audience_choose(o->audience, url.host, &source),
+		.exp = now + o->lifetime,
+		.iat = now,
+	};
+	jg_trace("audience %s (from %s), exp %lld (now + %ld s)", claims.aud, source,
+		(long long)claims.exp, o->lifetime);
+	*aud = claims.aud;
+	return jg_jwt_sign(&claims, &key->sk, out, cap, len, err);
+}
+
+jg_status jg_cmd_emit(const jg_options *o, const char *text, size_t len, jg_error *err)
+{
+	if (o->output_file != NULL)
+		return jg_file_write_atomic(o->output_file, text, len, 0600, 1, err);
+	if (fwrite(text, 1, len, stdout) != len || fflush(stdout) != 0)
+		return jg_fail(err, JG_ERR_INPUT, "cannot write to standard output");
+	return JG_OK;
+}

@@ -1,0 +1,46 @@
+/* The commands. Each returns a status and fills err; main.c prints and picks the exit code. */
+#ifndef JG_COMMANDS_H
+#define JG_COMMANDS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "x509/cert.h"
+#include "cli.h"
+#include "base/error.h"
+#include "crypto/key.h"
+
+jg_status jg_cmd_grant(const jg_options *o, jg_error *err);
+jg_status jg_cmd_assertion(const jg_options *o, jg_error *err);
+jg_status jg_cmd_keygen(const jg_options *o, jg_error *err);
+jg_status jg_cmd_check(const jg_options *o, jg_error *err);
+jg_status jg_cmd_decode(const jg_options *o, jg_error *err);
+
+/* Shared by the commands (cmd/cmd.c). */
+
+/* Load the key named by --jwt-key-file or --jwt-key-env (exactly one of them). */
+jg_status jg_cmd_load_key(const jg_options *o, jg_key *key, jg_error *err);
+
+/*
+ * Read and parse the certificate at path (PEM or DER) into der[0..cap) and *info (which points
+ * into der). JG_ERR_INPUT naming the path when it cannot be read or parsed, and saying so when
+ * the file holds a private or public key instead.
+ */
+jg_status jg_cmd_load_cert(const char *path, unsigned char *der, size_t cap, size_t *der_len,
+	jg_cert_info *info, jg_error *err);
+
+/* Require the options grant and assertion need: --client-id, --username and a key source. */
+jg_status jg_cmd_require_grant_inputs(const jg_options *o, jg_error *err);
+
+/*
+ * Sign a fresh assertion for time `now` from the options: iss --client-id, sub --username,
+ * aud from jg_audience_choose for the instance URL's host, exp now + --lifetime, iat now.
+ * *aud receives the audience used.
+ */
+jg_status jg_cmd_make_assertion(const jg_options *o, const jg_key *key, int64_t now, char *out,
+	size_t cap, size_t *len, const char **aud, jg_error *err);
+
+/* Write text to --output-file (0600, atomic) when given, else to stdout. */
+jg_status jg_cmd_emit(const jg_options *o, const char *text, size_t len, jg_error *err);
+
+#endif

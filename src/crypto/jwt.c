@@ -1,0 +1,165 @@
+#include "crypto/jwt.h"
+
+#include <string.h>
+
+#include "crypto/base64.h"
+#include <stdio.h>
+#include "base/json_out.h"
+#include "base/wipe.h"
+
+static const char header_json[] = "{\"alg\":\"RS256\",\"typ\":\"JWT\"}";
+
+jg_status jg_jwt_claims_json(const jg_claims *c, char *out, size_t cap, size_t *len, jg_error *err)
+{
+	const char *names[] = { "iss (--client-id)", "sub (--username)", "aud (--audience)" };
+	const char *values[] = { c->iss, c->sub, c->aud };
+	for (size_t i = 0; i < 3; i++) {
+		if (values[i] == NULL || strlen(values[i]) > JG_CLAIM_MAX)
+			return jg_fail(err, JG_ERR_USAGE, "claim %s is missing or longer than %d bytes",
+				names[i], JG_CLAIM_MAX);
+	}
+	static const char *const keys[] = { "iss", "sub", "aud" };
+	jg_out json;
+	jg_out_init(&json, out, cap);
+	for (size_t i = 0; i < 3; i++) {
+		jg_out_puts(&json, i == 0 ? "{" : ",");
+		jg_json_put_name(&json, keys[i]);
+		jg_json_put_string(&json, values[i]);
+	}
+	jg_out_puts(&json, ",\"exp\":");
+	jg_json_put_integer(&json, c->exp);
+	jg_out_puts(&json, ",\"iat\":");
+	jg_json_put_integer(&json, c->iat);
+	jg_out_puts(&json, "}");
+	if (json.failed)
+		return jg_fail(err, JG_ERR_USAGE, "the claims do not fit in %zu bytes", cap);
+	*len = json.len;
+	return JG_OK;
+}
+
+static int append_raw(char *out, size_t cap, size_t *pos, const char *s)
+{
+	size_t n = strlen(s);
+	if (*pos + n >= cap)
+		return -1;
+	memcpy(out + *pos, s, n + 1);
+	*pos += n;
+	return 0;
+}
+
+/* Append base64url(data) to out at *pos. */
+static int append_b64url(char *out, size_t cap, size_t *pos, const void *data, size_t n)
+{
+	size_t w = jg_base64_encode(data, n, out + *pos, cap - *pos, JG_B64_URL);
+	if (w == (size_t)-1)
+		return -1;
+	*pos += w;
+	return 0;
+}
+
+static void sha256(const void *data, size_t len, unsigned char out[32])
+{
+	br_sha256_context hc;
+	br_sha256_init(&hc);
+	br_sha256_update(&hc, data, len);
+	br_sha256_out(&hc, out);
+}
+
+jg_status jg_jwt_sign(const jg_claims *claims, const br_rsa_private_key *sk, char *out,
+	size_t cap, size_t *len, jg_error *err)
+{
+	char json[3 * JG_CLAIM_MAX * 6 + 128];
+	unsigned char hash[32];
+	unsigned char sig[512];
+	size_t jlen = 0, p = 0;
+	jg_status st = jg_jwt_claims_json(claims, json, sizeof json, &jlen, err);
+	if (st != JG_OK)
+		return st;
+	if (append_b64url(out, cap, &p, header_json, sizeof header_json - 1) ||
+		append_raw(out, cap, &p, ".") || append_b64url(out, cap, &p, json, jlen)) {
+		st = jg_fail(err, JG_ERR_USAGE, "the assertion does not fit in %zu bytes", cap);
+		goto done;
+	}
+	sha256(out, p, hash);
+	size_t siglen = (sk->n_bitlen + 7) / 8;
+	if (siglen > sizeof sig || !br_rsa_pkcs1_sign_get_default()(BR_HASH_OID_SHA256, hash,
+			sizeof hash, sk, sig)) {
+		st = jg_fail(err, JG_ERR_INPUT, "signing the assertion failed: the RSA key is not usable");
+		goto done;
+	}
+	if (append_raw(out, cap, &p, ".") || append_b64url(out, cap, &p, sig, siglen)) {
+		st = jg_fail(err, JG_ERR_USAGE, "the assertion does not fit in %zu bytes", cap);
+		goto done;
+	}
+	*len = p;
+done:
+	jg_wipe(json, sizeof json);
+	jg_wipe(hash, sizeof hash);
+	jg_wipe(sig, sizeof sig);
+	if (st != JG_OK)
+		jg_wipe(out, cap);
+	return st;
+}
+
+static int is_b64url_char(char c)
+{
+	return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+		c == '-' || c == '_';
+}
+
+jg_status jg_jwt_split(const char *jwt, size_t len, jg_jwt_parts *parts, jg_error *err)
+{
+	memset(parts, 0, sizeof *parts);
+	const char *start[3] = { jwt, NULL, NULL };
+	size_t n[3] = { 0, 0, 0 };
+	int part = 0;
+	for (size_t i = 0; i < len; i++) {
+		if (jwt[i] == '.') {
+			if (++part > 2)
+				return jg_fail(err, JG_ERR_INPUT, "not a JWT: more than three dot-separated parts");
+			start[part] = jwt + i + 1;
+			continue;
+		}
+		if (!is_b64url_char(jwt[i]))
+			return jg_fail(err, JG_ERR_INPUT,
+				"not a JWT: byte %zu is not a base64url character", i + 1);
+		n[part]++;
+	}
+	if (part != 2 || n[0] == 0 || n[1] == 0)
+		return jg_fail(err, JG_ERR_INPUT,
+			"not a JWT: expected three base64url parts separated by '.' (header.claims.signature)");
+	parts->header = start[0];
+	parts->header_len = n[0];
+	parts->claims = start[1];
+	parts->claims_len = n[1];
+	parts->signature = start[2];
+	parts->signature_len = n[2];
+	return JG_OK;
+}
+
+jg_status jg_jwt_decode_part(const char *part, size_t len, const char *name, char *out,
+	size_t cap, size_t *out_len, jg_error *err)
+{
+	if (cap == 0 || jg_base64_decode(part, len, (unsigned char *)out, cap - 1, out_len,
+			JG_B64_URL) != 0)
+		return jg_fail(err, JG_ERR_INPUT, "not a JWT: the %s is not valid base64url", name);
+	out[*out_len] = '\0';
+	return JG_OK;
+}
+
+jg_status jg_jwt_verify_rs256(const jg_jwt_parts *parts, const br_rsa_public_key *pk,
+	jg_error *err)
+{
+	unsigned char sig[1024], hash[32], expected[32];
+	size_t siglen = 0;
+	if (jg_base64_decode(parts->signature, parts->signature_len, sig, sizeof sig, &siglen,
+			JG_B64_URL) != 0 || siglen == 0)
+		return jg_fail(err, JG_ERR_CHECK, "signature does not verify: it is missing or not base64url");
+	size_t signed_len = (size_t)(parts->signature - parts->header) - 1;
+	sha256(parts->header, signed_len, expected);
+	if (siglen != pk->nlen || !br_rsa_pkcs1_vrfy_get_default()(sig, siglen, BR_HASH_OID_SHA256,
+			sizeof hash, pk, hash) || memcmp(hash, expected, sizeof hash) != 0)
+		return jg_fail(err, JG_ERR_CHECK,
+			"signature does not verify with this certificate's key (RS256)");
+	return JG_OK;
+}

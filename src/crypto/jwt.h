@@ -1,0 +1,57 @@
+/*
+ * The assertion: a JWT signed with RS256 (RFC 7519, RFC 7515).
+ *
+ * Byte for byte: header {"alg":"RS256","typ":"JWT"}; claims
+ * {"iss":"…","sub":"…","aud":"…","exp":N,"iat":N} compact and in that order, exp and iat integer
+ * UTC epoch seconds, strings escaped as RFC 8259 requires ('"', '\' and control characters;
+ * UTF-8 passed through; '/' not escaped). Each part is base64url without padding, joined by
+ * '.', and the signature is RSASSA-PKCS1-v1_5 with SHA-256 over "header.claims".
+ */
+#ifndef JG_JWT_H
+#define JG_JWT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <bearssl.h>
+
+#include "base/error.h"
+
+#define JG_JWT_MAX 8192         /* an assertion's size limit, NUL included */
+#define JG_CLAIM_MAX 1024       /* a string claim's size limit, in bytes */
+
+typedef struct jg_claims {
+	const char *iss; /* the Connected App's consumer key */
+	const char *sub; /* the Salesforce username */
+	const char *aud; /* the audience URL */
+	int64_t exp;     /* expiry, epoch seconds */
+	int64_t iat;     /* issued at, epoch seconds */
+} jg_claims;
+
+/* The compact claims JSON into out (NUL-terminated). JG_ERR_USAGE when a claim is too long. */
+jg_status jg_jwt_claims_json(const jg_claims *claims, char *out, size_t cap, size_t *len,
+	jg_error *err);
+
+/* Build and sign the assertion into out (NUL-terminated). Temporaries are wiped. */
+jg_status jg_jwt_sign(const jg_claims *claims, const br_rsa_private_key *sk, char *out,
+	size_t cap, size_t *len, jg_error *err);
+
+/* A compact JWT split into its three base64url parts (pointers into the caller's text). */
+typedef struct jg_jwt_parts {
+	const char *header, *claims, *signature;
+	size_t header_len, claims_len, signature_len;
+} jg_jwt_parts;
+
+/* Split "a.b.c"; JG_ERR_INPUT unless it is three base64url parts with a non-empty header and
+ * claims (an empty signature is allowed, so that decode can show an unsigned JWT). */
+jg_status jg_jwt_split(const char *jwt, size_t len, jg_jwt_parts *parts, jg_error *err);
+
+/* Decode one base64url part into out (NUL-terminated); JG_ERR_INPUT when it is not base64url. */
+jg_status jg_jwt_decode_part(const char *part, size_t len, const char *name, char *out,
+	size_t cap, size_t *out_len, jg_error *err);
+
+/* Verify an RS256 signature with a public key: JG_OK, or JG_ERR_CHECK when it does not verify. */
+jg_status jg_jwt_verify_rs256(const jg_jwt_parts *parts, const br_rsa_public_key *pk,
+	jg_error *err);
+
+#endif

@@ -1,0 +1,442 @@
+#include "crypto/key.h"
+
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "crypto/base64.h"
+#include "base/file.h"
+#include <stdio.h>
+#include "crypto/pem.h"
+#include "base/wipe.h"
+
+#define DER_MAX (16 * 1024)
+
+/* What a walk over the PEM objects found; the first private key's DER is copied out. */
+struct pem_findings {
+	size_t der_len;
+	int found_key, certificate, public_key, encrypted, ec, openssh, other;
+	char other_label[64];
+	unsigned char der[DER_MAX]; /* last: only the flags above are cleared before a walk */
+};
+
+static int visit_object(void *ctx, const char *label, const unsigned char *der, size_t len)
+{
+	struct pem_findings *f = ctx;
+	if (strcmp(label, "PRIVATE KEY") == 0 || strcmp(label, "RSA PRIVATE KEY") == 0) {
+		memcpy(f->der, der, len);
+		f->der_len = len;
+		f->found_key = 1;
+		return 1;
+	}
+	if (strcmp(label, "CERTIFICATE") == 0 || strcmp(label, "TRUSTED CERTIFICATE") == 0)
+		f->certificate = 1;
+	else if (strcmp(label, "PUBLIC KEY") == 0 || strcmp(label, "RSA PUBLIC KEY") == 0)
+		f->public_key = 1;
+	else if (strcmp(label, "ENCRYPTED PRIVATE KEY") == 0)
+		f->encrypted = 1;
+	else if (strcmp(label, "EC PRIVATE KEY") == 0)
+		f->ec = 1;
+	else if (strcmp(label, "OPENSSH PRIVATE KEY") == 0)
+		f->openssh = 1;
+	else if (!f->other) {
+		f->other = 1;
+		(void)snprintf(f->other_label, sizeof f->other_label, "%s", label);
+	}
+	return 0;
+}
+
+static int contains(const unsigned char *text, size_t len, const char *needle)
+{
+	size_t n = strlen(needle);
+	for (size_t i = 0; i + n <= len; i++) {
+		if (memcmp(text + i, needle, n) == 0)
+			return 1;
+	}
+	return 0;
+}
+
+/* Turn the two-character sequences "\n" and "\r" into real line ends, in place. */
+static size_t unescape_newlines(unsigned char *text, size_t len)
+{
+	size_t o = 0;
+	for (size_t i = 0; i < len; i++) {
+		if (text[i] == '\\' && i + 1 < len && (text[i + 1] == 'n' || text[i + 1] == 'r')) {
+			if (text[i + 1] == 'n')
+				text[o++] = '\n';
+			i++;
+			continue;
+		}
+		text[o++] = text[i];
+	}
+	return o;
+}
+
+/* The reason a PEM text without a usable key was refused. */
+static jg_status refuse_pem(const struct pem_findings *f, const char *origin, jg_error *err)
+{
+	if (f->encrypted)
+		return jg_fail(err, JG_ERR_INPUT,
+			"%s is an encrypted private key; jwtgrant needs it unencrypted: "
+			"openssl pkey -in ENCRYPTED.key -out server.key (then keep server.key mode 0600)", origin);
+	if (f->ec)
+		return jg_fail(err, JG_ERR_INPUT,
+			"%s holds an EC private key; Salesforce signs with RS256, which needs an RSA key "
+			"(make one with: jwtgrant keygen)", origin);
+	if (f->openssh)
+		return jg_fail(err, JG_ERR_INPUT,
+			"%s is an OpenSSH private key; convert a copy to PKCS#8 PEM: ssh-keygen -p -m PKCS8 -f COPY",
+			origin);
+	if (f->certificate)
+		return jg_fail(err, JG_ERR_INPUT,
+			"%s holds a certificate, not a private key; give the private key whose certificate "
+			"you uploaded to the Connected App", origin);
+	if (f->public_key)
+		return jg_fail(err, JG_ERR_INPUT,
+			"%s holds a public key, not a private key; give the private key", origin);
+	if (f->other)
+		return jg_fail(err, JG_ERR_INPUT,
+			"%s holds a PEM '%s' object, not a private key; give an RSA private key "
+			/* the labels split so that a scan for committed keys does not take them for one */
+			"(-----BEGIN " "PRIVATE KEY----- or -----BEGIN RSA " "PRIVATE KEY-----)", origin,
+			f->other_label);
+	return jg_fail(err, JG_ERR_INPUT,
+		"%s has a PEM block that does not decode; check that the key was copied whole", origin);
+}
+
+/* --- a minimal DER peek, to say why BearSSL refused a key ------------------------------------ */
+
+/* Read one TLV header at *p; returns the value length or -1. */
+static long der_header(const unsigned char **p, const unsigned char *end, int *tag)
+{
+	if (end - *p < 2)
+		return -1;
+	*tag = (*p)[0];
+	size_t len = (*p)[1];
+	*p += 2;
+	if (len & 0x80) {
+		size_t n = len & 0x7f;
+		if (n == 0 || n > 3 || (size_t)(end - *p) < n)
+			return -1;
+		len = 0;
+		for (size_t i = 0; i < n; i++)
+			len = (len << 8) | *(*p)++;
+	}
+	if (len > (size_t)(end - *p))
+		return -1;
+	return (long)len;
+}
+
+struct rsa_public_view {
+	const unsigned char *n, *e;
+	size_t nlen, elen;
+	unsigned bits;
+};
+
+static const unsigned char oid_rsa[] = { 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x01 };
+static const unsigned char oid_ec[] = { 0x2a, 0x86, 0x48, 0xce, 0x3d, 0x02, 0x01 };
+
+enum peek { PEEK_UNKNOWN, PEEK_RSA, PEEK_EC, PEEK_OTHER_ALG };
+
+/* An unsigned INTEGER's bytes without leading zeros. */
+static void strip_integer(const unsigned char **v, long *len)
+{
+	while (*len > 1 && **v == 0) {
+		(*v)++;
+		(*len)--;
+	}
+}
+
+/* The number of significant bits of a big-endian unsigned integer without leading zeros. */
+static unsigned bit_length(const unsigned char *v, long len)
+{
+	if (len <= 0 || v[0] == 0)
+		return 0;
+	unsigned bits = (unsigned)len * 8;
+	for (unsigned char top = v[0]; !(top & 0x80); top = (unsigned char)(top << 1))
+		bits--;
+	return bits;
+}
+
+/*
+ * Classify a PKCS#1 RSAPrivateKey (SEQUENCE { version, n, e, d, p, q, dp, dq, qinv }) or a
+ * PKCS#8 PrivateKeyInfo (SEQUENCE { version, AlgorithmIdentifier, OCTET STRING { key } }), and
+ * for RSA point n and e into der (leading zeros stripped). BearSSL recomputes e only when
+ * p = q = 3 mod 4, which keys made elsewhere need not satisfy, so we read both from the DER.
+ */
+static enum peek peek_key(const unsigned char *der, size_t len, struct rsa_public_view *pub)
+{
+	const unsigned char *p = der, *end = der + len;
+	int tag;
+	long l = der_header(&p, end, &tag);
+	if (l < 0 || tag != 0x30)
+		return PEEK_UNKNOWN;
+	end = p + l;
+	l = der_header(&p, end, &tag); /* version */
+	if (l < 0 || tag != 0x02)
+		return PEEK_UNKNOWN;
+	p += l;
+	const unsigned char *q = p;
+	l = der_header(&q, end, &tag);
+	if (l < 0)
+		return PEEK_UNKNOWN;
+	if (tag == 0x30) { /* PKCS#8 */
+		const unsigned char *a = q;
+		int otag;
+		long ol = der_header(&a, q + l, &otag);
+		if (ol < 0 || otag != 0x06)
+			return PEEK_UNKNOWN;
+		if ((size_t)ol == sizeof oid_ec && memcmp(a, oid_ec, sizeof oid_ec) == 0)
+			return PEEK_EC;
+		if ((size_t)ol != sizeof oid_rsa || memcmp(a, oid_rsa, sizeof oid_rsa) != 0)
+			return PEEK_OTHER_ALG;
+		q += l;
+		l = der_header(&q, end, &tag);
+		if (l < 0 || tag != 0x04)
+			return PEEK_UNKNOWN;
+		return peek_key(q, (size_t)l, pub);
+	}
+	if (tag != 0x02) /* PKCS#1: n follows the version */
+		return PEEK_UNKNOWN;
+	strip_integer(&q, &l);
+	pub->n = q;
+	pub->nlen = (size_t)l;
+	pub->bits = bit_length(q, l);
+	q += l;
+	l = der_header(&q, end, &tag);
+	if (l < 0 || tag != 0x02)
+		return PEEK_UNKNOWN;
+	strip_integer(&q, &l);
+	pub->e = q;
+	pub->elen = (size_t)l;
+	return PEEK_RSA;
+}
+
+/* --- decoding ----------------------------------------------------------------------------------- */
+
+/*
+ * Copy the CRT parts out of the decoder context (which is then wiped) into key->sk_buf, leading
+ * zeros stripped: DER integers carry a zero byte when their top bit is set, and five 257-byte
+ * parts would not fit the 4096-bit buffer. Returns -1 when they still do not fit.
+ */
+static int copy_private(jg_key *key, const br_rsa_private_key *sk)
+{
+	const unsigned char *src[5] = { sk->p, sk->q, sk->dp, sk->dq, sk->iq };
+	size_t len[5] = { sk->plen, sk->qlen, sk->dplen, sk->dqlen, sk->iqlen };
+	unsigned char *dst[5];
+	size_t used = 0;
+	for (size_t i = 0; i < 5; i++) {
+		while (len[i] > 1 && *src[i] == 0) {
+			src[i]++;
+			len[i]--;
+		}
+		if (len[i] > sizeof key->sk_buf - used)
+			return -1;
+		dst[i] = key->sk_buf + used;
+		memcpy(dst[i], src[i], len[i]);
+		used += len[i];
+	}
+	key->sk.n_bitlen = sk->n_bitlen;
+	key->sk.p = dst[0];
+	key->sk.plen = len[0];
+	key->sk.q = dst[1];
+	key->sk.qlen = len[1];
+	key->sk.dp = dst[2];
+	key->sk.dplen = len[2];
+	key->sk.dq = dst[3];
+	key->sk.dqlen = len[3];
+	key->sk.iq = dst[4];
+	key->sk.iqlen = len[4];
+	return 0;
+}
+
+/*
+ * Take n and e from the DER. n must have the private key's bit length and, where BearSSL can
+ * recompute it from p and q, be their product (i31 refuses exactly-4096-bit moduli: its scratch
+ * space is a few words short, so that check is skipped there).
+ */
+static jg_status copy_public(jg_key *key, const struct rsa_public_view *pub, const char *origin,
+	jg_error *err)
+{
+	unsigned char *computed = key->pk_buf; /* scratch, overwritten below */
+	size_t clen = br_rsa_compute_modulus_get_default()(computed, &key->sk);
+	int consistent = pub->bits == key->sk.n_bitlen && pub->elen > 0 && pub->elen <= 4 &&
+		(clen == 0 || (clen == pub->nlen && memcmp(computed, pub->n, clen) == 0));
+	if (!consistent)
+		return jg_fail(err, JG_ERR_INPUT, "%s is not a consistent RSA private key; export it again",
+			origin);
+	memcpy(key->pk_buf, pub->n, pub->nlen);
+	memcpy(key->pk_buf + pub->nlen, pub->e, pub->elen);
+	key->pk.n = key->pk_buf;
+	key->pk.nlen = pub->nlen;
+	key->pk.e = key->pk_buf + pub->nlen;
+	key->pk.elen = pub->elen;
+	return JG_OK;
+}
+
+static jg_status refuse_der(const unsigned char *der, size_t len, const char *origin, jg_error *err)
+{
+	struct rsa_public_view pub = { 0 };
+	switch (peek_key(der, len, &pub)) {
+	case PEEK_EC:
+		return jg_fail(err, JG_ERR_INPUT,
+			"%s is an EC private key; Salesforce signs with RS256, which needs an RSA key "
+			"(make one with: jwtgrant keygen)", origin);
+	case PEEK_OTHER_ALG:
+		return jg_fail(err, JG_ERR_INPUT,
+			"%s is not an RSA private key (another algorithm); Salesforce needs RS256: "
+			"use an RSA key of 2048 to 4096 bits (jwtgrant keygen)", origin);
+	case PEEK_RSA:
+		if (pub.bits > JG_KEY_MAX_BITS)
+			return jg_fail(err, JG_ERR_INPUT,
+				"%s is an RSA key of %u bits; the limit is %d bits (BearSSL's); "
+				"use a 2048 to 4096-bit key (jwtgrant keygen --bits 4096)", origin, pub.bits,
+				JG_KEY_MAX_BITS);
+		return jg_fail(err, JG_ERR_INPUT, "%s is a malformed RSA private key; export it again", origin);
+	default:
+		return jg_fail(err, JG_ERR_INPUT,
+			"%s is not a private key: expected PEM (-----BEGIN " "PRIVATE KEY----- or "
+			"-----BEGIN RSA " "PRIVATE KEY-----), DER, or base64 of either", origin);
+	}
+}
+
+static jg_status decode_der(const unsigned char *der, size_t len, const char *origin, jg_key *key,
+	jg_error *err)
+{
+	br_skey_decoder_context dc;
+	br_skey_decoder_init(&dc);
+	br_skey_decoder_push(&dc, der, len);
+	jg_status st = JG_OK;
+	const br_rsa_private_key *sk = br_skey_decoder_get_rsa(&dc);
+	if (br_skey_decoder_last_error(&dc) != 0)
+		st = refuse_der(der, len, origin, err);
+	else if (sk == NULL)
+		st = jg_fail(err, JG_ERR_INPUT,
+			"%s is an EC private key; Salesforce signs with RS256, which needs an RSA key "
+			"(make one with: jwtgrant keygen)", origin);
+	else if (sk->n_bitlen < JG_KEY_MIN_BITS)
+		st = jg_fail(err, JG_ERR_INPUT,
+			"%s is an RSA key of %u bits; Salesforce needs at least %d bits: "
+			"make a new key (jwtgrant keygen) and upload its certificate",
+			origin, (unsigned)sk->n_bitlen, JG_KEY_MIN_BITS);
+	else if (sk->n_bitlen > JG_KEY_MAX_BITS)
+		st = jg_fail(err, JG_ERR_INPUT,
+			"%s is an RSA key of %u bits; the limit is %d bits (BearSSL's); "
+			"use a 2048 to 4096-bit key (jwtgrant keygen --bits 4096)", origin,
+			(unsigned)sk->n_bitlen, JG_KEY_MAX_BITS);
+	else {
+		struct rsa_public_view pub = { 0 };
+		key->bits = sk->n_bitlen;
+		if (copy_private(key, sk) != 0 || peek_key(der, len, &pub) != PEEK_RSA)
+			st = jg_fail(err, JG_ERR_INPUT, "%s is a malformed RSA private key; export it again", origin);
+		else
+			st = copy_public(key, &pub, origin, err);
+	}
+	jg_wipe(&dc, sizeof dc);
+	return st;
+}
+
+static jg_status decode_pem(const unsigned char *text, size_t len, const char *origin,
+	jg_key *key, jg_error *err)
+{
+	static struct pem_findings f; /* large; static keeps it off the stack, wiped after use */
+	static unsigned char scratch[DER_MAX];
+	memset(&f, 0, offsetof(struct pem_findings, der));
+	int n = jg_pem_walk(text, len, scratch, sizeof scratch, visit_object, &f);
+	jg_status st;
+	if (f.found_key)
+		st = decode_der(f.der, f.der_len, origin, key, err);
+	else if (n < 0 && contains(text, len, "Proc-Type: 4,ENCRYPTED"))
+		st = jg_fail(err, JG_ERR_INPUT,
+			"%s is an encrypted private key; jwtgrant needs it unencrypted: "
+			"openssl pkey -in ENCRYPTED.key -out server.key (then keep server.key mode 0600)", origin);
+	else
+		st = refuse_pem(&f, origin, err);
+	jg_wipe(f.der, f.der_len);
+	return st;
+}
+
+static jg_status decode_any(unsigned char *buf, size_t len, const char *origin, int depth,
+	jg_key *key, jg_error *err);
+
+/* Base64 of PEM or DER (a CI secret stored as one line). */
+static jg_status decode_base64(const unsigned char *text, size_t len, const char *origin,
+	int depth, jg_key *key, jg_error *err)
+{
+	static unsigned char raw[JG_KEY_INPUT_MAX];
+	size_t rlen = 0;
+	jg_status st;
+	if (depth > 0 || jg_base64_decode((const char *)text, len, raw, sizeof raw, &rlen,
+			JG_B64_STD | JG_B64_SKIP_SPACE) != 0 || rlen == 0)
+		st = refuse_der(text, len, origin, err);
+	else
+		st = decode_any(raw, rlen, origin, depth + 1, key, err);
+	jg_wipe(raw, len < sizeof raw ? len : sizeof raw); /* base64 output is shorter than its input */
+	return st;
+}
+
+static jg_status decode_any(unsigned char *buf, size_t len, const char *origin, int depth,
+	jg_key *key, jg_error *err)
+{
+	if (jg_pem_looks_like(buf, len)) {
+		if (contains(buf, len, "\\n"))
+			len = unescape_newlines(buf, len);
+		return decode_pem(buf, len, origin, key, err);
+	}
+	if (len > 0 && buf[0] == 0x30)
+		return decode_der(buf, len, origin, key, err);
+	return decode_base64(buf, len, origin, depth, key, err);
+}
+
+jg_status jg_key_load_bytes(const unsigned char *in, size_t len, const char *origin, jg_key *key,
+	jg_error *err)
+{
+	static unsigned char work[JG_KEY_INPUT_MAX];
+	if (len > sizeof work)
+		return jg_fail(err, JG_ERR_INPUT, "%s is larger than %d bytes; is it the right file?",
+			origin, JG_KEY_INPUT_MAX);
+	memset(key, 0, sizeof *key);
+	memcpy(work, in, len);
+	jg_status st = decode_any(work, len, origin, 0, key, err);
+	jg_wipe(work, len); /* only what was used: wiping untouched pages would only grow the RSS */
+	if (st != JG_OK)
+		jg_key_wipe(key);
+	return st;
+}
+
+jg_status jg_key_load_file(const char *path, jg_key *key, jg_error *err)
+{
+	static unsigned char buf[JG_KEY_INPUT_MAX];
+	char origin[600];
+	size_t len = 0;
+	if (strcmp(path, "-") == 0)
+		(void)snprintf(origin, sizeof origin, "the key on stdin");
+	else
+		(void)snprintf(origin, sizeof origin, "key file %.500s", path);
+	jg_status st = jg_file_read(path, "key file", buf, sizeof buf, &len, err);
+	if (st == JG_OK)
+		st = jg_key_load_bytes(buf, len, origin, key, err);
+	jg_wipe(buf, len);
+	return st;
+}
+
+jg_status jg_key_load_env(const char *name, jg_key *key, jg_error *err)
+{
+	const char *value = getenv(name);
+	char origin[200];
+	(void)snprintf(origin, sizeof origin, "the key in $%.150s", name);
+	if (value == NULL)
+		return jg_fail(err, JG_ERR_INPUT, "environment variable %s is not set; export the key into it "
+			"or use --jwt-key-file", name);
+	size_t len = strlen(value);
+	if (len == 0)
+		return jg_fail(err, JG_ERR_INPUT, "environment variable %s is empty; it should hold the "
+			"private key (PEM, PEM with \\n, or base64)", name);
+	return jg_key_load_bytes((const unsigned char *)value, len, origin, key, err);
+}
+
+void jg_key_wipe(jg_key *key)
+{
+	jg_wipe(key, sizeof *key);
+}

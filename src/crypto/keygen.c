@@ -1,0 +1,97 @@
+#include "crypto/keygen.h"
+
+#include <errno.h>
+#include <string.h>
+#include <sys/random.h>
+
+#include <bearssl.h>
+
+#include "x509/cert.h"
+#include "base/wipe.h"
+
+/* Seed of the DRBG: 384 bits, the entropy plus nonce that SP 800-90A asks of HMAC-DRBG
+ * with SHA-256 at its 256-bit strength (32 bytes of entropy, 16 of nonce). */
+#define SEED_LEN 48
+
+/* Largest PKCS#8 DER for a 4096-bit key is about 2.4 KB. */
+#define PKCS8_DER_MAX 3072
+
+int jg_keygen_bits_allowed(long bits)
+{
+	return bits == 2048 || bits == 3072 || bits == 4096;
+}
+
+jg_status jg_random_bytes(void *buf, size_t len, jg_error *err)
+{
+	unsigned char *p = buf;
+	while (len > 0) {
+		ssize_t n = getrandom(p, len, 0);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return jg_fail(err, JG_ERR_INPUT,
+				"no randomness from the kernel: getrandom: %s",
+				n < 0 ? strerror(errno) : "no bytes");
+		p += n;
+		len -= (size_t)n;
+	}
+	return JG_OK;
+}
+
+jg_status jg_keygen_rsa(unsigned bits, jg_key *key, jg_error *err)
+{
+	if (!jg_keygen_bits_allowed((long)bits))
+		return jg_fail(err, JG_ERR_USAGE, "--bits: %u is not one of 2048, 3072, 4096",
+			bits);
+	unsigned char seed[SEED_LEN];
+	br_hmac_drbg_context drbg;
+	memset(key, 0, sizeof *key);
+	jg_status st = jg_random_bytes(seed, sizeof seed, err);
+	if (st == JG_OK) {
+		br_hmac_drbg_init(&drbg, &br_sha256_vtable, seed, sizeof seed);
+		br_rsa_keygen generate = br_rsa_keygen_get_default();
+		if (generate(&drbg.vtable, &key->sk, key->sk_buf, &key->pk, key->pk_buf, bits,
+			    JG_KEYGEN_PUBLIC_EXPONENT) != 1)
+			st = jg_fail(err, JG_ERR_INPUT, "RSA key generation failed (%u bits)",
+				bits);
+	}
+	jg_wipe(seed, sizeof seed);
+	jg_wipe(&drbg, sizeof drbg);
+	if (st != JG_OK) {
+		jg_key_wipe(key);
+		return st;
+	}
+	key->bits = bits;
+	return JG_OK;
+}
+
+jg_status jg_keygen_private_pem(const jg_key *key, char *out, size_t cap, size_t *len,
+	jg_error *err)
+{
+	unsigned char d[JG_KEY_MAX_BITS / 8];
+	unsigned char der[PKCS8_DER_MAX];
+	jg_status st = JG_OK;
+	*len = 0;
+	size_t d_len =
+		br_rsa_compute_privexp_get_default()(NULL, &key->sk, JG_KEYGEN_PUBLIC_EXPONENT);
+	if (d_len == 0 || d_len > sizeof d ||
+		br_rsa_compute_privexp_get_default()(d, &key->sk, JG_KEYGEN_PUBLIC_EXPONENT) !=
+			d_len) {
+		st = jg_fail(err, JG_ERR_INPUT, "private key: cannot compute its private exponent");
+		goto done;
+	}
+	size_t der_len = br_encode_rsa_pkcs8_der(NULL, &key->sk, &key->pk, d, d_len);
+	if (der_len == 0 || der_len > sizeof der) {
+		st = jg_fail(err, JG_ERR_INPUT,
+			"private key: its PKCS#8 encoding does not fit in %zu bytes", sizeof der);
+		goto done;
+	}
+	br_encode_rsa_pkcs8_der(der, &key->sk, &key->pk, d, d_len);
+	st = jg_pem_write(BR_ENCODE_PEM_PKCS8, der, der_len, out, cap, len, err);
+done:
+	jg_wipe(d, sizeof d);
+	jg_wipe(der, sizeof der);
+	if (st != JG_OK)
+		jg_wipe(out, cap);
+	return st;
+}

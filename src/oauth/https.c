@@ -1,0 +1,99 @@
+#include "oauth/https.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include <stdio.h>
+#include "net/net.h"
+#include "tls/tls.h"
+#include "base/trace.h"
+#include "base/wipe.h"
+
+#define REQUEST_MAX (2048 + 12288)
+
+static jg_status send_request(jg_tls *tls, const jg_https_post *rq, jg_error *err)
+{
+	static char request[REQUEST_MAX];
+	size_t head_len = 0;
+	jg_status st = jg_http_build_post(request, sizeof request, &head_len, rq->url->host,
+		rq->url->port, rq->path, "jwtgrant/" JG_VERSION, rq->body_len, err);
+	if (st == JG_OK && rq->body_len > sizeof request - head_len)
+		st = jg_fail(err, JG_ERR_USAGE, "the request body is too large (%zu bytes)", rq->body_len);
+	if (st == JG_OK) {
+		jg_trace("POST %s HTTP/1.1 (%zu-byte form body, assertion redacted)", rq->path, rq->body_len);
+		memcpy(request + head_len, rq->body, rq->body_len);
+		st = jg_tls_write_all(tls, request, head_len + rq->body_len, err);
+	}
+	jg_wipe(request, sizeof request); /* held the assertion */
+	return st;
+}
+
+static jg_status read_answer(jg_tls *tls, jg_http_reader *answer, jg_error *err)
+{
+	char chunk[4096]; /* holds pieces of the answer, the token among them */
+	jg_status st;
+	for (;;) {
+		size_t got = 0;
+		int complete = 0;
+		st = jg_tls_read(tls, chunk, sizeof chunk, &got, err);
+		if (st != JG_OK)
+			break;
+		if (got == 0) {
+			st = jg_http_reader_eof(answer, err);
+			break;
+		}
+		st = jg_http_reader_push(answer, chunk, got, &complete, err);
+		if (st != JG_OK || complete)
+			break;
+	}
+	jg_wipe(chunk, sizeof chunk);
+	return st;
+}
+
+/* A TCP connection to the server, directly or through the proxy's CONNECT tunnel. */
+static jg_status open_connection(const jg_https_post *rq, int *fd, jg_error *err)
+{
+	if (rq->proxy == NULL || !rq->proxy->use)
+		return jg_net_connect(rq->url->host, rq->url->port, (int)rq->connect_timeout_ms,
+			rq->deadline_ms, fd, err);
+	const jg_url *p = &rq->proxy->url;
+	jg_status st = jg_net_connect(p->host, p->port, (int)rq->connect_timeout_ms, rq->deadline_ms,
+		fd, err);
+	if (st != JG_OK) {
+		char why[JG_ERROR_MESSAGE_MAX];
+		(void)snprintf(why, sizeof why, "%s", err->message);
+		return jg_fail(err, st, "proxy (from %s): %s", rq->proxy->source, why);
+	}
+	st = jg_proxy_tunnel(*fd, rq->proxy, rq->url->host, rq->url->port, rq->deadline_ms, err);
+	if (st != JG_OK) {
+		jg_net_close(*fd);
+		*fd = -1;
+	}
+	return st;
+}
+
+jg_status jg_https_post_run(const jg_https_post *rq, jg_http_reader *answer, char *buf,
+	size_t cap, jg_error *err)
+{
+	static jg_tls tls;
+	int fd = -1;
+	int64_t started = jg_net_now_ms();
+	jg_http_reader_init(answer, buf, cap);
+	jg_status st = open_connection(rq, &fd, err);
+	if (st != JG_OK)
+		return st;
+	st = jg_tls_handshake(&tls, fd, rq->url->host, rq->trust, rq->now, rq->deadline_ms, err);
+	if (st == JG_OK) {
+		jg_trace("TLS handshake done in %lld ms", (long long)(jg_net_now_ms() - started));
+		jg_tls_trace_session(&tls);
+		st = send_request(&tls, rq, err);
+	}
+	if (st == JG_OK)
+		st = read_answer(&tls, answer, err);
+	if (st == JG_OK)
+		jg_trace("HTTP %d, %zu-byte body, %lld ms", answer->status, answer->body_len,
+			(long long)(jg_net_now_ms() - started));
+	jg_tls_close(&tls);
+	jg_net_close(fd);
+	return st;
+}

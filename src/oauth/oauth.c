@@ -1,0 +1,295 @@
+#include "oauth/oauth.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+#include <cJSON.h>
+
+#include "base/clock.h"
+#include <stdio.h>
+#include "base/wipe.h"
+
+static const char grant_prefix[] =
+	"grant_type=urn%3Aietf%3Aparams%3Aoauth%3Agrant-type%3Ajwt-bearer&assertion=";
+
+jg_status jg_oauth_build_body(const char *jwt, char *out, size_t cap, size_t *len, jg_error *err)
+{
+	int n = snprintf(out, cap, "%s%s", grant_prefix, jwt);
+	if (n < 0 || (size_t)n >= cap) {
+		jg_wipe(out, cap);
+		return jg_fail(err, JG_ERR_USAGE, "the request body does not fit in %zu bytes", cap);
+	}
+	*len = (size_t)n;
+	return JG_OK;
+}
+
+/* Refusals and their hints (salesforce-jwt.md). A NULL description matches any. */
+static const struct {
+	const char *error, *description, *hint;
+} hints[] = {
+	{ "invalid_client_id", NULL,
+		"check the consumer key (--client-id) of the Connected App in the org behind the instance "
+		"URL; a new app takes up to 10 minutes to be known" },
+	{ "invalid_grant", "user hasn't approved this consumer",
+		"set the app's policy to \"Admin approved users are pre-authorized\" and add the user's "
+		"profile or permission set to the app; also check the audience (login vs test)" },
+	{ "invalid_app_access", NULL,
+		"assign the user's profile or permission set to the Connected App (Manage > Profiles or "
+		"Permission Sets)" },
+	{ "invalid_grant", "audience is invalid",
+		"use --audience https://test.salesforce.com for sandboxes and scratch orgs, "
+		"https://login.salesforce.com otherwise, or the site URL for Experience Cloud" },
+	{ "invalid_grant", "invalid assertion",
+		"the signature does not verify with the uploaded certificate: compare the key with it "
+		"(jwtgrant check --jwt-key-file KEY --cert server.crt) and re-upload the certificate" },
+	{ "invalid_grant", "expired authorization code",
+		"exp is already past on the server: the local clock is off; sync it (NTP) and retry" },
+	{ "invalid_grant", "ip restricted",
+		"the caller's IP or the time is outside the profile's limits: relax the app's IP "
+		"restrictions or allow the CI egress IP (a proxy changes the egress IP)" },
+	{ "invalid_grant", "IP restricted or invalid login hours",
+		"the caller's IP or the time is outside the profile's limits: relax the app's IP "
+		"restrictions or allow the CI egress IP (a proxy changes the egress IP)" },
+	{ "invalid_grant", "inactive user",
+		"the user cannot log in: reactivate it, then see Setup > Login History" },
+	{ "invalid_grant", "user is locked",
+		"the user cannot log in: unlock it, then see Setup > Login History" },
+	{ "invalid_grant", "authentication failure",
+		"the user cannot log in: check that it is active and unlocked, see Setup > Login History" },
+	{ "invalid_grant", "inactive organization",
+		"the org is locked or deleted, or an expired scratch org: use a live org's instance URL" },
+	{ "app_not_found", NULL,
+		"install the External Client App in the org behind the instance URL, use that org's "
+		"My Domain as --instance-url and try it as --audience too" },
+	{ "unsupported_grant_type", NULL,
+		"the grant type is misspelled or the app does not allow the JWT bearer flow: enable "
+		"\"Use digital signatures\" on the app" },
+	{ "rate_limit_exceeded", NULL,
+		"too many logins for this user: reuse the token for its lifetime instead of logging in "
+		"per job" },
+};
+
+const char *jg_oauth_hint(const char *error, const char *description)
+{
+	for (size_t i = 0; i < sizeof hints / sizeof hints[0]; i++) {
+		if (strcmp(hints[i].error, error) != 0)
+			continue;
+		if (hints[i].description == NULL ||
+			(description != NULL && strcasecmp(hints[i].description, description) == 0))
+			return hints[i].hint;
+	}
+	return NULL;
+}
+
+int jg_oauth_status_retryable(int status)
+{
+	return status >= 500 || status == 429;
+}
+
+/* A string member, or NULL when absent or not a string. */
+static const char *member_string(const cJSON *o, const char *name)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, name);
+	return cJSON_IsString(v) ? v->valuestring : NULL;
+}
+
+static void copy_field(char *dst, size_t cap, const char *src)
+{
+	(void)snprintf(dst, cap, "%s", src != NULL ? src : "");
+}
+
+/* Whether the body holds an access token: then none of it may be quoted in a message. */
+static int mentions_token(const jg_http_reader *a)
+{
+	static const char needle[] = "access_token";
+	for (size_t i = 0; i + sizeof needle - 1 <= a->body_len; i++) {
+		if (memcmp(a->body + i, needle, sizeof needle - 1) == 0)
+			return 1;
+	}
+	return 0;
+}
+
+static jg_status unexpected(const jg_http_reader *a, const char *why, jg_error *err)
+{
+	char start[81];
+	if (mentions_token(a))
+		(void)snprintf(start, sizeof start, "(not shown: it holds an access_token)");
+	else
+		jg_http_printable_prefix(a->body, a->body_len, start, sizeof start);
+	const jg_http_header *ct = jg_http_find_header(&a->head, "Content-Type");
+	return jg_fail(err, JG_ERR_PROTOCOL, "unexpected answer from the token endpoint: HTTP %d%s%.*s%s: "
+		"%s; it begins \"%s\"", a->status, ct ? " (" : "", ct ? (int)ct->value_len : 0,
+		ct ? ct->value : "", ct ? ")" : "", why, start);
+}
+
+/*
+ * RFC 8259 text: valid UTF-8, and no control character but the whitespace between tokens
+ * (inside strings they must be escaped). cJSON is lenient about both, so we check first: a NUL
+ * inside a string would silently cut a token short.
+ */
+static int is_strict_json_text(const char *text, size_t len)
+{
+	const unsigned char *p = (const unsigned char *)text, *end = p + len;
+	while (p < end) {
+		unsigned c = *p;
+		if (c < 0x80) {
+			if (c < 0x20 && c != '\t' && c != '\n' && c != '\r')
+				return 0;
+			p++;
+			continue;
+		}
+		size_t extra = (c & 0xE0) == 0xC0 ? 1 : (c & 0xF0) == 0xE0 ? 2 : (c & 0xF8) == 0xF0 ? 3 : 0;
+		if (extra == 0 || c == 0xC0 || c == 0xC1 || c > 0xF4 || (size_t)(end - p) <= extra)
+			return 0;
+		for (size_t i = 1; i <= extra; i++) {
+			if ((p[i] & 0xC0) != 0x80)
+				return 0;
+		}
+		p += extra + 1;
+	}
+	return 1;
+}
+
+/*
+ * The server's words for a terminal: verbatim, but control characters (an ESC sequence, a
+ * newline that would forge a line of our own) written as \xNN.
+ */
+static void copy_for_terminal(char *out, size_t cap, const char *in)
+{
+	size_t o = 0;
+	for (const unsigned char *p = (const unsigned char *)in; *p && o + 5 < cap; p++) {
+		if (*p < 0x20 || *p == 0x7F)
+			o += (size_t)snprintf(out + o, cap - o, "\\x%02x", *p);
+		else
+			out[o++] = (char)*p;
+	}
+	out[o] = '\0';
+}
+
+/* Tokens and ids are printable ASCII without spaces. */
+static int is_visible_ascii(const char *s)
+{
+	for (; *s; s++) {
+		if (*s < 0x21 || *s > 0x7E)
+			return 0;
+	}
+	return 1;
+}
+
+/* orgId and userId: the last two path segments of the `id` URL. */
+static int split_id(const char *id, jg_token *t)
+{
+	const char *end = id + strlen(id);
+	const char *slash2 = NULL, *slash1 = NULL;
+	for (const char *p = end; p > id; p--) {
+		if (p[-1] == '/') {
+			if (slash2 == NULL)
+				slash2 = p - 1;
+			else {
+				slash1 = p - 1;
+				break;
+			}
+		}
+	}
+	if (slash1 == NULL || slash2 - slash1 - 1 < 15 || end - slash2 - 1 < 15 ||
+		slash2 - slash1 - 1 > 18 || end - slash2 - 1 > 18)
+		return -1;
+	(void)snprintf(t->org_id, sizeof t->org_id, "%.*s", (int)(slash2 - slash1 - 1), slash1 + 1);
+	(void)snprintf(t->user_id, sizeof t->user_id, "%.*s", (int)(end - slash2 - 1), slash2 + 1);
+	return strncmp(t->org_id, "00D", 3) == 0 && strncmp(t->user_id, "005", 3) == 0 ? 0 : -1;
+}
+
+static jg_status read_token(const jg_http_reader *a, const cJSON *json, jg_token *t, jg_error *err)
+{
+	const char *token = member_string(json, "access_token");
+	const char *instance = member_string(json, "instance_url");
+	const char *id = member_string(json, "id");
+	if (token == NULL || *token == '\0' || strlen(token) >= sizeof t->access_token ||
+		!is_visible_ascii(token))
+		return unexpected(a, "no access_token string in the token answer", err);
+	if (instance == NULL || strncmp(instance, "https://", 8) != 0 || strlen(instance) >= sizeof t->instance_url)
+		return unexpected(a, "no https instance_url in the token answer", err);
+	if (id == NULL || strlen(id) >= sizeof t->id || split_id(id, t) != 0)
+		return unexpected(a, "the id URL of the token answer does not end in /<orgId 00D…>/<userId 005…>", err);
+	copy_field(t->access_token, sizeof t->access_token, token);
+	copy_field(t->instance_url, sizeof t->instance_url, instance);
+	copy_field(t->id, sizeof t->id, id);
+	copy_field(t->token_type, sizeof t->token_type, member_string(json, "token_type"));
+	copy_field(t->scope, sizeof t->scope, member_string(json, "scope"));
+	return JG_OK;
+}
+
+/* On clock trouble: the local clock against the answer's Date header, and their difference. */
+static void describe_clock(const jg_http_reader *a, const jg_refusal_context *ctx, char *out,
+	size_t cap)
+{
+	char local[32];
+	jg_clock_iso8601(ctx->local_now, local);
+	const jg_http_header *date = jg_http_find_header(&a->head, "Date");
+	char text[64];
+	if (date == NULL || date->value_len >= sizeof text) {
+		(void)snprintf(out, cap, "local clock: %s (the answer had no Date header)\n", local);
+		return;
+	}
+	int64_t server = 0;
+	memcpy(text, date->value, date->value_len);
+	text[date->value_len] = '\0';
+	if (jg_clock_parse_http_date(text, date->value_len, &server) != 0) {
+		(void)snprintf(out, cap, "local clock: %s, server Date: %s\n", local, text);
+		return;
+	}
+	long long diff = (long long)(ctx->local_now - server);
+	(void)snprintf(out, cap, "local clock: %s, server Date: %s (local clock %s by %lld s)\n", local, text,
+		diff >= 0 ? "ahead" : "behind", diff >= 0 ? diff : -diff);
+}
+
+static jg_status refusal(const jg_http_reader *a, const cJSON *json, const jg_refusal_context *ctx,
+	jg_error *err)
+{
+	char error[sizeof err->code], description[512];
+	const char *raw_description = member_string(json, "error_description");
+	copy_for_terminal(error, sizeof error, member_string(json, "error"));
+	copy_for_terminal(description, sizeof description, raw_description ? raw_description : "");
+	const char *hint = jg_oauth_hint(error, raw_description ? description : NULL);
+	jg_fail(err, JG_ERR_REFUSED, "the token request was refused (HTTP %d): %s%s%s", a->status,
+		error, raw_description ? ": " : "", description);
+	(void)snprintf(err->code, sizeof err->code, "%s", error);
+	char clock[256] = "";
+	if (raw_description != NULL && strcasecmp(description, "expired authorization code") == 0)
+		describe_clock(a, ctx, clock, sizeof clock);
+	(void)snprintf(err->detail, sizeof err->detail,
+		"error: %s\nerror_description: %s\ninstance URL: %s\naudience: %s\n%s%s%s%s",
+		error, raw_description ? description : "(none)", ctx->instance_url, ctx->audience, clock,
+		hint ? "hint: " : "", hint ? hint : "", hint ? "\n" : "");
+	return JG_ERR_REFUSED;
+}
+
+jg_status jg_oauth_read_answer(const jg_http_reader *a, const jg_refusal_context *ctx,
+	jg_token *token, jg_error *err)
+{
+	if (a->status != 200 && a->status != 400 && a->status != 401)
+		return unexpected(a, jg_oauth_status_retryable(a->status) ?
+			"the server is failing or rate-limiting" : "not a token answer", err);
+	if (!is_strict_json_text(a->body, a->body_len))
+		return unexpected(a, "the body is not valid JSON text (control characters or invalid UTF-8)",
+			err);
+	cJSON *json = cJSON_ParseWithLength(a->body, a->body_len);
+	jg_status st;
+	if (json == NULL || !cJSON_IsObject(json))
+		st = unexpected(a, "the body is not a JSON object", err);
+	else if (a->status == 200)
+		st = read_token(a, json, token, err);
+	else if (member_string(json, "error") != NULL)
+		st = refusal(a, json, ctx, err);
+	else
+		st = unexpected(a, "an error answer without an OAuth \"error\"", err);
+	if (json != NULL) {
+		/* The parsed tree holds the token: overwrite its strings before freeing. */
+		const cJSON *t = cJSON_GetObjectItemCaseSensitive(json, "access_token");
+		if (cJSON_IsString(t))
+			jg_wipe(t->valuestring, strlen(t->valuestring));
+		cJSON_Delete(json);
+	}
+	return st;
+}

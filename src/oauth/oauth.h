@@ -1,0 +1,53 @@
+/*
+ * The OAuth 2.0 JWT bearer exchange (RFC 7523) as Salesforce speaks it: the form body, the
+ * token answer, and refusals explained with a hint (salesforce-jwt.md).
+ */
+#ifndef JG_OAUTH_H
+#define JG_OAUTH_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "base/error.h"
+#include "net/http.h"
+
+#define JG_OAUTH_TOKEN_PATH "/services/oauth2/token"
+
+typedef struct jg_token {
+	char access_token[4096]; /* a secret: wipe the struct after use */
+	char instance_url[1024];
+	char id[1024];
+	char org_id[64];
+	char user_id[64];
+	char token_type[64];
+	char scope[1024];
+} jg_token;
+
+/* "grant_type=urn%3Aietf%3Aparams%3Aoauth%3Agrant-type%3Ajwt-bearer&assertion=<jwt>". The JWT
+ * is base64url parts and dots, which need no percent-encoding. */
+jg_status jg_oauth_build_body(const char *jwt, char *out, size_t cap, size_t *len, jg_error *err);
+
+/* What the refusal message names besides the server's words. */
+typedef struct jg_refusal_context {
+	const char *instance_url;
+	const char *audience;
+	int64_t local_now; /* epoch seconds, shown against the answer's Date on clock trouble */
+} jg_refusal_context;
+
+/*
+ * Read a complete answer. 200 with the token JSON: JG_OK and *token filled (orgId and userId
+ * are the last two segments of the `id` URL). 400/401 with a JSON `error`: JG_ERR_REFUSED,
+ * err->code = the error, err->detail = the server's words verbatim, the instance URL and
+ * audience, and a hint. Anything else (HTML, empty, 5xx, 429, malformed token JSON):
+ * JG_ERR_PROTOCOL naming the status and the first bytes, printable characters only.
+ */
+jg_status jg_oauth_read_answer(const jg_http_reader *answer, const jg_refusal_context *ctx,
+	jg_token *token, jg_error *err);
+
+/* The hint for an OAuth error and description, or NULL when none is known. */
+const char *jg_oauth_hint(const char *error, const char *description);
+
+/* Whether an answer with this HTTP status is worth retrying (5xx, 429). */
+int jg_oauth_status_retryable(int status);
+
+#endif

@@ -1,0 +1,137 @@
+#include "oauth/output.h"
+
+#include <string.h>
+
+#include "base/json_out.h"
+#include "base/wipe.h"
+
+/* NAME='value' with each ' written as '\'' so that a POSIX shell reads value back exactly. */
+static void put_shell_line(jg_out *t, const char *name, const char *value)
+{
+	jg_out_puts(t, name);
+	jg_out_puts(t, "='");
+	for (const char *p = value; *p; p++) {
+		if (*p == '\'')
+			jg_out_puts(t, "'\\''");
+		else
+			jg_out_put(t, p, 1);
+	}
+	jg_out_puts(t, "'\n");
+}
+
+static void put_plain_line(jg_out *t, const char *name, const char *value)
+{
+	jg_out_puts(t, name);
+	jg_out_puts(t, "=");
+	jg_out_puts(t, value);
+	jg_out_puts(t, "\n");
+}
+
+struct variable {
+	const char *name, *value;
+};
+
+static void list_variables(const jg_token *tok, const jg_grant_facts *f, struct variable v[5])
+{
+	v[0] = (struct variable){ "SF_ACCESS_TOKEN", tok->access_token };
+	v[1] = (struct variable){ "SF_ORG_INSTANCE_URL", tok->instance_url };
+	v[2] = (struct variable){ "SF_ORG_ID", tok->org_id };
+	v[3] = (struct variable){ "SF_USER_ID", tok->user_id };
+	v[4] = (struct variable){ "SF_USERNAME", f->username };
+}
+
+static jg_status render_variables(jg_out *t, const jg_token *tok, const jg_grant_facts *f,
+	int github, jg_error *err)
+{
+	struct variable v[5];
+	list_variables(tok, f, v);
+	for (size_t i = 0; i < 5; i++) {
+		if (github && strpbrk(v[i].value, "\r\n") != NULL)
+			return jg_fail(err, github && i < 4 ? JG_ERR_PROTOCOL : JG_ERR_USAGE,
+				"%s holds a line break, which $GITHUB_ENV lines cannot carry; use --output env or json",
+				v[i].name);
+		if (github)
+			put_plain_line(t, v[i].name, v[i].value);
+		else
+			put_shell_line(t, v[i].name, v[i].value);
+	}
+	return JG_OK;
+}
+
+/* The members of the sf envelope's result, in sf's order; a NULL value is written as null. */
+static void list_result(const jg_token *tok, const jg_grant_facts *f, struct variable r[11])
+{
+	r[0] = (struct variable){ "accessToken", tok->access_token };
+	r[1] = (struct variable){ "instanceUrl", tok->instance_url };
+	r[2] = (struct variable){ "orgId", tok->org_id };
+	r[3] = (struct variable){ "userId", tok->user_id };
+	r[4] = (struct variable){ "username", f->username };
+	r[5] = (struct variable){ "loginUrl", f->login_url };
+	r[6] = (struct variable){ "clientId", f->client_id };
+	r[7] = (struct variable){ "privateKey", f->private_key };
+	r[8] = (struct variable){ "tokenType", tok->token_type };
+	r[9] = (struct variable){ "scope", tok->scope };
+	r[10] = (struct variable){ "id", tok->id };
+}
+
+/* {"status":0,"result":{"accessToken":…,…,"id":…},"warnings":[]} and a newline. */
+static void render_json(jg_out *t, const jg_token *tok, const jg_grant_facts *f)
+{
+	struct variable r[11];
+	list_result(tok, f, r);
+	jg_out_puts(t, "{\"status\":0,\"result\":{");
+	for (size_t i = 0; i < 11; i++) {
+		if (i > 0)
+			jg_out_puts(t, ",");
+		jg_json_put_name(t, r[i].name);
+		if (r[i].value != NULL)
+			jg_json_put_string(t, r[i].value);
+		else
+			jg_out_puts(t, "null");
+	}
+	jg_out_puts(t, "},\"warnings\":[]}\n");
+}
+
+jg_status jg_output_render(const char *format, const jg_token *token, const jg_grant_facts *facts,
+	char *out, size_t cap, size_t *len, jg_error *err)
+{
+	jg_out t;
+	jg_status st = JG_OK;
+	jg_out_init(&t, out, cap);
+	if (strcmp(format, "json") == 0) {
+		render_json(&t, token, facts);
+	} else if (strcmp(format, "env") == 0 || strcmp(format, "github") == 0) {
+		st = render_variables(&t, token, facts, strcmp(format, "github") == 0, err);
+	} else if (strcmp(format, "token") == 0) {
+		jg_out_puts(&t, token->access_token);
+		jg_out_puts(&t, "\n");
+	} else {
+		jg_out_puts(&t, "Successfully authorized ");
+		jg_out_puts(&t, facts->username);
+		jg_out_puts(&t, " with org ID ");
+		jg_out_puts(&t, token->org_id);
+		jg_out_puts(&t, "\n");
+	}
+	if (st == JG_OK && t.failed)
+		st = jg_fail(err, JG_ERR_PROTOCOL, "the output does not fit in %zu bytes", cap);
+	if (st != JG_OK) {
+		jg_wipe(out, t.len < cap ? t.len + 1 : cap);
+		return st;
+	}
+	*len = t.len;
+	return JG_OK;
+}
+
+void jg_output_failure_json(const jg_error *err, jg_out *out)
+{
+	int code = jg_exit_code(err->status);
+	jg_out_puts(out, "{\"status\":");
+	jg_json_put_integer(out, code);
+	jg_out_puts(out, ",\"name\":\"JwtGrantError\",\"message\":");
+	jg_json_put_string(out, err->message);
+	jg_out_puts(out, ",\"exitCode\":");
+	jg_json_put_integer(out, code);
+	jg_out_puts(out, ",\"code\":");
+	jg_json_put_string(out, err->code[0] ? err->code : jg_status_code(err->status));
+	jg_out_puts(out, ",\"commandName\":\"grant\",\"warnings\":[]}\n");
+}

@@ -1,0 +1,589 @@
+#include "tls/tls.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <arpa/inet.h>
+#include <sys/random.h>
+
+#include "x509/cert.h"
+#include "x509/der.h"
+#include "base/clock.h"
+#include <stdio.h>
+#include "net/net.h"
+#include "base/trace.h"
+#include "base/wipe.h"
+
+/* --- the certificate-capturing x509 engine ---------------------------------------------------- */
+
+static jg_x509_capture *capture_of(const br_x509_class **ctx)
+{
+	return (jg_x509_capture *)(void *)ctx;
+}
+
+/* With the embedded index: no anchor for a certificate until its issuer is known. */
+static void forget_issuer(jg_x509_capture *c)
+{
+	c->prefix_len = 0;
+	c->issuer_done = 0;
+	if (c->index != NULL) {
+		c->minimal.trust_anchors = c->issuer_anchors;
+		c->minimal.trust_anchors_num = 0;
+	}
+}
+
+/*
+ * Keep the certificate's first bytes until they hold its issuer Name, then give the minimal
+ * engine the index's anchors for that Name (usually one; several for roots sharing a name). A
+ * prefix that fills up first, or bytes that do not start a certificate, leave it none: the
+ * chain is then not trusted, as it would not be with the whole table (no root's DN is that
+ * long). The engine still verifies the certificate's signature with the anchor's key.
+ */
+static void find_issuer_anchors(jg_x509_capture *c, const unsigned char *buf, size_t len)
+{
+	size_t room = sizeof c->prefix - c->prefix_len;
+	size_t n = len < room ? len : room;
+	memcpy(c->prefix + c->prefix_len, buf, n);
+	c->prefix_len += n;
+	const unsigned char *issuer = NULL;
+	size_t issuer_len = 0;
+	jg_issuer_result found = jg_anchors_find_issuer(c->prefix, c->prefix_len, &issuer,
+		&issuer_len);
+	if (found == JG_ISSUER_MORE && c->prefix_len < sizeof c->prefix)
+		return;
+	c->issuer_done = 1;
+	if (found == JG_ISSUER_FOUND)
+		c->minimal.trust_anchors_num = jg_anchors_lookup(c->index, issuer, issuer_len,
+			c->issuer_anchors, JG_ANCHORS_MATCH_MAX);
+}
+
+static void capture_start_chain(const br_x509_class **ctx, const char *server_name)
+{
+	jg_x509_capture *c = capture_of(ctx);
+	c->cert_len = 0;
+	c->cert_index = 0;
+	c->cert_overflow = 0;
+	forget_issuer(c);
+	c->minimal.vtable->start_chain(&c->minimal.vtable, server_name);
+}
+
+static void capture_start_cert(const br_x509_class **ctx, uint32_t length)
+{
+	jg_x509_capture *c = capture_of(ctx);
+	c->cert_index++;
+	forget_issuer(c);
+	c->minimal.vtable->start_cert(&c->minimal.vtable, length);
+}
+
+static void capture_append(const br_x509_class **ctx, const unsigned char *buf, size_t len)
+{
+	jg_x509_capture *c = capture_of(ctx);
+	if (c->index != NULL && !c->issuer_done)
+		find_issuer_anchors(c, buf, len);
+	if (c->cert_index == 1) {
+		if (len <= sizeof c->cert - c->cert_len) {
+			memcpy(c->cert + c->cert_len, buf, len);
+			c->cert_len += len;
+		} else {
+			c->cert_overflow = 1;
+		}
+	}
+	c->minimal.vtable->append(&c->minimal.vtable, buf, len);
+}
+
+static void capture_end_cert(const br_x509_class **ctx)
+{
+	jg_x509_capture *c = capture_of(ctx);
+	c->minimal.vtable->end_cert(&c->minimal.vtable);
+}
+
+/*
+ * Whether the certificate der[0..len) lists the address ip[0..ip_len) in its subjectAltName:
+ * Certificate ::= SEQUENCE { tbsCertificate, ... }; tbsCertificate ::= SEQUENCE { [0] version
+ * OPTIONAL, serial, signature, issuer, validity, subject, spki, [1], [2] OPTIONAL, [3] EXPLICIT
+ * Extensions }; Extension ::= SEQUENCE { OID, critical BOOLEAN OPTIONAL, OCTET STRING }; for
+ * 2.5.29.17 the octets hold GeneralNames ::= SEQUENCE OF GeneralName, where iPAddress is [7]
+ * IMPLICIT OCTET STRING (tag 0x87) of 4 or 16 bytes.
+ */
+static int names_ip(const jg_der_span *ext_value, const unsigned char *ip, size_t ip_len)
+{
+	jg_der_reader names;
+	jg_der_tlv name;
+	jg_der_reader_init(&names, ext_value->data, ext_value->len);
+	if (jg_der_enter(&names, 0x30, &names) != JG_DER_OK)
+		return 0;
+	while (jg_der_read(&names, &name) == JG_DER_OK) {
+		if (name.tag == 0x87 && name.value.len == ip_len &&
+			memcmp(name.value.data, ip, ip_len) == 0)
+			return 1;
+	}
+	return 0;
+}
+
+static int cert_has_ip(const unsigned char *der, size_t len, const unsigned char *ip, size_t ip_len)
+{
+	static const unsigned char san_oid[] = { 0x55, 0x1d, 0x11 };
+	jg_der_reader r, tbs, exts;
+	jg_der_tlv field, oid, value;
+	jg_der_reader_init(&r, der, len);
+	if (jg_der_enter(&r, 0x30, &r) != JG_DER_OK || jg_der_enter(&r, 0x30, &tbs) != JG_DER_OK)
+		return 0;
+	while (jg_der_read(&tbs, &field) == JG_DER_OK) {
+		if (field.tag != JG_DER_CONTEXT(3))
+			continue;
+		jg_der_reader_init(&exts, field.value.data, field.value.len);
+		if (jg_der_enter(&exts, 0x30, &exts) != JG_DER_OK)
+			return 0;
+		jg_der_reader ext;
+		while (jg_der_enter(&exts, 0x30, &ext) == JG_DER_OK) {
+			if (jg_der_read_expect(&ext, 0x06, &oid) != JG_DER_OK)
+				return 0;
+			if (jg_der_peek_tag(&ext) == 0x01)
+				(void)jg_der_skip(&ext);
+			if (jg_der_read_expect(&ext, 0x04, &value) != JG_DER_OK)
+				return 0;
+			if (oid.value.len == sizeof san_oid && memcmp(oid.value.data, san_oid, sizeof san_oid) == 0)
+				return names_ip(&value.value, ip, ip_len);
+		}
+	}
+	return 0;
+}
+
+static unsigned capture_end_chain(const br_x509_class **ctx)
+{
+	jg_x509_capture *c = capture_of(ctx);
+	unsigned result = c->minimal.vtable->end_chain(&c->minimal.vtable);
+	if (result == BR_ERR_OK && c->ip_len > 0 &&
+		(c->cert_overflow || !cert_has_ip(c->cert, c->cert_len, c->ip, c->ip_len)))
+		return BR_ERR_X509_BAD_SERVER_NAME;
+	return result;
+}
+
+static const br_x509_pkey *capture_get_pkey(const br_x509_class *const *ctx, unsigned *usages)
+{
+	const jg_x509_capture *c = (const jg_x509_capture *)(const void *)ctx;
+	return c->minimal.vtable->get_pkey(&c->minimal.vtable, usages);
+}
+
+static const br_x509_class capture_vtable = {
+	sizeof(jg_x509_capture),
+	capture_start_chain,
+	capture_start_cert,
+	capture_append,
+	capture_end_cert,
+	capture_end_chain,
+	capture_get_pkey,
+};
+
+/* --- engine set-up ------------------------------------------------------------------------------- */
+
+/*
+ * TLS 1.2 ECDHE suites with AES-GCM only: forward secrecy, AEAD, both certificate types. Every
+ * TLS 1.2 server offers ECDHE with AES-GCM (it is the suite TLS 1.2 requires of HTTP/2), so the
+ * ChaCha20-Poly1305 suites would only add code (4 KB): a grant moves a few kilobytes, for which
+ * AES without AES-NI is fast enough.
+ */
+static const uint16_t suites[] = {
+	BR_TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256,
+	BR_TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256,
+	BR_TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384,
+	BR_TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384,
+};
+
+void jg_x509_capture_init(jg_x509_capture *c, const jg_trust *trust, int64_t now)
+{
+	br_x509_minimal_context *xc = &c->minimal;
+	br_x509_minimal_init(xc, &br_sha256_vtable, trust->anchors, trust->count);
+	br_x509_minimal_set_hash(xc, br_sha256_ID, &br_sha256_vtable);
+	br_x509_minimal_set_hash(xc, br_sha384_ID, &br_sha384_vtable);
+	br_x509_minimal_set_hash(xc, br_sha512_ID, &br_sha512_vtable);
+	br_x509_minimal_set_rsa(xc, br_rsa_pkcs1_vrfy_get_default());
+	br_x509_minimal_set_ecdsa(xc, &br_ec_prime_i31, &br_ecdsa_i31_vrfy_asn1);
+	/* Days since 0000-01-01 (719528 of them before the epoch) and seconds in the day. */
+	br_x509_minimal_set_time(xc, (uint32_t)(719528 + now / 86400), (uint32_t)(now % 86400));
+	c->index = trust->index;
+	forget_issuer(c);
+	c->vtable = &capture_vtable;
+}
+
+/*
+ * Elliptic curves for ECDHE: X25519 and P-256, P-384 and P-521, all with BearSSL's generic i31
+ * code (the one ECDSA certificates need anyway). BearSSL offers X25519 first and servers take
+ * it. Measured per key exchange (key pair and shared secret): X25519 0.63 ms of CPU with the i31
+ * code (1.8 KB) or 0.21 ms with the m31 code (3.7 KB); P-256 1.29 ms with the i31 code, 0.57 ms
+ * with the specialised m31 code (7.7 KB). The binary's size goal decides for the i31 code.
+ */
+static const br_ec_impl *ecdhe_impl(int curve)
+{
+	return curve == BR_EC_curve25519 ? &br_ec_c25519_i31 : &br_ec_prime_i31;
+}
+
+static const unsigned char *ecdhe_generator(int curve, size_t *len)
+{
+	return ecdhe_impl(curve)->generator(curve, len);
+}
+
+static const unsigned char *ecdhe_order(int curve, size_t *len)
+{
+	return ecdhe_impl(curve)->order(curve, len);
+}
+
+static size_t ecdhe_xoff(int curve, size_t *len)
+{
+	return ecdhe_impl(curve)->xoff(curve, len);
+}
+
+static uint32_t ecdhe_mul(unsigned char *g, size_t g_len, const unsigned char *x, size_t x_len,
+	int curve)
+{
+	return ecdhe_impl(curve)->mul(g, g_len, x, x_len, curve);
+}
+
+static size_t ecdhe_mulgen(unsigned char *r, const unsigned char *x, size_t x_len, int curve)
+{
+	return ecdhe_impl(curve)->mulgen(r, x, x_len, curve);
+}
+
+static uint32_t ecdhe_muladd(unsigned char *a, const unsigned char *b, size_t len,
+	const unsigned char *x, size_t x_len, const unsigned char *y, size_t y_len, int curve)
+{
+	return ecdhe_impl(curve)->muladd(a, b, len, x, x_len, y, y_len, curve);
+}
+
+static const br_ec_impl ecdhe_curves = {
+	(uint32_t)1 << BR_EC_curve25519 | (uint32_t)1 << BR_EC_secp256r1 |
+		(uint32_t)1 << BR_EC_secp384r1 | (uint32_t)1 << BR_EC_secp521r1,
+	ecdhe_generator,
+	ecdhe_order,
+	ecdhe_xoff,
+	ecdhe_mul,
+	ecdhe_mulgen,
+	ecdhe_muladd,
+};
+
+static void init_client(jg_tls *t, const jg_trust *trust)
+{
+	br_ssl_client_context *cc = &t->client;
+	br_ssl_engine_context *eng = &cc->eng;
+	br_ssl_client_zero(cc);
+	br_ssl_engine_set_versions(eng, BR_TLS12, BR_TLS12);
+	br_ssl_engine_set_suites(eng, suites, sizeof suites / sizeof suites[0]);
+	br_ssl_engine_set_default_rsavrfy(eng);
+	/* ECDSA with BearSSL's generic i31 code for P-256, P-384 and P-521; ECDHE as above. The
+	 * defaults would add the specialised P-256 code too (7.7 KB). */
+	br_ssl_engine_set_ecdsa(eng, &br_ecdsa_i31_vrfy_asn1);
+	br_ssl_engine_set_ec(eng, &ecdhe_curves);
+	br_ssl_engine_set_hash(eng, br_sha256_ID, &br_sha256_vtable);
+	br_ssl_engine_set_hash(eng, br_sha384_ID, &br_sha384_vtable);
+	br_ssl_engine_set_hash(eng, br_sha512_ID, &br_sha512_vtable);
+	br_ssl_engine_set_prf_sha256(eng, &br_tls12_sha256_prf);
+	br_ssl_engine_set_prf_sha384(eng, &br_tls12_sha384_prf);
+	/* AES-GCM in BearSSL's portable constant-time code (64-bit bitsliced AES, GHASH by 64-bit
+	 * multiplications): the AES-NI and PCLMUL variants would be 4 KB more for no gain a grant
+	 * could measure. */
+	br_ssl_engine_set_gcm(eng, &br_sslrec_in_gcm_vtable, &br_sslrec_out_gcm_vtable);
+	br_ssl_engine_set_aes_ctr(eng, &br_aes_ct64_ctr_vtable);
+	br_ssl_engine_set_ghash(eng, &br_ghash_ctmul64);
+	jg_x509_capture_init(&t->x509, trust, t->now);
+	br_ssl_engine_set_x509(eng, &t->x509.vtable);
+	br_ssl_engine_set_buffer(eng, t->iobuf, sizeof t->iobuf, 0);
+}
+
+static jg_status inject_entropy(jg_tls *t, jg_error *err)
+{
+	unsigned char seed[32];
+	size_t got = 0;
+	while (got < sizeof seed) {
+		ssize_t n = getrandom(seed + got, sizeof seed - got, 0);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return jg_fail(err, JG_ERR_TLS, "no randomness for TLS: getrandom failed: %s",
+				strerror(errno));
+		got += (size_t)n;
+	}
+	br_ssl_engine_inject_entropy(&t->client.eng, seed, sizeof seed);
+	jg_wipe(seed, sizeof seed);
+	return JG_OK;
+}
+
+/* --- errors ----------------------------------------------------------------------------------------- */
+
+static jg_status explain_alert(int alert, int received, const jg_tls *t, jg_error *err)
+{
+	if (received && alert == 70)
+		return jg_fail(err, JG_ERR_TLS, "TLS handshake with %s refused (protocol_version): the server "
+			"requires TLS 1.3, and jwtgrant speaks TLS 1.2 (BearSSL's highest)", t->host);
+	if (received && (alert == 40 || alert == 71))
+		return jg_fail(err, JG_ERR_TLS, "TLS handshake with %s refused (alert %d): no common TLS 1.2 "
+			"ECDHE suite with AES-GCM; the server may require TLS 1.3", t->host, alert);
+	return jg_fail(err, JG_ERR_TLS, "TLS with %s failed: %s fatal alert %d", t->host,
+		received ? "the server sent" : "jwtgrant sent", alert);
+}
+
+static jg_status explain_x509(int code, const jg_tls *t, jg_error *err)
+{
+	char clock[32];
+	jg_clock_iso8601(t->now, clock);
+	switch (code) {
+	case BR_ERR_X509_EXPIRED:
+		return jg_fail(err, JG_ERR_TLS, "server certificate of %s is expired or not yet valid "
+			"(local clock: %s); if the clock is wrong, fix it", t->host, clock);
+	case BR_ERR_X509_BAD_SERVER_NAME:
+		if (t->x509.ip_len > 0)
+			return jg_fail(err, JG_ERR_TLS, "server certificate does not name the address %s "
+				"(no iPAddress subjectAltName for it)", t->host);
+		return jg_fail(err, JG_ERR_TLS, "server certificate is not for %s (another host's certificate)",
+			t->host);
+	case BR_ERR_X509_NOT_TRUSTED:
+		return jg_fail(err, JG_ERR_TLS, "server certificate of %s is not trusted: its issuer is not "
+			"in the trust set; behind a TLS-inspecting proxy, pass its CA with --cacert", t->host);
+	case BR_ERR_X509_WEAK_PUBLIC_KEY:
+		return jg_fail(err, JG_ERR_TLS, "server certificate of %s has a key too weak to trust", t->host);
+	case BR_ERR_X509_FORBIDDEN_KEY_USAGE:
+		return jg_fail(err, JG_ERR_TLS, "server certificate of %s does not allow TLS server use", t->host);
+	default:
+		return jg_fail(err, JG_ERR_TLS, "server certificate of %s was refused (BearSSL X.509 error %d)",
+			t->host, code);
+	}
+}
+
+/* BearSSL's SSL engine errors (bearssl_ssl.h), each with its name and what it means here. */
+static const struct {
+	int code;
+	const char *name, *meaning;
+} engine_errors[] = {
+	{ BR_ERR_BAD_PARAM, "BR_ERR_BAD_PARAM", "bad parameter" },
+	{ BR_ERR_BAD_STATE, "BR_ERR_BAD_STATE", "engine used in the wrong state" },
+	{ BR_ERR_UNSUPPORTED_VERSION, "BR_ERR_UNSUPPORTED_VERSION", "the server chose a TLS version other than 1.2" },
+	{ BR_ERR_BAD_VERSION, "BR_ERR_BAD_VERSION", "a record with an unexpected TLS version" },
+	{ BR_ERR_BAD_LENGTH, "BR_ERR_BAD_LENGTH", "a record with an invalid length" },
+	{ BR_ERR_TOO_LARGE, "BR_ERR_TOO_LARGE", "a record too large for the buffer" },
+	{ BR_ERR_BAD_MAC, "BR_ERR_BAD_MAC", "a record failed its integrity check (corrupted or tampered)" },
+	{ BR_ERR_NO_RANDOM, "BR_ERR_NO_RANDOM", "no source of randomness" },
+	{ BR_ERR_UNKNOWN_TYPE, "BR_ERR_UNKNOWN_TYPE", "a record of unknown type" },
+	{ BR_ERR_UNEXPECTED, "BR_ERR_UNEXPECTED", "an unexpected message from the server" },
+	{ BR_ERR_BAD_CCS, "BR_ERR_BAD_CCS", "a malformed ChangeCipherSpec" },
+	{ BR_ERR_BAD_ALERT, "BR_ERR_BAD_ALERT", "a malformed alert" },
+	{ BR_ERR_BAD_HANDSHAKE, "BR_ERR_BAD_HANDSHAKE", "a malformed handshake message" },
+	{ BR_ERR_OVERSIZED_ID, "BR_ERR_OVERSIZED_ID", "a session ID longer than 32 bytes" },
+	{ BR_ERR_BAD_CIPHER_SUITE, "BR_ERR_BAD_CIPHER_SUITE", "the server chose a cipher suite we did not offer" },
+	{ BR_ERR_BAD_COMPRESSION, "BR_ERR_BAD_COMPRESSION", "the server chose compression" },
+	{ BR_ERR_BAD_FRAGLEN, "BR_ERR_BAD_FRAGLEN", "a bad maximum fragment length" },
+	{ BR_ERR_BAD_SECRENEG, "BR_ERR_BAD_SECRENEG", "secure renegotiation failed" },
+	{ BR_ERR_EXTRA_EXTENSION, "BR_ERR_EXTRA_EXTENSION", "an extension we did not ask for" },
+	{ BR_ERR_BAD_SNI, "BR_ERR_BAD_SNI", "a malformed server name" },
+	{ BR_ERR_BAD_HELLO_DONE, "BR_ERR_BAD_HELLO_DONE", "a malformed ServerHelloDone" },
+	{ BR_ERR_LIMIT_EXCEEDED, "BR_ERR_LIMIT_EXCEEDED", "an internal limit was exceeded" },
+	{ BR_ERR_BAD_FINISHED, "BR_ERR_BAD_FINISHED", "the Finished message did not match" },
+	{ BR_ERR_RESUME_MISMATCH, "BR_ERR_RESUME_MISMATCH", "a session resumption mismatch" },
+	{ BR_ERR_INVALID_ALGORITHM, "BR_ERR_INVALID_ALGORITHM", "an unsupported or invalid algorithm" },
+	{ BR_ERR_BAD_SIGNATURE, "BR_ERR_BAD_SIGNATURE", "the server's key exchange signature does not verify" },
+	{ BR_ERR_WRONG_KEY_USAGE, "BR_ERR_WRONG_KEY_USAGE", "the server key's usage forbids this key exchange" },
+	{ BR_ERR_NO_CLIENT_AUTH, "BR_ERR_NO_CLIENT_AUTH", "the server asked for a client certificate" },
+	{ BR_ERR_IO, "BR_ERR_IO", "the connection failed or closed during TLS" },
+};
+
+/* Turn the engine's last error into one sentence. */
+static jg_status explain_engine_error(const jg_tls *t, jg_error *err)
+{
+	int code = br_ssl_engine_last_error(&t->client.eng);
+	if (code >= BR_ERR_SEND_FATAL_ALERT)
+		return explain_alert(code - BR_ERR_SEND_FATAL_ALERT, 0, t, err);
+	if (code >= BR_ERR_RECV_FATAL_ALERT)
+		return explain_alert(code - BR_ERR_RECV_FATAL_ALERT, 1, t, err);
+	if (code >= BR_ERR_X509_OK)
+		return explain_x509(code, t, err);
+	if (code == BR_ERR_UNSUPPORTED_VERSION || code == BR_ERR_BAD_VERSION)
+		return jg_fail(err, JG_ERR_TLS, "TLS with %s failed: the server does not speak TLS 1.2 "
+			"(it may require TLS 1.3, which BearSSL lacks)", t->host);
+	if (code == BR_ERR_NO_RANDOM)
+		return jg_fail(err, JG_ERR_TLS, "TLS failed: no source of randomness");
+	for (size_t i = 0; i < sizeof engine_errors / sizeof engine_errors[0]; i++) {
+		if (engine_errors[i].code == code)
+			return jg_fail(err, JG_ERR_TLS, "TLS with %s failed: %s (%s)", t->host,
+				engine_errors[i].meaning, engine_errors[i].name);
+	}
+	return jg_fail(err, JG_ERR_TLS, "TLS with %s failed: BearSSL error %d", t->host, code);
+}
+
+/* --- the I/O loop ------------------------------------------------------------------------------------ */
+
+static jg_status send_records(jg_tls *t, jg_error *err)
+{
+	size_t len = 0;
+	unsigned char *buf = br_ssl_engine_sendrec_buf(&t->client.eng, &len);
+	jg_status st = jg_net_write_all(t->fd, buf, len, t->deadline_ms, err);
+	if (st == JG_OK)
+		br_ssl_engine_sendrec_ack(&t->client.eng, len);
+	return st;
+}
+
+static jg_status receive_records(jg_tls *t, jg_error *err)
+{
+	size_t len = 0, got = 0;
+	unsigned char *buf = br_ssl_engine_recvrec_buf(&t->client.eng, &len);
+	jg_status st = jg_net_read_some(t->fd, buf, len, &got, t->deadline_ms, err);
+	if (st != JG_OK)
+		return st;
+	if (got == 0) {
+		t->peer_closed = 1;
+		return JG_OK;
+	}
+	br_ssl_engine_recvrec_ack(&t->client.eng, got);
+	return JG_OK;
+}
+
+/*
+ * Run the engine until one of the `wanted` states is reached (BR_SSL_SENDAPP, BR_SSL_RECVAPP),
+ * the engine closes, or the peer closes the socket. Records to send always go first.
+ */
+static jg_status run_engine(jg_tls *t, unsigned wanted, jg_error *err)
+{
+	for (;;) {
+		unsigned state = br_ssl_engine_current_state(&t->client.eng);
+		if (state & BR_SSL_CLOSED)
+			return br_ssl_engine_last_error(&t->client.eng) == BR_ERR_OK ? JG_OK :
+				explain_engine_error(t, err);
+		if (state & BR_SSL_SENDREC) {
+			jg_status st = send_records(t, err);
+			if (st != JG_OK)
+				return st;
+			continue;
+		}
+		if (state & wanted)
+			return JG_OK;
+		if (t->peer_closed)
+			return JG_OK;
+		if (state & BR_SSL_RECVREC) {
+			jg_status st = receive_records(t, err);
+			if (st != JG_OK)
+				return st;
+			continue;
+		}
+		return jg_fail(err, JG_ERR_TLS, "TLS engine stalled (state %u)", state);
+	}
+}
+
+jg_status jg_tls_handshake(jg_tls *t, int fd, const char *host, const jg_trust *trust,
+	int64_t now, int64_t deadline_ms, jg_error *err)
+{
+	t->fd = fd;
+	t->deadline_ms = deadline_ms;
+	t->peer_closed = 0;
+	t->now = now;
+	(void)snprintf(t->host, sizeof t->host, "%s", host);
+	init_client(t, trust);
+	jg_status st = inject_entropy(t, err);
+	if (st != JG_OK)
+		return st;
+	t->x509.ip_len = 0;
+	if (inet_pton(AF_INET, host, t->x509.ip) == 1)
+		t->x509.ip_len = 4;
+	else if (inet_pton(AF_INET6, host, t->x509.ip) == 1)
+		t->x509.ip_len = 16;
+	if (t->x509.ip_len > 0)
+		jg_trace("%s is an IP address: no SNI; the certificate must name it as an iPAddress SAN", host);
+	/* No server name for an IP literal: BearSSL then sends no SNI and matches no DNS name. */
+	if (!br_ssl_client_reset(&t->client, t->x509.ip_len > 0 ? NULL : host, 0))
+		return explain_engine_error(t, err);
+	st = run_engine(t, BR_SSL_SENDAPP, err);
+	if (st != JG_OK)
+		return st;
+	unsigned state = br_ssl_engine_current_state(&t->client.eng);
+	if (state & BR_SSL_CLOSED)
+		return explain_engine_error(t, err);
+	if (!(state & BR_SSL_SENDAPP))
+		return jg_fail(err, JG_ERR_TLS, "%s closed the connection during the TLS handshake "
+			"(it may require TLS 1.3, or refuse our cipher suites)", host);
+	return JG_OK;
+}
+
+jg_status jg_tls_write_all(jg_tls *t, const void *data, size_t len, jg_error *err)
+{
+	const unsigned char *p = data;
+	br_ssl_engine_context *eng = &t->client.eng;
+	while (len > 0) {
+		jg_status st = run_engine(t, BR_SSL_SENDAPP, err);
+		if (st != JG_OK)
+			return st;
+		if (!(br_ssl_engine_current_state(eng) & BR_SSL_SENDAPP))
+			return jg_fail(err, JG_ERR_NETWORK, "%s closed the connection while we were sending", t->host);
+		size_t room = 0;
+		unsigned char *buf = br_ssl_engine_sendapp_buf(eng, &room);
+		size_t n = len < room ? len : room;
+		memcpy(buf, p, n);
+		br_ssl_engine_sendapp_ack(eng, n);
+		p += n;
+		len -= n;
+	}
+	br_ssl_engine_flush(eng, 0);
+	return run_engine(t, BR_SSL_SENDAPP | BR_SSL_RECVAPP, err);
+}
+
+jg_status jg_tls_read(jg_tls *t, void *buf, size_t cap, size_t *got, jg_error *err)
+{
+	br_ssl_engine_context *eng = &t->client.eng;
+	*got = 0;
+	jg_status st = run_engine(t, BR_SSL_RECVAPP, err);
+	if (st != JG_OK)
+		return st;
+	if (!(br_ssl_engine_current_state(eng) & BR_SSL_RECVAPP))
+		return JG_OK; /* closed: by close_notify, or the socket's end */
+	size_t avail = 0;
+	unsigned char *data = br_ssl_engine_recvapp_buf(eng, &avail);
+	size_t n = avail < cap ? avail : cap;
+	memcpy(buf, data, n);
+	br_ssl_engine_recvapp_ack(eng, n);
+	*got = n;
+	return JG_OK;
+}
+
+void jg_tls_close(jg_tls *t)
+{
+	br_ssl_engine_context *eng = &t->client.eng;
+	unsigned state = br_ssl_engine_current_state(eng);
+	if (!(state & BR_SSL_CLOSED) && !t->peer_closed) {
+		jg_error ignored;
+		br_ssl_engine_close(eng);
+		/* Send our close_notify if the socket takes it at once; never wait for the peer's. */
+		int64_t saved = t->deadline_ms;
+		t->deadline_ms = jg_net_now_ms();
+		if (br_ssl_engine_current_state(eng) & BR_SSL_SENDREC)
+			(void)send_records(t, &ignored);
+		t->deadline_ms = saved;
+	}
+	jg_wipe(&t->client, sizeof t->client);
+	jg_wipe(t->iobuf, sizeof t->iobuf);
+}
+
+static const char *suite_name(uint16_t suite)
+{
+	switch (suite) {
+	case BR_TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256: return "ECDHE-ECDSA-AES128-GCM-SHA256";
+	case BR_TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256: return "ECDHE-RSA-AES128-GCM-SHA256";
+	case BR_TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384: return "ECDHE-ECDSA-AES256-GCM-SHA384";
+	case BR_TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384: return "ECDHE-RSA-AES256-GCM-SHA384";
+	default: return "unknown suite";
+	}
+}
+
+void jg_tls_trace_session(const jg_tls *t)
+{
+	if (!jg_trace_enabled())
+		return;
+	br_ssl_session_parameters sp;
+	br_ssl_engine_get_session_parameters(&t->client.eng, &sp);
+	jg_trace("TLS 1.2 connection using %s", suite_name(sp.cipher_suite));
+	jg_cert_info info;
+	jg_error ignored;
+	if (t->x509.cert_overflow || jg_cert_parse(t->x509.cert, t->x509.cert_len, &info, &ignored) != JG_OK) {
+		jg_trace("server certificate: (not shown: %zu bytes, not parsed)", t->x509.cert_len);
+		return;
+	}
+	char until[32];
+	jg_clock_iso8601(info.not_after, until);
+	jg_trace("server certificate subject: %s", info.subject);
+	jg_trace("server certificate issuer: %s", info.issuer);
+	jg_trace("server certificate expires: %s", until);
+}

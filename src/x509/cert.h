@@ -1,0 +1,180 @@
+/*
+ * X.509 certificates (RFC 5280): reading one (PEM or DER) for `check` and `decode --cert`, and
+ * writing the self-signed one `keygen` makes for the Connected App.
+ *
+ *   Certificate ::= SEQUENCE {
+ *     tbsCertificate       TBSCertificate,
+ *     signatureAlgorithm   AlgorithmIdentifier,   -- SEQUENCE { OID, parameters }
+ *     signatureValue       BIT STRING }           -- signature over the tbsCertificate DER
+ *
+ *   TBSCertificate ::= SEQUENCE {
+ *     version         [0] EXPLICIT INTEGER DEFAULT v1,   -- 0, 1, 2 for v1, v2, v3
+ *     serialNumber        INTEGER,
+ *     signature           AlgorithmIdentifier,           -- the same as signatureAlgorithm
+ *     issuer              Name,
+ *     validity            SEQUENCE { notBefore Time, notAfter Time },
+ *     subject             Name,
+ *     subjectPublicKeyInfo SEQUENCE { AlgorithmIdentifier, BIT STRING },
+ *     issuerUniqueID  [1] IMPLICIT BIT STRING OPTIONAL,
+ *     subjectUniqueID [2] IMPLICIT BIT STRING OPTIONAL,
+ *     extensions      [3] EXPLICIT SEQUENCE OF Extension OPTIONAL }
+ *
+ *   Name ::= SEQUENCE OF SET OF SEQUENCE { type OID, value ANY }  -- RDNs, most general first
+ *   Time ::= UTCTime | GeneralizedTime
+ *
+ * Nothing here allocates; parsed fields point into the caller's DER buffer, which must outlive
+ * the jg_cert_info.
+ */
+#ifndef JG_CERT_H
+#define JG_CERT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <bearssl.h>
+
+#include "x509/der.h"
+#include "base/error.h"
+
+/* Largest certificate accepted, DER; PEM input may be a third larger plus surrounding text. */
+#define JG_CERT_DER_MAX 16384
+
+/* Largest RSA key BearSSL computes with (its BR_MAX_RSA_SIZE, which is not in its headers). */
+#define JG_CERT_RSA_MAX_BITS 4096
+
+/* Room for a subject or issuer as text; longer names end in "...". */
+#define JG_CERT_NAME_MAX 512
+
+typedef enum jg_key_algorithm {
+	JG_KEY_OTHER = 0,
+	JG_KEY_RSA = 1, /* rsaEncryption, 1.2.840.113549.1.1.1 */
+	JG_KEY_EC = 2   /* id-ecPublicKey, 1.2.840.10045.2.1 */
+} jg_key_algorithm;
+
+typedef struct jg_cert_info {
+	int version;                      /* 1, 2 or 3 */
+	jg_der_span serial;               /* INTEGER value bytes as encoded */
+	char subject[JG_CERT_NAME_MAX];   /* "CN=..., O=..., C=..." */
+	char issuer[JG_CERT_NAME_MAX];
+	int64_t not_before, not_after;    /* epoch seconds, UTC */
+	jg_der_span tbs;                  /* the whole TBSCertificate TLV: what is signed */
+	jg_der_span signature_algorithm;  /* OID content bytes of signatureAlgorithm */
+	jg_der_span signature;            /* signatureValue bytes, after the unused-bits byte */
+	jg_der_span spki;                 /* the whole SubjectPublicKeyInfo TLV */
+	jg_key_algorithm key_algorithm;
+	jg_der_span rsa_modulus;          /* RSA only: big-endian, leading zeros stripped */
+	jg_der_span rsa_exponent;
+	unsigned key_bits;                /* RSA modulus bits; EC curve size for P-256/384/521 */
+} jg_cert_info;
+
+/*
+ * The DER of the certificate in in[0..len): either DER as is (the input is one SEQUENCE TLV,
+ * first byte 0x30, nothing after it) or the first "-----BEGIN CERTIFICATE-----" object of a PEM file, whatever text
+ * surrounds it, LF or CRLF line ends. Writes der[0..cap), its length in *der_len. JG_ERR_INPUT
+ * when there is no certificate object, its base64 is broken, or it is larger than cap. The
+ * decoder state, which may have held other objects of the file (a private key given by
+ * mistake), is wiped.
+ */
+jg_status jg_cert_from_bytes(const unsigned char *in, size_t len, unsigned char *der,
+	size_t cap, size_t *der_len, jg_error *err);
+
+/*
+ * Parse the certificate der[0..len) (exactly one Certificate, nothing after it) into *info,
+ * with the structure above checked: versions 1 to 3, both signature algorithms equal, times in
+ * the RFC 5280 forms, for RSA keys a BIT STRING holding SEQUENCE { n, e } with n positive.
+ * Names become text in RFC 4514 order (last RDN first), ", " between RDNs and "+" inside one:
+ * CN, O, OU, C, L, ST, emailAddress and a dozen rarer types by OpenSSL's short names, other
+ * types as "dotted.oid=#hex-of-DER" (RFC 4514 2.4); values of types that are not strings too;
+ * characters , + " \ < > ; are escaped with a backslash; bytes that are not valid text of
+ * their string type, control characters and the UTF-8 bytes of invisible format characters
+ * (bidirectional overrides, zero-width spaces) as \XX hex, so that a name prints safely.
+ * Extensions are checked for well-formedness only. JG_ERR_INPUT "certificate is malformed: ..."
+ * otherwise.
+ */
+jg_status jg_cert_parse(const unsigned char *der, size_t len, jg_cert_info *info,
+	jg_error *err);
+
+/* What a trust anchor takes from a CA certificate; the pointers lead into its DER. */
+typedef struct jg_cert_anchor {
+	jg_der_span subject; /* the whole subject Name TLV, tag and length included */
+	br_x509_pkey key;    /* RSA n and e without leading zero bytes, or EC curve and point */
+	int is_ca;           /* a basicConstraints extension said cA TRUE */
+} jg_cert_anchor;
+
+/*
+ * Read der[0..len) (exactly one Certificate) for a trust anchor, accepting what BearSSL 0.6's
+ * X.509 decoder (br_x509_decoder) accepts, in DER (minimal lengths, a one-byte version, the
+ * RFC 5280 time forms that jg_der_read_time() reads):
+ *   - the TBSCertificate fields in order with their tags; serialNumber, signature and issuer
+ *     not looked into; the validity's two times read; subject any SEQUENCE;
+ *   - the key: rsaEncryption with RSAPublicKey in the BIT STRING, n and e positive and
+ *     together at most BR_X509_BUFSIZE_KEY (520) bytes once their leading zeros are gone; or
+ *     id-ecPublicKey whose parameters are exactly the OID of P-256, P-384 or P-521, the point
+ *     (the BIT STRING's bytes) 1 to 520 bytes. Other key types are refused;
+ *   - issuerUniqueID and subjectUniqueID skipped, extensions well-formed (an empty list too);
+ *     is_ca is the cA BOOLEAN of the last basicConstraints that has one;
+ *   - signatureAlgorithm a SEQUENCE starting with an OID, the signature a BIT STRING with no
+ *     unused bits, nothing after the Certificate.
+ * Signatures are not checked. JG_ERR_INPUT "certificate cannot be a trust anchor: ..." (the
+ * reader's reason, or "bad value" for a key that is not usable) otherwise.
+ */
+jg_status jg_cert_read_anchor(const unsigned char *der, size_t len, jg_cert_anchor *anchor,
+	jg_error *err);
+
+/*
+ * Check that the certificate is signed by its own key with sha256WithRSAEncryption
+ * (1.2.840.113549.1.1.11): RSA PKCS#1 v1.5 over SHA-256 of info->tbs, with the modulus and
+ * exponent of info. JG_ERR_CHECK when the signature does not verify, JG_ERR_INPUT when the
+ * algorithm or key is another one, or the key is above 4096 bits.
+ */
+jg_status jg_cert_verify_self_signed(const jg_cert_info *info, jg_error *err);
+
+#define JG_CERT_SERIAL_LEN 16
+#define JG_CERT_CN_MAX 64 /* characters: X.520 ub-common-name, also used for O */
+
+typedef struct jg_cert_request {
+	const br_rsa_private_key *sk;
+	const br_rsa_public_key *pk;       /* the public half of sk */
+	const char *common_name;           /* UTF-8, 1 to 64 characters */
+	const char *organization;          /* UTF-8, 1 to 64 characters, or NULL */
+	unsigned char serial[JG_CERT_SERIAL_LEN]; /* random; top bit cleared when written */
+	int64_t not_before, not_after;     /* epoch seconds, not_before < not_after */
+} jg_cert_request;
+
+/*
+ * Write the self-signed X.509 v3 certificate of req into out[0..cap), its length in *len:
+ *   version 3 ([0] EXPLICIT INTEGER 2); serialNumber from req->serial with its top bit
+ *   cleared (so positive; all zero is refused); signature sha256WithRSAEncryption with NULL
+ *   parameters, here and in signatureAlgorithm; issuer = subject = RDNs O (if given) then CN,
+ *   each a UTF8String; validity from the request (UTCTime up to 2049, GeneralizedTime after);
+ *   the RSA SubjectPublicKeyInfo; extensions [3]: basicConstraints critical CA:FALSE (an empty
+ *   SEQUENCE), keyUsage critical digitalSignature, subjectKeyIdentifier = the first 20 bytes
+ *   of the SHA-256 of the RSAPublicKey bytes inside the SubjectPublicKeyInfo BIT STRING (RFC
+ *   7093 section 2, method 1).
+ * The TBSCertificate is signed with RSA PKCS#1 v1.5 over SHA-256, which is deterministic: equal
+ * requests give equal bytes. The signature is verified with req->pk before returning, which
+ * catches a public key that is not the private key's (and a faulty signature, which would leak
+ * the key). JG_ERR_USAGE for a bad subject, serial or validity; JG_ERR_INPUT when the key
+ * cannot sign, does not match, or the result does not fit.
+ */
+jg_status jg_cert_write_self_signed(const jg_cert_request *req, unsigned char *out, size_t cap,
+	size_t *len, jg_error *err);
+
+/*
+ * PEM: "-----BEGIN <label>-----\n", the base64 of der in lines of 64 characters, then
+ * "-----END <label>-----\n". Writes out[0..cap) with a terminating NUL (which cap must have room
+ * for), *out_len the length without it. JG_ERR_INPUT when it does not fit.
+ */
+jg_status jg_pem_write(const char *label, const unsigned char *der, size_t len, char *out,
+	size_t cap, size_t *out_len, jg_error *err);
+
+/* SHA-256 of data as 64 lowercase hex digits and a NUL (as sha256sum prints it). */
+void jg_sha256_hex(const unsigned char *data, size_t len, char out[65]);
+
+/*
+ * SHA-256 of data as 32 uppercase hex pairs joined by ':' and a NUL (95 characters), as
+ * `openssl x509 -noout -fingerprint -sha256` prints after "sha256 Fingerprint=".
+ */
+void jg_fingerprint_colon_hex(const unsigned char *data, size_t len, char out[96]);
+
+#endif
