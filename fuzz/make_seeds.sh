@@ -9,7 +9,7 @@ set -eu
 c=fuzz/corpus
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/jwtgrant-seeds.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT INT TERM
-for d in key http http_head http_chunked http_connect oauth jwt json_print base64 trust cert issuer url noproxy; do
+for d in key http http_head http_chunked http_connect oauth jwt base64 trust cert issuer url noproxy; do
 	mkdir -p "$c/$d"
 	find "$c/$d" -type f ! -name 'crash-*' -exec rm -f {} +
 done
@@ -159,14 +159,5 @@ printf '{"access_token":"x","instance_url":"http://insecure","id":"https://h/id/
 printf '[{"error":1}, "\\u0000", 1e999]' > "$c/oauth/array"
 printf '{"error":"invalid_grant","error_description":"\\u001b[31mforged\\nline"}' > "$c/oauth/escape-words"
 printf '{"access_token":"00Dxx0000001gPL!AR8AQJXg5oj8jXSgxJfA0lBog","instance_url":"http://x"}' > "$c/oauth/token-not-quoted"
-# --- JSON for decode's printer: layouts, escapes, controls, numbers as written ----------------
-j=$c/json_print
-printf '{"iss":"3MVG9CID","sub":"ci@example.com","aud":"https://login.salesforce.com","exp":1700000180,"iat":1700000000}' > "$j/claims"
-printf '{"x":[{"z":null},{},[],[{}]],"y":{"q":{}},"t":[true,false,[[]]]}' > "$j/nested"
-printf '{"e":"\\"\\\\\\/\\b\\f\\n\\r\\t\\u00e9\\ud83d\\ude00","\\u0065xp":"\303\251\342\202\254"}' > "$j/escapes"
-printf '{"c":"\033[2J\001\177\302\233\\u007f\\u009b\\u0000x\\uzzzz","alg":"\t"}' > "$j/controls"
-printf '[1e3,-0,0.10,1E+2,-1.5e-7,123456789012345678901234567890,1e400,1e-400,007,1.,-.5]' > "$j/numbers"
-printf '\357\273\277 \r\n{ "exp" : 1.7e9 , "exp" : "second" }\001' > "$j/bom-spaces"
-printf '%s' '[[[[[[[[[[[[[[[[[[[[{"a":[[[[[[[[[[{}]]]]]]]]]]}]]]]]]]]]]]]]]]]]]]]' > "$j/deep"
 find "$c" -type f -exec chmod 644 {} +
 echo "seeds written under $c"

@@ -41,7 +41,7 @@ max_len() {
 dict_of() {
 	case $1 in
 	http*) echo fuzz/dict/http.dict ;;
-	oauth|jwt|json_print) echo fuzz/dict/json.dict ;;
+	oauth|jwt) echo fuzz/dict/json.dict ;;
 	key|trust|cert) echo fuzz/dict/pem.dict ;;
 	url|noproxy) echo fuzz/dict/url.dict ;;
 	fmt) echo fuzz/dict/fmt.dict ;;

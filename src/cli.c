@@ -242,7 +242,7 @@ static const char *keep_proxy(jg_options *o, char *value)
 	(void)snprintf(o->proxy_copy, sizeof o->proxy_copy, "%s", value);
 	char *at = strrchr(value, '@');
 	if (at != NULL) {
-		char *start = (char *)jg_find(value, strlen(value), "://", 3);
+		char *start = (char *)memmem(value, strlen(value), "://", 3);
 		start = (start != NULL && start < at) ? start + 3 : value;
 		memset(start, '*', (size_t)(at - start));
 	}

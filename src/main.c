@@ -1,26 +1,36 @@
 /* jwtgrant: parse the command line, run one command, print its error, choose the exit code. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
 
+#include <cJSON.h>
+
+#include "base/error.h"
+#include "base/json_out.h"
+#include "base/trace.h"
+#include "base/wipe.h"
 #include "cli.h"
 #include "cmd/cmd.h"
-#include "base/error.h"
-#include <stdio.h>
-#include "base/json_out.h"
 #include "oauth/output.h"
-#include "base/trace.h"
 #include "versions.h"
 
 /* A process holding a private key must not leave it in a core dump. */
 static void forbid_core_dumps(void)
 {
-	/* prlimit on this process, not setrlimit: musl's setrlimit drags in its all-threads
-	 * machinery (synccall, about 1.5 KB) for a process that has one thread. */
 	struct rlimit none = { 0, 0 };
-	prlimit(0, RLIMIT_CORE, &none, NULL);
+	(void)setrlimit(RLIMIT_CORE, &none);
 	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+}
+
+/* cJSON allocates with malloc and frees through jg_free_wiped: its copies of an access token
+ * (the answer's tree) or of a claims set (decode's) are erased when freed. With a free of its
+ * own, cJSON never calls realloc, which could leave an unwiped old block behind. */
+static void wipe_what_cjson_frees(void)
+{
+	static cJSON_Hooks hooks = { malloc, jg_free_wiped };
+	cJSON_InitHooks(&hooks);
 }
 
 static void print_version(void)
@@ -65,6 +75,7 @@ int main(int argc, char **argv)
 	static jg_options opts;
 	static jg_error err;
 	forbid_core_dumps();
+	wipe_what_cjson_frees();
 	jg_status st = jg_cli_parse(argc, argv, &opts, &err);
 	if (st == JG_OK && opts.version) {
 		print_version();

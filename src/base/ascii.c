@@ -25,18 +25,6 @@ int jg_ascii_equal_word(const char *s, size_t len, const char *word)
 	return strlen(word) == len && jg_ascii_equal_n(s, word, len);
 }
 
-const void *jg_find(const void *hay, size_t hay_len, const void *needle, size_t needle_len)
-{
-	const unsigned char *h = hay;
-	if (needle_len == 0)
-		return hay;
-	for (size_t i = 0; i + needle_len <= hay_len; i++) {
-		if (memcmp(h + i, needle, needle_len) == 0)
-			return h + i;
-	}
-	return NULL;
-}
-
 int jg_parse_integer(const char *text, long long min, long long max, long long *out)
 {
 	int negative = text[0] == '-';

@@ -1,5 +1,5 @@
 /* ASCII text, whatever the locale: case for host names, URL schemes, HTTP field names and
- * NO_PROXY; a plain substring search; decimal integers. */
+ * NO_PROXY; decimal integers. */
 #ifndef JG_ASCII_H
 #define JG_ASCII_H
 
@@ -15,16 +15,10 @@ int jg_ascii_equal_n(const char *a, const char *b, size_t n);
 int jg_ascii_equal_word(const char *s, size_t len, const char *word);
 
 /*
- * The first occurrence of needle[0..needle_len) in hay[0..hay_len), or NULL; an empty needle is
- * found at hay. A simple scan: the texts searched are short (a URL, a PEM file's head), and
- * libc's memmem/strstr bring 2.5 KB of two-way matching into the static binary.
- */
-const void *jg_find(const void *hay, size_t hay_len, const void *needle, size_t needle_len);
-
-/*
  * The whole of text as a decimal integer from min to max: an optional '-' or '+', then one or
  * more digits 0-9 and nothing else (no spaces, no hexadecimal). Returns 1 and sets *out, or 0
- * (out of range, empty, or anything else). libc's strtol would bring 2 KB of scanning code.
+ * (out of range, empty, or anything else). strtoll alone would also take leading white space
+ * and stop quietly at the first non-digit; option values and JWTGRANT_NOW must be all digits.
  */
 int jg_parse_integer(const char *text, long long min, long long max, long long *out);
 

@@ -1,9 +1,19 @@
 #include "base/wipe.h"
 
+#include <malloc.h>
+#include <stdlib.h>
 #include <string.h>
 
 void jg_wipe(void *buf, size_t len)
 {
 	if (buf != NULL && len > 0)
 		explicit_bzero(buf, len);
+}
+
+void jg_free_wiped(void *block)
+{
+	if (block == NULL)
+		return;
+	jg_wipe(block, malloc_usable_size(block));
+	free(block);
 }

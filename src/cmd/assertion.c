@@ -12,14 +12,16 @@ jg_status jg_cmd_assertion(const jg_options *o, jg_error *err)
 	static char jwt[JG_JWT_MAX + 1];
 	size_t len = 0;
 	int64_t now = 0;
-	const char *aud = NULL;
+	jg_assertion claims;
 	jg_status st = jg_cmd_require_grant_inputs(o, err);
 	if (st == JG_OK)
 		st = jg_clock_now(&now, err);
 	if (st == JG_OK)
 		st = jg_cmd_load_key(o, &key, err);
 	if (st == JG_OK)
-		st = jg_cmd_make_assertion(o, &key, now, jwt, JG_JWT_MAX, &len, &aud, err);
+		st = jg_cmd_assertion_from_options(o, &claims, err);
+	if (st == JG_OK)
+		st = jg_jwt_make_assertion(&claims, now, &key.sk, jwt, JG_JWT_MAX, &len, err);
 	if (st == JG_OK) {
 		jwt[len++] = '\n';
 		st = jg_cmd_emit(o, jwt, len, err);

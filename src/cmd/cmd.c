@@ -30,12 +30,12 @@ static int der_is_private_key(const unsigned char *der, size_t len)
 static jg_status not_a_certificate(const char *path, const unsigned char *text, size_t len,
 	jg_error *err)
 {
-	if (jg_find(text, len, "PRIVATE KEY-----", 16) != NULL || der_is_private_key(text, len))
+	if (memmem(text, len, "PRIVATE KEY-----", 16) != NULL || der_is_private_key(text, len))
 		return jg_fail(err, JG_ERR_INPUT,
 			"%s is a private key, not a certificate; give --cert "
 			"the certificate (keygen writes it as server.crt)",
 			path);
-	if (jg_find(text, len, "PUBLIC KEY-----", 15) != NULL)
+	if (memmem(text, len, "PUBLIC KEY-----", 15) != NULL)
 		return jg_fail(err, JG_ERR_INPUT,
 			"%s is a public key, not a certificate; give --cert "
 			"the certificate uploaded to the Connected App",
@@ -84,25 +84,19 @@ jg_status jg_cmd_require_grant_inputs(const jg_options *o, jg_error *err)
 	return JG_OK;
 }
 
-jg_status jg_cmd_make_assertion(const jg_options *o, const jg_key *key, int64_t now, char *out,
-	size_t cap, size_t *len, const char **aud, jg_error *err)
+jg_status jg_cmd_assertion_from_options(const jg_options *o, jg_assertion *a, jg_error *err)
 {
 	jg_url url;
 	jg_status st = jg_url_parse(o->instance_url, &url, err);
 	if (st != JG_OK)
 		return st;
 	const char *source = NULL;
-	jg_claims claims = {
-		.iss = o->client_id,
-		.sub = o->username,
-		.aud = jg_audience_choose(o->audience, url.host, &source),
-		.exp = now + o->lifetime,
-		.iat = now,
-	};
-	jg_trace("audience %s (from %s), exp %lld (now + %ld s)", claims.aud, source,
-		(long long)claims.exp, o->lifetime);
-	*aud = claims.aud;
-	return jg_jwt_sign(&claims, &key->sk, out, cap, len, err);
+	a->issuer = o->client_id;
+	a->subject = o->username;
+	a->audience = jg_audience_choose(o->audience, url.host, &source);
+	a->lifetime = o->lifetime;
+	jg_trace("audience %s (from %s), lifetime %ld s", a->audience, source, a->lifetime);
+	return JG_OK;
 }
 
 jg_status jg_cmd_emit(const jg_options *o, const char *text, size_t len, jg_error *err)

@@ -5,10 +5,11 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "x509/cert.h"
-#include "cli.h"
 #include "base/error.h"
+#include "cli.h"
+#include "crypto/jwt.h"
 #include "crypto/key.h"
+#include "x509/cert.h"
 
 jg_status jg_cmd_grant(const jg_options *o, jg_error *err);
 jg_status jg_cmd_assertion(const jg_options *o, jg_error *err);
@@ -33,12 +34,11 @@ jg_status jg_cmd_load_cert(const char *path, unsigned char *der, size_t cap, siz
 jg_status jg_cmd_require_grant_inputs(const jg_options *o, jg_error *err);
 
 /*
- * Sign a fresh assertion for time `now` from the options: iss --client-id, sub --username,
- * aud from jg_audience_choose for the instance URL's host, exp now + --lifetime, iat now.
- * *aud receives the audience used.
+ * What the assertion says, from the options: iss --client-id, sub --username, aud from
+ * jg_audience_choose for the instance URL's host (or --audience), lifetime --lifetime.
+ * JG_ERR_USAGE when the instance URL is not valid.
  */
-jg_status jg_cmd_make_assertion(const jg_options *o, const jg_key *key, int64_t now, char *out,
-	size_t cap, size_t *len, const char **aud, jg_error *err);
+jg_status jg_cmd_assertion_from_options(const jg_options *o, jg_assertion *a, jg_error *err);
 
 /* Write text to --output-file (0600, atomic) when given, else to stdout. */
 jg_status jg_cmd_emit(const jg_options *o, const char *text, size_t len, jg_error *err);

@@ -5,32 +5,35 @@
  * Input: the argument, or standard input when it is "-" or absent, at most 16 KiB, whitespace
  * around it ignored. Output:
  *   header:
- *   { ... }                              the header, laid out as cJSON_Print did (json_print.h)
+ *   { ... }                              the header, as cJSON_Print lays it out
  *   claims:
  *   { ... }                              the claims, the same way
  *   exp: 1700000180 (2023-11-14T22:16:20Z)   for each of exp, iat, nbf that is present; a value
- *                                        that is not whole epoch seconds is shown compact, as
- *                                        written, and "(not epoch seconds)"
+ *                                        that is not whole epoch seconds is shown as
+ *                                        cJSON_PrintUnformatted writes it, then
+ *                                        "(not epoch seconds)"
  *   signature: not checked (give --cert to verify) | verified with <subject> | does not verify
- * cJSON parses and validates each part; the JSON shown is printed from the decoded text itself
- * (numbers as written, every control character escaped). The signature bytes are never printed. A malformed JWT (not three parts, bad base64url, a
- * header or claims that are not a JSON object) is JG_ERR_INPUT; a header alg other than RS256
- * or a signature that does not verify with --cert is JG_ERR_CHECK.
+ * cJSON parses, validates and prints each part. Its printer escapes the C0 controls in strings
+ * but writes DEL and the C1 controls (U+0080-U+009F, UTF-8 C2 80 to C2 9F) raw, and a terminal
+ * obeys those: one pass over cJSON's text escapes them too (\u007f, \u0080...), so that no
+ * control from a hostile token reaches the terminal. cJSON's text has them only inside strings,
+ * and its own layout uses no other control than newline and tab. The signature bytes are never
+ * printed. A malformed JWT (not three parts, bad base64url, a header or claims that are not a
+ * JSON object) is JG_ERR_INPUT; a header alg other than RS256 or a signature that does not
+ * verify with --cert is JG_ERR_CHECK.
  */
 #include <stdio.h>
 #include <string.h>
 
 #include <cJSON.h>
 
-#include "x509/cert.h"
 #include "base/clock.h"
-#include "cmd/cmd.h"
 #include "base/file.h"
-#include <stdio.h>
 #include "base/json_out.h"
-#include "base/json_print.h"
-#include "crypto/jwt.h"
 #include "base/wipe.h"
+#include "cmd/cmd.h"
+#include "crypto/jwt.h"
+#include "x509/cert.h"
 
 #define JWT_INPUT_MAX (16 * 1024)
 
@@ -73,9 +76,9 @@ static jg_status read_jwt(const char *arg, char *buf, size_t cap, size_t *len, j
 	return JG_OK;
 }
 
-/* One part of the JWT decoded into buf (*len bytes) and parsed; it must be a JSON object. */
+/* One part of the JWT decoded into buf and parsed; it must be a JSON object. */
 static jg_status parse_part(const char *part, size_t part_len, const char *name, char *buf,
-	size_t cap, size_t *len_out, cJSON **json, jg_error *err)
+	size_t cap, cJSON **json, jg_error *err)
 {
 	size_t len = 0;
 	jg_status st = jg_jwt_decode_part(part, part_len, name, buf, cap, &len, err);
@@ -87,7 +90,6 @@ static jg_status parse_part(const char *part, size_t part_len, const char *name,
 	*json = cJSON_ParseWithLengthOpts(buf, len + 1, NULL, 1);
 	if (!cJSON_IsObject(*json))
 		return jg_fail(err, JG_ERR_INPUT, "not a JWT: the %s is not a JSON object", name);
-	*len_out = len;
 	return JG_OK;
 }
 
@@ -108,27 +110,34 @@ static jg_status load_certificate(const char *path, unsigned char *der, size_t c
 	return st;
 }
 
-/* A JSON text decoded from the JWT: what cJSON parsed, and the text itself for showing. */
-struct json_part {
-	cJSON *json;
-	const char *text;
-	size_t len;
-};
-
-/* The member `name` of part, compact and as written, to out. */
-static void put_member(jg_out *out, const struct json_part *part, const char *name)
+/* cJSON's text to out, with DEL and the C1 controls escaped as \u00XX (see the top). */
+static void put_terminal_safe(jg_out *out, const char *text)
 {
-	const char *value = NULL;
-	size_t len = 0;
-	if (jg_json_find_member(part->text, part->len, name, &value, &len) != 0 ||
-		jg_json_print(out, value, len, JG_JSON_COMPACT) != 0)
-		jg_out_puts(out, "?"); /* cJSON found the member: not reached */
+	for (const unsigned char *p = (const unsigned char *)text; *p != '\0'; p++) {
+		if (*p == 0x7f) {
+			jg_json_put_control(out, *p);
+		} else if (p[0] == 0xc2 && p[1] >= 0x80 && p[1] <= 0x9f) {
+			jg_json_put_control(out, p[1]);
+			p++;
+		} else {
+			jg_out_put(out, (const char *)p, 1);
+		}
+	}
+}
+
+/* The member `name` of object, compact, to out. */
+static void put_member(jg_out *out, const cJSON *object, const char *name)
+{
+	const cJSON *item = cJSON_GetObjectItemCaseSensitive(object, name);
+	char *text = item != NULL ? cJSON_PrintUnformatted(item) : NULL;
+	put_terminal_safe(out, text != NULL ? text : "?");
+	cJSON_free(text);
 }
 
 /* "exp: 1700000180 (2023-11-14T22:16:20Z)" for a claim that holds epoch seconds. */
-static void print_time_claim(const struct json_part *claims, const char *name)
+static void print_time_claim(const cJSON *claims, const char *name)
 {
-	const cJSON *item = cJSON_GetObjectItemCaseSensitive(claims->json, name);
+	const cJSON *item = cJSON_GetObjectItemCaseSensitive(claims, name);
 	if (item == NULL)
 		return;
 	double value = cJSON_IsNumber(item) ? item->valuedouble : 0.0;
@@ -152,31 +161,32 @@ static void print_time_claim(const struct json_part *claims, const char *name)
 	(void)jg_out_finish(&out); /* a failed write shows in the fflush at the end */
 }
 
-/* "title:", then the part laid out as cJSON_Print did, on stdout. */
-static jg_status print_json(const char *title, const struct json_part *part, jg_error *err)
+/* "title:", then the part as cJSON_Print lays it out, on stdout. */
+static jg_status print_json(const char *title, const cJSON *part, jg_error *err)
 {
+	char *text = cJSON_Print(part);
+	if (text == NULL)
+		return jg_fail(err, JG_ERR_INPUT, "out of memory showing the %s", title);
 	char buf[4096];
 	jg_out out;
 	jg_out_init_flushing(&out, buf, sizeof buf, jg_out_write_stream, stdout);
 	jg_out_puts(&out, title);
 	jg_out_puts(&out, ":\n");
-	/* cJSON accepted the text, and the printer reads it by the same grammar. */
-	int printed = jg_json_print(&out, part->text, part->len, JG_JSON_PRETTY);
+	put_terminal_safe(&out, text);
 	jg_out_puts(&out, "\n");
 	int written = jg_out_finish(&out);
 	jg_wipe(buf, sizeof buf);
-	if (printed != 0)
-		return jg_fail(err, JG_ERR_INPUT, "not a JWT: the %s cannot be shown as JSON", title);
+	cJSON_free(text);
 	if (written != 0)
 		return jg_fail(err, JG_ERR_INPUT, "cannot write to standard output");
 	return JG_OK;
 }
 
 /* Verify with the certificate's key; the header must name RS256. */
-static jg_status verify(const jg_jwt_parts *parts, const struct json_part *header,
-	const jg_cert_info *info, jg_error *err)
+static jg_status verify(const jg_jwt_parts *parts, const cJSON *header, const jg_cert_info *info,
+	jg_error *err)
 {
-	const cJSON *alg = cJSON_GetObjectItemCaseSensitive(header->json, "alg");
+	const cJSON *alg = cJSON_GetObjectItemCaseSensitive(header, "alg");
 	if (!cJSON_IsString(alg) || strcmp(alg->valuestring, "RS256") != 0) {
 		char shown[64]; /* cut short when it is longer */
 		jg_out out;
@@ -201,31 +211,31 @@ jg_status jg_cmd_decode(const jg_options *o, jg_error *err)
 	static unsigned char der[JG_CERT_DER_MAX];
 	jg_cert_info info = { 0 };
 	jg_jwt_parts parts = { 0 };
-	struct json_part header = { NULL, header_text, 0 }, claims = { NULL, claims_text, 0 };
+	cJSON *header = NULL, *claims = NULL;
 	size_t len = 0;
 	jg_status st = read_jwt(o->jwt, jwt, sizeof jwt, &len, err);
 	if (st == JG_OK)
 		st = jg_jwt_split(jwt, len, &parts, err);
 	if (st == JG_OK)
 		st = parse_part(parts.header, parts.header_len, "header", header_text,
-			sizeof header_text, &header.len, &header.json, err);
+			sizeof header_text, &header, err);
 	if (st == JG_OK)
 		st = parse_part(parts.claims, parts.claims_len, "claims set", claims_text,
-			sizeof claims_text, &claims.len, &claims.json, err);
+			sizeof claims_text, &claims, err);
 	if (st == JG_OK && o->cert != NULL)
 		st = load_certificate(o->cert, der, sizeof der, &info, err);
 	if (st == JG_OK)
-		st = print_json("header", &header, err);
+		st = print_json("header", header, err);
 	if (st == JG_OK)
-		st = print_json("claims", &claims, err);
+		st = print_json("claims", claims, err);
 	if (st == JG_OK) {
-		print_time_claim(&claims, "exp");
-		print_time_claim(&claims, "iat");
-		print_time_claim(&claims, "nbf");
+		print_time_claim(claims, "exp");
+		print_time_claim(claims, "iat");
+		print_time_claim(claims, "nbf");
 		if (o->cert == NULL) {
 			printf("signature: not checked (give --cert to verify)\n");
 		} else {
-			st = verify(&parts, &header, &info, err);
+			st = verify(&parts, header, &info, err);
 			if (st == JG_OK)
 				printf("signature: verified with %s\n", info.subject);
 			else
@@ -234,8 +244,8 @@ jg_status jg_cmd_decode(const jg_options *o, jg_error *err)
 		if (fflush(stdout) != 0 && st == JG_OK)
 			st = jg_fail(err, JG_ERR_INPUT, "cannot write to standard output");
 	}
-	cJSON_Delete(header.json);
-	cJSON_Delete(claims.json);
+	cJSON_Delete(header);
+	cJSON_Delete(claims);
 	jg_wipe(jwt, sizeof jwt); /* a live assertion is a credential for its lifetime */
 	jg_wipe(header_text, sizeof header_text);
 	jg_wipe(claims_text, sizeof claims_text);

@@ -40,7 +40,7 @@ static struct grant_state {
 	jg_trust trust;
 	jg_url url;
 	jg_proxy proxy;                /* holds the proxy password */
-	const char *audience;
+	jg_assertion claims;           /* what each attempt's assertion says */
 } g;
 
 static void wipe_secrets(void)
@@ -89,6 +89,8 @@ static jg_status prepare(const jg_options *o, jg_error *err)
 		st = jg_trust_select(&g.trust, o->cacert, o->capath, &origin, err);
 	if (st == JG_OK)
 		jg_trace("trust: %s", origin);
+	if (st == JG_OK)
+		st = jg_cmd_assertion_from_options(o, &g.claims, err);
 	return st;
 }
 
@@ -100,7 +102,7 @@ static jg_status attempt(const jg_options *o, int64_t deadline_ms, int *retryabl
 	*retryable = 0;
 	jg_status st = jg_clock_now(&now, err);
 	if (st == JG_OK)
-		st = jg_cmd_make_assertion(o, &g.key, now, g.jwt, sizeof g.jwt, &jwt_len, &g.audience, err);
+		st = jg_jwt_make_assertion(&g.claims, now, &g.key.sk, g.jwt, sizeof g.jwt, &jwt_len, err);
 	if (st == JG_OK)
 		st = jg_oauth_build_body(g.jwt, g.body, sizeof g.body, &body_len, err);
 	if (st != JG_OK)
@@ -120,7 +122,7 @@ static jg_status attempt(const jg_options *o, int64_t deadline_ms, int *retryabl
 	}
 	if (st != JG_OK)
 		return st;
-	jg_refusal_context ctx = { o->instance_url, g.audience, now };
+	jg_refusal_context ctx = { o->instance_url, g.claims.audience, now };
 	st = jg_oauth_read_answer(&g.reader, &ctx, &g.token, err);
 	*retryable = st == JG_ERR_PROTOCOL && jg_oauth_status_retryable(g.reader.status);
 	return st;

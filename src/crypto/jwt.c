@@ -2,10 +2,10 @@
 
 #include <string.h>
 
-#include "crypto/base64.h"
-#include <stdio.h>
 #include "base/json_out.h"
+#include "base/trace.h"
 #include "base/wipe.h"
+#include "crypto/base64.h"
 
 static const char header_json[] = "{\"alg\":\"RS256\",\"typ\":\"JWT\"}";
 
@@ -162,4 +162,19 @@ jg_status jg_jwt_verify_rs256(const jg_jwt_parts *parts, const br_rsa_public_key
 		return jg_fail(err, JG_ERR_CHECK,
 			"signature does not verify with this certificate's key (RS256)");
 	return JG_OK;
+}
+
+jg_status jg_jwt_make_assertion(const jg_assertion *a, int64_t now, const br_rsa_private_key *sk,
+	char *out, size_t cap, size_t *len, jg_error *err)
+{
+	jg_claims claims = {
+		.iss = a->issuer,
+		.sub = a->subject,
+		.aud = a->audience,
+		.exp = now + a->lifetime,
+		.iat = now,
+	};
+	jg_trace("assertion: iat %lld, exp %lld (%ld s later)", (long long)claims.iat,
+		(long long)claims.exp, a->lifetime);
+	return jg_jwt_sign(&claims, sk, out, cap, len, err);
 }

@@ -36,6 +36,18 @@ jg_status jg_jwt_claims_json(const jg_claims *claims, char *out, size_t cap, siz
 jg_status jg_jwt_sign(const jg_claims *claims, const br_rsa_private_key *sk, char *out,
 	size_t cap, size_t *len, jg_error *err);
 
+/* What the assertion of a JWT bearer grant says (RFC 7523, section 3), its times aside. */
+typedef struct jg_assertion {
+	const char *issuer;   /* iss: the client id (the Connected App's consumer key) */
+	const char *subject;  /* sub: the user to log in as */
+	const char *audience; /* aud: the authorization server */
+	long lifetime;        /* exp - iat, in seconds */
+} jg_assertion;
+
+/* Sign the assertion issued at `now` (iat now, exp now + lifetime) into out, as jg_jwt_sign. */
+jg_status jg_jwt_make_assertion(const jg_assertion *a, int64_t now, const br_rsa_private_key *sk,
+	char *out, size_t cap, size_t *len, jg_error *err);
+
 /* A compact JWT split into its three base64url parts (pointers into the caller's text). */
 typedef struct jg_jwt_parts {
 	const char *header, *claims, *signature;

@@ -30,28 +30,6 @@ static void compares_ignoring_case(void **state)
 	assert_false(jg_ascii_equal_word("https", 5, "http"));
 }
 
-/* Every needle of every length at every position of a text, and some that are absent, give
- * what glibc's memmem gives. */
-static void finds_what_memmem_finds(void **state)
-{
-	(void)state;
-	static const char text[] = "-----BEGIN PRIVATE KEY-----\nabcabcabd://x\0y://z";
-	const size_t len = sizeof text - 1;
-	for (size_t start = 0; start < len; start++) {
-		for (size_t n = 0; start + n <= len && n < 20; n++) {
-			const char *needle = text + start;
-			assert_ptr_equal(jg_find(text, len, needle, n), memmem(text, len, needle, n));
-		}
-	}
-	static const char *absent[] = { "PUBLIC KEY", "abd://y", "zz", "\n\n" };
-	for (size_t i = 0; i < sizeof absent / sizeof absent[0]; i++)
-		assert_null(jg_find(text, len, absent[i], strlen(absent[i])));
-	/* A needle longer than the text, and an empty text. */
-	assert_null(jg_find("ab", 2, "abc", 3));
-	assert_null(jg_find("", 0, "a", 1));
-	assert_ptr_equal(jg_find(text, 0, "", 0), text);
-}
-
 /* Whole decimal integers, checked against strtoll where both accept, and the strict refusals. */
 static void parses_whole_decimal_integers(void **state)
 {
@@ -83,7 +61,6 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(lowers_only_ascii_capitals),
 		cmocka_unit_test(compares_ignoring_case),
-		cmocka_unit_test(finds_what_memmem_finds),
 		cmocka_unit_test(parses_whole_decimal_integers),
 	};
 	return cmocka_run_group_tests_name("ascii", tests, NULL, NULL);
