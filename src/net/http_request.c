@@ -1,0 +1,198 @@
+/*
+ * HTTP/1.1 requests for the token exchange: the POST and the proxy's CONNECT (http.h).
+ */
+#include "net/http.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "base/wipe.h"
+#include "net/http_text.h"
+
+/* ---- requests ------------------------------------------------------------------------------ */
+
+/* Appends to a request head. Overflow is sticky and checked once, at the end (as BearSSL's
+ * engines do); the text so far is always NUL-terminated. */
+typedef struct head_writer {
+	char *out;
+	size_t cap;
+	size_t len;
+	int overflow;
+} head_writer;
+
+static void write_bytes(head_writer *w, const char *s, size_t n)
+{
+	/* One byte of cap stays free for the terminating NUL. */
+	if (w->overflow || w->cap == 0 || n >= w->cap - w->len) {
+		w->overflow = 1;
+		return;
+	}
+	memcpy(w->out + w->len, s, n);
+	w->len += n;
+	w->out[w->len] = '\0';
+}
+
+static void write_text(head_writer *w, const char *s)
+{
+	write_bytes(w, s, strlen(s));
+}
+
+static void write_decimal(head_writer *w, size_t value)
+{
+	char digits[24];
+	size_t n = sizeof digits;
+	do {
+		digits[--n] = (char)('0' + value % 10);
+		value /= 10;
+	} while (value != 0);
+	write_bytes(w, digits + n, sizeof digits - n);
+}
+
+/* "host" or, for an IPv6 literal, "[host]". */
+static void write_host(head_writer *w, const char *host)
+{
+	int ipv6 = strchr(host, ':') != NULL;
+	if (ipv6)
+		write_text(w, "[");
+	write_text(w, host);
+	if (ipv6)
+		write_text(w, "]");
+}
+
+/* Non-empty, printable ASCII only; spaces only when allowed. */
+static int is_safe_field(const char *s, int spaces_allowed)
+{
+	if (s[0] == '\0')
+		return 0;
+	for (const char *p = s; *p != '\0'; p++) {
+		unsigned char c = (unsigned char)*p;
+		if (c < 0x20 || c > 0x7e || (c == ' ' && !spaces_allowed))
+			return 0;
+	}
+	return 1;
+}
+
+static int is_safe_host(const char *host)
+{
+	return is_safe_field(host, 0) && strpbrk(host, "/?#@[]\\") == NULL;
+}
+
+static int is_base64_text(const char *s)
+{
+	if (s[0] == '\0')
+		return 0;
+	for (const char *p = s; *p != '\0'; p++) {
+		unsigned char c = (unsigned char)*p;
+		if (!(is_digit(c) || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '+' ||
+		      c == '/' || c == '='))
+			return 0;
+	}
+	return 1;
+}
+
+/* Wipe whatever was written (a CONNECT head may hold the proxy password) and report. */
+static jg_status refuse_request(char *out, size_t cap, size_t *len, jg_error *err,
+                                const char *why)
+{
+	jg_wipe(out, cap);
+	*len = 0;
+	return jg_fail(err, JG_ERR_USAGE, "cannot build the HTTP request: %s", why);
+}
+
+static jg_status check_request_fields(const char *host, int port, const char *user_agent,
+                                      const char **why)
+{
+	if (host == NULL || !is_safe_host(host))
+		*why = "invalid host (empty, or holding a space, control character, non-ASCII byte or "
+		       "one of /?#@[]\\)";
+	else if (port < 1 || port > 65535)
+		*why = "port outside 1..65535";
+	else if (user_agent != NULL && !is_safe_field(user_agent, 1))
+		*why = "invalid User-Agent (empty, or holding a control character or non-ASCII byte)";
+	else
+		return JG_OK;
+	return JG_ERR_USAGE;
+}
+
+static jg_status finish_request(head_writer *w, size_t *len, jg_error *err)
+{
+	if (w->overflow) {
+		char why[64];
+		(void)snprintf(why, sizeof why, "the head does not fit in %zu bytes", w->cap);
+		return refuse_request(w->out, w->cap, len, err, why);
+	}
+	*len = w->len;
+	return JG_OK;
+}
+
+jg_status jg_http_build_post(char *out, size_t cap, size_t *len, const char *host, int port,
+                             const char *path, const char *user_agent, size_t body_len,
+                             jg_error *err)
+{
+	head_writer w = { out, cap, 0, 0 };
+	const char *why = NULL;
+
+	if (check_request_fields(host, port, user_agent, &why) != JG_OK)
+		return refuse_request(out, cap, len, err, why);
+	if (path == NULL || path[0] != '/' || !is_safe_field(path, 0))
+		return refuse_request(out, cap, len, err,
+		                      "invalid path (not starting with '/', or holding a space, "
+		                      "control character or non-ASCII byte)");
+
+	write_text(&w, "POST ");
+	write_text(&w, path);
+	write_text(&w, " HTTP/1.1\r\nHost: ");
+	write_host(&w, host);
+	if (port != 443) {
+		write_text(&w, ":");
+		write_decimal(&w, (size_t)port);
+	}
+	write_text(&w, "\r\n");
+	if (user_agent != NULL) {
+		write_text(&w, "User-Agent: ");
+		write_text(&w, user_agent);
+		write_text(&w, "\r\n");
+	}
+	write_text(&w, "Accept: application/json\r\n"
+	               "Content-Type: application/x-www-form-urlencoded\r\n"
+	               "Content-Length: ");
+	write_decimal(&w, body_len);
+	write_text(&w, "\r\nConnection: close\r\n\r\n");
+	return finish_request(&w, len, err);
+}
+
+jg_status jg_http_build_connect(char *out, size_t cap, size_t *len, const char *host, int port,
+                                const char *proxy_auth_b64, const char *user_agent,
+                                jg_error *err)
+{
+	head_writer w = { out, cap, 0, 0 };
+	const char *why = NULL;
+
+	if (check_request_fields(host, port, user_agent, &why) != JG_OK)
+		return refuse_request(out, cap, len, err, why);
+	/* Never quote the credentials themselves, not even in part. */
+	if (proxy_auth_b64 != NULL && !is_base64_text(proxy_auth_b64))
+		return refuse_request(out, cap, len, err,
+		                      "proxy credentials are not base64 text");
+
+	for (int line = 0; line < 2; line++) {
+		write_text(&w, line == 0 ? "CONNECT " : "Host: ");
+		write_host(&w, host);
+		write_text(&w, ":");
+		write_decimal(&w, (size_t)port);
+		write_text(&w, line == 0 ? " HTTP/1.1\r\n" : "\r\n");
+	}
+	if (proxy_auth_b64 != NULL) {
+		write_text(&w, "Proxy-Authorization: Basic ");
+		write_text(&w, proxy_auth_b64);
+		write_text(&w, "\r\n");
+	}
+	if (user_agent != NULL) {
+		write_text(&w, "User-Agent: ");
+		write_text(&w, user_agent);
+		write_text(&w, "\r\n");
+	}
+	write_text(&w, "\r\n");
+	return finish_request(&w, len, err);
+}
+
