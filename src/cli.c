@@ -133,7 +133,7 @@ static jg_status parse_integer(const char *name, const char *value, long min, lo
 	jg_error *err)
 {
 	long long v;
-	if (!jg_parse_integer(value, min, max, &v))
+	if (!jg_ascii_parse_integer(value, min, max, &v))
 		return jg_fail(err, JG_ERR_USAGE, "%s: '%.40s' is not a whole number from %ld to %ld",
 			name, value, min, max);
 	*out = (long)v;

@@ -24,12 +24,12 @@ static void forbid_core_dumps(void)
 	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
 }
 
-/* cJSON allocates with malloc and frees through jg_free_wiped: its copies of an access token
+/* cJSON allocates with malloc and frees through jg_wipe_free: its copies of an access token
  * (the answer's tree) or of a claims set (decode's) are erased when freed. With a free of its
  * own, cJSON never calls realloc, which could leave an unwiped old block behind. */
 static void wipe_what_cjson_frees(void)
 {
-	static cJSON_Hooks hooks = { malloc, jg_free_wiped };
+	static cJSON_Hooks hooks = { malloc, jg_wipe_free };
 	cJSON_InitHooks(&hooks);
 }
 

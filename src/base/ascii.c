@@ -25,7 +25,7 @@ int jg_ascii_equal_word(const char *s, size_t len, const char *word)
 	return strlen(word) == len && jg_ascii_equal_n(s, word, len);
 }
 
-int jg_parse_integer(const char *text, long long min, long long max, long long *out)
+int jg_ascii_parse_integer(const char *text, long long min, long long max, long long *out)
 {
 	int negative = text[0] == '-';
 	const char *p = text + (text[0] == '-' || text[0] == '+');

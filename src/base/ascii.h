@@ -20,6 +20,6 @@ int jg_ascii_equal_word(const char *s, size_t len, const char *word);
  * (out of range, empty, or anything else). strtoll alone would also take leading white space
  * and stop quietly at the first non-digit; option values and JWTGRANT_NOW must be all digits.
  */
-int jg_parse_integer(const char *text, long long min, long long max, long long *out);
+int jg_ascii_parse_integer(const char *text, long long min, long long max, long long *out);
 
 #endif

@@ -18,7 +18,7 @@ jg_status jg_clock_now(int64_t *now, jg_error *err)
 		return JG_OK;
 	}
 	long long v;
-	if (!jg_parse_integer(pinned, 0, LLONG_MAX, &v))
+	if (!jg_ascii_parse_integer(pinned, 0, LLONG_MAX, &v))
 		return jg_fail(err, JG_ERR_USAGE,
 			"JWTGRANT_NOW: '%.40s' is not epoch seconds; unset it or give a whole number", pinned);
 	*now = (int64_t)v;

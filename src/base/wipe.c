@@ -10,7 +10,7 @@ void jg_wipe(void *buf, size_t len)
 		explicit_bzero(buf, len);
 }
 
-void jg_free_wiped(void *block)
+void jg_wipe_free(void *block)
 {
 	if (block == NULL)
 		return;

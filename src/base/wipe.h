@@ -10,6 +10,6 @@ void jg_wipe(void *buf, size_t len);
 /* free(), after erasing the whole block (malloc_usable_size bytes). cJSON frees through it
  * (main.c installs it with cJSON_InitHooks), so that the copies its parse trees and printed
  * texts hold of a token or a claims set do not outlive them. NULL is a no-op. */
-void jg_free_wiped(void *block);
+void jg_wipe_free(void *block);
 
 #endif

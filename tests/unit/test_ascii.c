@@ -38,21 +38,21 @@ static void parses_whole_decimal_integers(void **state)
 		"-9223372036854775808", "1700000000" };
 	for (size_t i = 0; i < sizeof good / sizeof good[0]; i++) {
 		long long v = 1;
-		assert_int_equal(jg_parse_integer(good[i], LLONG_MIN, LLONG_MAX, &v), 1);
+		assert_int_equal(jg_ascii_parse_integer(good[i], LLONG_MIN, LLONG_MAX, &v), 1);
 		assert_true(v == strtoll(good[i], NULL, 10));
 	}
 	static const char *bad[] = { "", "-", "+", " 5", "5 ", "0x10", "1e3", "1.0", "--1",
 		"9223372036854775808", "-9223372036854775809", "99999999999999999999", "12a" };
 	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
 		long long v = 42;
-		assert_int_equal(jg_parse_integer(bad[i], LLONG_MIN, LLONG_MAX, &v), 0);
+		assert_int_equal(jg_ascii_parse_integer(bad[i], LLONG_MIN, LLONG_MAX, &v), 0);
 		assert_true(v == 42);
 	}
 	long long v = 0;
-	assert_int_equal(jg_parse_integer("10", 0, 10, &v), 1);
-	assert_int_equal(jg_parse_integer("11", 0, 10, &v), 0);
-	assert_int_equal(jg_parse_integer("-1", 0, 10, &v), 0);
-	assert_int_equal(jg_parse_integer("-1", -1, 10, &v), 1);
+	assert_int_equal(jg_ascii_parse_integer("10", 0, 10, &v), 1);
+	assert_int_equal(jg_ascii_parse_integer("11", 0, 10, &v), 0);
+	assert_int_equal(jg_ascii_parse_integer("-1", 0, 10, &v), 0);
+	assert_int_equal(jg_ascii_parse_integer("-1", -1, 10, &v), 1);
 	assert_true(v == -1);
 }
 
