@@ -328,11 +328,45 @@ static void set_defaults(jg_options *o)
 	o->subject = "jwtgrant";
 }
 
+/*
+ * Where the option's name ends in arg, and where an attached value starts (NULL when none):
+ * "--name=VALUE", or a short option with its value attached, "-xVALUE" (as curl and getopt
+ * take it) or "-x=VALUE" (as sf's parser takes it).
+ */
+static size_t split_option(char *arg, char **attached)
+{
+	*attached = NULL;
+	if (arg[1] == '-') {
+		char *eq = strchr(arg, '=');
+		if (eq == NULL)
+			return strlen(arg);
+		*attached = eq + 1;
+		return (size_t)(eq - arg);
+	}
+	if (arg[2] != '\0')
+		*attached = arg + 2 + (arg[2] == '=');
+	return 2;
+}
+
+/* The option's value: attached to it, or the next argument. */
+static jg_status take_value(int argc, char **argv, int *i, char *attached, const char *name,
+	char **value, jg_error *err)
+{
+	if (attached != NULL)
+		*value = attached;
+	else if (*i + 1 < argc)
+		*value = argv[++*i];
+	else
+		return jg_fail(err, JG_ERR_USAGE, "%s needs a value", name);
+	return JG_OK;
+}
+
+/* One option at argv[*i] (and its value, which may be the next argument). An error names the
+ * option but never shows a value: "-xhttp://user:password@host" must not end up in a log. */
 static jg_status parse_one(int argc, char **argv, int *i, jg_options *o, jg_error *err)
 {
-	char *arg = argv[*i];
-	char *eq = (arg[0] == '-' && arg[1] == '-') ? strchr(arg, '=') : NULL;
-	size_t len = eq ? (size_t)(eq - arg) : strlen(arg);
+	char *arg = argv[*i], *attached = NULL;
+	size_t len = split_option(arg, &attached);
 	const struct option *opt = find_option(arg, len);
 	if (opt == NULL)
 		return jg_fail(err, JG_ERR_USAGE, "unknown option %.*s; see jwtgrant %s --help", (int)len,
@@ -344,13 +378,10 @@ static jg_status parse_one(int argc, char **argv, int *i, jg_options *o, jg_erro
 			name, jg_cli_command_name(o->command), jg_cli_command_name(o->command));
 	char *value = NULL;
 	if (takes_value(opt->kind)) {
-		if (eq != NULL)
-			value = eq + 1;
-		else if (*i + 1 < argc)
-			value = argv[++*i];
-		else
-			return jg_fail(err, JG_ERR_USAGE, "%s needs a value", name);
-	} else if (eq != NULL) {
+		jg_status st = take_value(argc, argv, i, attached, name, &value, err);
+		if (st != JG_OK)
+			return st;
+	} else if (attached != NULL) {
 		return jg_fail(err, JG_ERR_USAGE, "%s takes no value", name);
 	}
 	return apply_option(o, opt, value, err);

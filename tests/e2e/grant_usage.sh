@@ -27,6 +27,24 @@ if start_mock; then
 		--cacert "$CA" --max-time 10
 	usage "unknown option" '--bogus' -i "$CID" -f "$KEY" -u "$USER" -r "$U" --cacert "$CA" \
 		--max-time 10 --bogus
+	# An option's value never shows in an error, even when it is glued to an unknown option
+	# (issue 12: "-xhttp://user:pw@host" was echoed whole).
+	usage "an unknown short option with a value attached" 'unknown option -Q;' -i "$CID" -f "$KEY" \
+		-u "$USER" -r "$U" --cacert "$CA" --max-time 10 -Qs3cret
+	expect_no_grep "s3cret" "$T/err" "an unknown short option: its attached value is not shown"
+	usage "an unknown long option with a value" 'unknown option --bogus;' -i "$CID" -f "$KEY" \
+		-u "$USER" -r "$U" --cacert "$CA" --max-time 10 --bogus=s3cret
+	expect_no_grep "s3cret" "$T/err" "an unknown long option: its value is not shown"
+	expect_exit 2 "--json, then an unknown option with a value: exit 2" "$JG" grant --json -i "$CID" \
+		-f "$KEY" -u "$USER" -r "$U" --cacert "$CA" --max-time 10 -Qs3cret
+	expect_no_grep "s3cret" "$T/out" "--json: the envelope does not show the value"
+	expect_no_grep "s3cret" "$T/err" "--json: stderr does not show the value"
+	usage "short options with attached values are read" 'missing --username' -i"$CID" -f"$KEY" \
+		-r"$U" --cacert "$CA" -m10
+	usage "a short option with '=' and a value is read" 'missing --username' -i="$CID" -f="$KEY" \
+		-r="$U" --cacert "$CA" -m=10
+	usage "a flag with a value attached" '--verbose takes no value' -i "$CID" -f "$KEY" -u "$USER" \
+		-r "$U" --cacert "$CA" --max-time 10 -vv
 	usage "--output bogus" 'bogus' -i "$CID" -f "$KEY" -u "$USER" -r "$U" --cacert "$CA" \
 		--max-time 10 --output bogus
 	usage "--output without a value" 'output' -i "$CID" -f "$KEY" -u "$USER" -r "$U" --cacert "$CA" \

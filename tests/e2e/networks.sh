@@ -85,6 +85,10 @@ else
 	expect_exit 0 "grant through a proxy with credentials" grant -r "$MOCK_URL" -v --proxy "http://jguser:s3%63ret@127.0.0.1:$AP"
 	expect_no_grep "s3cr" "$T/err" "the proxy password is not in the trace"
 	expect_grep "jguser:\*\*\*@" "$T/err" "the trace shows the user and hides the password"
+	expect_exit 0 "-xURL (the value attached, as curl takes it)" grant -r "$MOCK_URL" "-xhttp://jguser:s3%63ret@127.0.0.1:$AP"
+	expect_exit 0 "-x=URL" grant -r "$MOCK_URL" "-x=http://jguser:s3%63ret@127.0.0.1:$AP"
+	expect_exit 4 "-xURL with wrong credentials exits 4" grant -r "$MOCK_URL" "-xhttp://jguser:wrong@127.0.0.1:$AP"
+	expect_no_grep "wrong" "$T/err" "-xURL with wrong credentials: the password is not printed"
 	expect_exit 4 "wrong proxy credentials exit 4" grant -r "$MOCK_URL" --proxy "http://jguser:wrong@127.0.0.1:$AP"
 	# tinyproxy answers wrong credentials with 401 (and missing ones with 407).
 	expect_grep "answered 40[17] .*credentials are refused" "$T/err" "wrong credentials: the message names the status and says they were refused"
@@ -103,6 +107,16 @@ else
 	tr '\0' ' ' < "/proc/$gpid/cmdline" > "$T/cmdline" 2>/dev/null
 	expect_grep "jwtgrant" "$T/cmdline" "the running grant's command line was read"
 	expect_no_grep "s3cr" "$T/cmdline" "the proxy password is scrubbed from argv"
+	jg_stop_pid "$gpid"
+	# The same with the value attached to -x, as curl takes it.
+	"$JG" grant -i 3MVG9TESTCLIENTID -f "$K" -u ci@example.com --cacert "$PKI/ca.crt" --max-time 10 \
+		-r "$MOCK_URL" "-xhttp://jguser:s3%63ret@127.0.0.1:$AP" > /dev/null 2>&1 &
+	gpid=$!
+	track_pid "$gpid"
+	sleep 1
+	tr '\0' ' ' < "/proc/$gpid/cmdline" > "$T/cmdline" 2>/dev/null
+	expect_grep "jwtgrant.*-xhttp://" "$T/cmdline" "-xURL: the running grant's command line was read"
+	expect_no_grep "s3cr" "$T/cmdline" "-xURL: the proxy password is scrubbed from argv"
 	jg_stop_pid "$gpid"
 	stop_mock
 	start_mock || exit 0
