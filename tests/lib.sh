@@ -168,6 +168,32 @@ stop_mock() { # [PID] — stops the latest mock (or that one); its log stays rea
 	return 0
 }
 
+# start_raw ANSWER_FILE [RAW_SERVER_ARGS...] — starts tests/mock/raw_server.py, which answers every
+# connection with the bytes of ANSWER_FILE (--tls-cert/--tls-key: inside TLS); sets RAW_PORT and
+# RAW_PID, and stops it on exit. Returns 1 (after a "not ok" line) when it does not come up.
+start_raw() {
+	_answer=$1
+	shift
+	JG_MOCKS=$((JG_MOCKS + 1))
+	_pf="$T/raw$JG_MOCKS.port"
+	"$JG_PY" "$JG_TOP/tests/mock/raw_server.py" --answer "$_answer" --port-file "$_pf" \
+		--max-life "${JWTGRANT_MOCK_MAX_LIFE:-120}" "$@" < /dev/null > "$T/raw$JG_MOCKS.err" 2>&1 &
+	RAW_PID=$!
+	track_pid "$RAW_PID"
+	_n=0
+	while [ ! -s "$_pf" ] && [ $_n -lt 100 ]; do
+		jg_alive "$RAW_PID" || break
+		sleep 0.1
+		_n=$((_n + 1))
+	done
+	RAW_PORT=$(cat "$_pf" 2>/dev/null)
+	if [ -z "$RAW_PORT" ]; then
+		not_ok "start the raw server ($*)" "$(tail -n 5 "$T/raw$JG_MOCKS.err")"
+		return 1
+	fi
+	return 0
+}
+
 mock_saw_token_request() { # [LOG] — true when the mock logged a POST to the token path
 	grep -q '^{"method":"POST","path":"/services/oauth2/token"' "${1:-$MOCK_LOG}" 2>/dev/null
 }

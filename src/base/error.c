@@ -2,8 +2,7 @@
 
 #include <stdarg.h>
 #include <stdio.h>
-
-#include <stdio.h>
+#include <string.h>
 
 static const struct {
 	jg_status status;
@@ -29,6 +28,33 @@ jg_status jg_fail(jg_error *err, jg_status status, const char *fmt, ...)
 		err->status = status;
 		err->detail[0] = '\0';
 		err->code[0] = '\0';
+	}
+	return status;
+}
+
+/* Append s to the string in buf[0..cap), cut short where it does not fit. */
+static void append(char *buf, size_t cap, const char *s)
+{
+	size_t used = strlen(buf), n = strlen(s);
+	if (n > cap - 1 - used)
+		n = cap - 1 - used;
+	memcpy(buf + used, s, n);
+	buf[used + n] = '\0';
+}
+
+jg_status jg_fail_context(jg_error *err, jg_status status, const char *fmt, ...)
+{
+	if (err != NULL) {
+		char why[JG_ERROR_MESSAGE_MAX];
+		memcpy(why, err->message, sizeof why);
+		why[sizeof why - 1] = '\0';
+		va_list ap;
+		va_start(ap, fmt);
+		(void)vsnprintf(err->message, sizeof err->message, fmt, ap);
+		va_end(ap);
+		append(err->message, sizeof err->message, ": ");
+		append(err->message, sizeof err->message, why);
+		err->status = status;
 	}
 	return status;
 }

@@ -30,6 +30,14 @@ typedef struct jg_error {
 jg_status jg_fail(jg_error *err, jg_status status, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
+/*
+ * Put a context before the failure already recorded: the message becomes "<context>: <message
+ * as it was>", the status becomes `status`; detail and code stay. (Formatting err->message
+ * into itself would be undefined behaviour: the old text is copied first.)
+ */
+jg_status jg_fail_context(jg_error *err, jg_status status, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
 /* The short name used as `code` in the JSON failure envelope: "usage", "input", ... */
 const char *jg_status_code(jg_status status);
 

@@ -40,9 +40,7 @@ static jg_status not_a_certificate(const char *path, const unsigned char *text, 
 			"%s is a public key, not a certificate; give --cert "
 			"the certificate uploaded to the Connected App",
 			path);
-	char why[JG_ERROR_MESSAGE_MAX];
-	(void)snprintf(why, sizeof why, "%s", err->message);
-	return jg_fail(err, JG_ERR_INPUT, "certificate %s: %s", path, why);
+	return jg_fail_context(err, JG_ERR_INPUT, "certificate %s", path);
 }
 
 jg_status jg_cmd_load_cert(const char *path, unsigned char *der, size_t cap, size_t *der_len,

@@ -56,11 +56,8 @@ jg_status jg_proxy_choose(const char *flag_proxy, const char *flag_noproxy, cons
 		return JG_OK;
 	}
 	jg_status st = jg_url_parse_proxy(text, &out->url, err);
-	if (st != JG_OK) {
-		char why[JG_ERROR_MESSAGE_MAX];
-		(void)snprintf(why, sizeof why, "%s", err->message);
-		return jg_fail(err, JG_ERR_USAGE, "%s: %s", source, why);
-	}
+	if (st != JG_OK)
+		return jg_fail_context(err, JG_ERR_USAGE, "%s", source);
 	const char *list = configured_noproxy(flag_noproxy, &nsource);
 	if (jg_noproxy_match(list, host, &entry)) {
 		jg_trace("no proxy: %s is bypassed by %s entry '%s'", host, nsource, entry);
@@ -140,8 +137,8 @@ jg_status jg_proxy_tunnel(int fd, const jg_proxy *proxy, const char *host, int p
 	if (st == JG_OK)
 		st = read_connect_answer(fd, &r, deadline_ms, err);
 	if (st == JG_ERR_PROTOCOL)
-		return jg_fail(err, JG_ERR_NETWORK, "the proxy %s:%d gave no usable answer to CONNECT: %s",
-			proxy->url.host, proxy->url.port, err->message);
+		return jg_fail_context(err, JG_ERR_NETWORK, "the proxy %s:%d gave no usable answer to CONNECT",
+			proxy->url.host, proxy->url.port);
 	if (st != JG_OK)
 		return st;
 	/* 407 is the proxy's "authenticate"; some proxies (tinyproxy) answer wrong credentials with

@@ -59,11 +59,8 @@ static jg_status open_connection(const jg_https_post *rq, int *fd, jg_error *err
 	const jg_url *p = &rq->proxy->url;
 	jg_status st = jg_net_connect(p->host, p->port, (int)rq->connect_timeout_ms, rq->deadline_ms,
 		fd, err);
-	if (st != JG_OK) {
-		char why[JG_ERROR_MESSAGE_MAX];
-		(void)snprintf(why, sizeof why, "%s", err->message);
-		return jg_fail(err, st, "proxy (from %s): %s", rq->proxy->source, why);
-	}
+	if (st != JG_OK)
+		return jg_fail_context(err, st, "proxy (from %s)", rq->proxy->source);
 	st = jg_proxy_tunnel(*fd, rq->proxy, rq->url->host, rq->url->port, rq->deadline_ms, err);
 	if (st != JG_OK) {
 		jg_net_close(*fd);

@@ -96,3 +96,18 @@ if start_mock; then
 	[ "$_r" -eq 2 ] && ok "usage errors sent no token request" ||
 		not_ok "usage errors sent no token request" "$_r requests, want 2"
 fi
+
+# --- a "proxy" that is not an HTTP proxy ------------------------------------------------------------
+# An SSH server answers CONNECT with its banner: exit 4, and one intact message that names the
+# proxy once and shows the start of the answer (the message used to be formatted into itself).
+printf 'SSH-2.0-OpenSSH_9.2p1 Debian-2\r\n' > "$T/ssh-banner"
+if start_raw "$T/ssh-banner"; then
+	grant_to 4 "an SSH server as the proxy: exit 4" "https://sf.test" -x "http://127.0.0.1:$RAW_PORT" \
+		--max-time 10
+	expect_grep "^jwtgrant: the proxy 127\.0\.0\.1:$RAW_PORT gave no usable answer to CONNECT: .*SSH-2\.0-OpenSSH" \
+		"$T/err" "an SSH server as the proxy: the message shows its banner"
+	[ "$(grep -o 'gave no usable answer' "$T/err" | wc -l)" -eq 1 ] &&
+		ok "an SSH server as the proxy: the message says it once" ||
+		not_ok "an SSH server as the proxy: the message says it once" "$(cat "$T/err")"
+	stdout_empty "an SSH server as the proxy: nothing on stdout"
+fi
