@@ -48,8 +48,7 @@ static void wipe_secrets(void)
 	jg_key_wipe(&g.key);
 	jg_wipe(g.jwt, sizeof g.jwt);
 	jg_wipe(g.body, sizeof g.body);
-	/* Only the bytes used: wiping untouched pages would only grow the RSS. */
-	jg_wipe(g.answer, g.reader.len < sizeof g.answer ? g.reader.len : sizeof g.answer);
+	jg_http_reader_wipe(&g.reader); /* what was received: untouched pages stay untouched */
 	jg_wipe(&g.token, sizeof g.token);
 	jg_wipe(g.output, g.output_len);
 	jg_proxy_wipe(&g.proxy);
@@ -100,6 +99,7 @@ static jg_status attempt(const jg_options *o, int64_t deadline_ms, int *retryabl
 	int64_t now = 0;
 	size_t jwt_len = 0, body_len = 0;
 	*retryable = 0;
+	jg_http_reader_wipe(&g.reader); /* the last attempt's answer */
 	jg_status st = jg_clock_now(&now, err);
 	if (st == JG_OK)
 		st = jg_jwt_make_assertion(&g.claims, now, &g.key.sk, g.jwt, sizeof g.jwt, &jwt_len, err);

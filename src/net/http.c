@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "base/ascii.h"
+#include "base/wipe.h"
 #include "net/http_text.h"
 
 /* ---- the head of an answer ----------------------------------------------------------------- */
@@ -528,6 +529,13 @@ jg_status jg_http_reader_eof(jg_http_reader *r, jg_error *err)
 		return fail_reader(r, err, "answer truncated: the connection closed inside the HTTP "
 		                   "head (after %zu bytes)", r->len);
 	}
+}
+
+void jg_http_reader_wipe(jg_http_reader *r)
+{
+	if (r->buf != NULL)
+		jg_wipe(r->buf, r->received < r->cap ? r->received : r->cap);
+	jg_wipe(r, sizeof *r);
 }
 
 /* ---- reporting ----------------------------------------------------------------------------- */

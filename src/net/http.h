@@ -226,6 +226,15 @@ jg_status jg_http_reader_push(jg_http_reader *r, const char *data, size_t len, i
  */
 jg_status jg_http_reader_eof(jg_http_reader *r, jg_error *err);
 
+/*
+ * Erase every byte the reader stored in its buffer and forget the answer. That is the first
+ * `received` bytes, not `len`: chunk decoding moves the body down in place and shrinks len, so
+ * the tail of a chunked answer (an access token, say) lies beyond it. Call it when the answer
+ * dies and before the buffer is used again. A reader that was never initialised (all zero) is
+ * left as it is.
+ */
+void jg_http_reader_wipe(jg_http_reader *r);
+
 /* ---- reporting ----------------------------------------------------------------------------- */
 
 /* Copy at most cap - 1 bytes of in[0..len) into out, each byte outside printable ASCII (0x20 to

@@ -1216,6 +1216,41 @@ static void reader_head_points_into_buffer(void **state)
 
 /* ---- reporting --------------------------------------------------------------------------- */
 
+/* The wipe reaches what chunk decoding left beyond len: no byte of the token survives it, in one
+ * push or in many. (Wiping only the first len bytes left the token's tail in the buffer.) */
+static void reader_wipe_erases_what_was_received(void **state)
+{
+	(void)state;
+	static const char answer[] =
+		"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"
+		"1d;ext=1\r\n{\"access_token\":\"00Dx!SECRETa\r\n"
+		"c\r\nSECRETbSECRE\r\n4\r\nTc\"}\r\n0\r\nX-Trailer: SECRETd\r\n\r\n";
+	for (size_t step = 1; step <= sizeof answer + 7; step += 7) {
+		char buf[512];
+		memset(buf, 0, sizeof buf);
+		jg_http_reader r;
+		jg_error err;
+		int complete;
+		jg_http_reader_init(&r, buf, sizeof buf);
+		assert_int_equal(push_all(&r, answer, sizeof answer - 1, step, &complete, &err), JG_OK);
+		assert_int_equal(complete, 1);
+		assert_memory_equal(r.body, "{\"access_token\":\"00Dx!SECRETaSECRETbSECRETc\"}", r.body_len);
+		if (step >= sizeof answer) { /* one push: decoding left token bytes beyond len */
+			char old[sizeof buf];
+			memcpy(old, buf, sizeof old);
+			memset(old, 0, r.len);
+			assert_non_null(memmem(old, sizeof old, "SECRET", 6));
+		}
+		jg_http_reader_wipe(&r);
+		assert_null(memmem(buf, sizeof buf, "SECRET", 6));
+		assert_null(memmem(buf, sizeof buf, "00Dx", 4));
+		assert_null(r.buf);
+		jg_http_reader_wipe(&r); /* a wiped reader is all zero: nothing to do */
+	}
+	jg_http_reader never = { 0 };
+	jg_http_reader_wipe(&never);
+}
+
 static void printable_prefix_replaces_and_truncates(void **state)
 {
 	(void)state;
@@ -1257,6 +1292,7 @@ int main(void)
 		cmocka_unit_test(reader_head_caps),
 		cmocka_unit_test(reader_connect_mode),
 		cmocka_unit_test(reader_head_points_into_buffer),
+		cmocka_unit_test(reader_wipe_erases_what_was_received),
 		cmocka_unit_test(printable_prefix_replaces_and_truncates),
 	};
 	return cmocka_run_group_tests_name("http", tests, NULL, NULL);
