@@ -128,6 +128,7 @@ start_mock() {
 	pki || return 1
 	JG_MOCKS=$((JG_MOCKS + 1))
 	_pf="$T/mock$JG_MOCKS.port"
+	rm -f "$_pf" # a subshell's start_mock may have used this number already
 	MOCK_LOG="$T/mock$JG_MOCKS.log"
 	MOCK_ERR="$T/mock$JG_MOCKS.err"
 	: > "$MOCK_LOG"
@@ -176,6 +177,7 @@ start_raw() {
 	shift
 	JG_MOCKS=$((JG_MOCKS + 1))
 	_pf="$T/raw$JG_MOCKS.port"
+	rm -f "$_pf"
 	"$JG_PY" "$JG_TOP/tests/mock/raw_server.py" --answer "$_answer" --port-file "$_pf" \
 		--max-life "${JWTGRANT_MOCK_MAX_LIFE:-120}" "$@" < /dev/null > "$T/raw$JG_MOCKS.err" 2>&1 &
 	RAW_PID=$!

@@ -79,23 +79,59 @@ void jg_json_put_control(jg_out *o, unsigned code)
 	}
 }
 
+/* The control character at s (see the top) and its length in bytes, or 0 for any other. */
+static size_t control_at(const unsigned char *s, unsigned *code)
+{
+	if (s[0] < 0x20 || s[0] == 0x7f) {
+		*code = s[0];
+		return 1;
+	}
+	if (s[0] == 0xc2 && s[1] >= 0x80 && s[1] <= 0x9f) {
+		*code = s[1];
+		return 2;
+	}
+	return 0;
+}
+
 void jg_json_put_string(jg_out *o, const char *s)
 {
 	jg_out_put(o, "\"", 1);
 	const char *run = s; /* bytes not yet written, that need no escape */
-	for (; *s; s++) {
-		unsigned char c = (unsigned char)*s;
-		if (c >= 0x20 && c != '"' && c != '\\')
+	while (*s) {
+		unsigned code = 0;
+		size_t n = control_at((const unsigned char *)s, &code);
+		if (n == 0 && *s != '"' && *s != '\\') {
+			s++;
 			continue;
+		}
 		jg_out_put(o, run, (size_t)(s - run));
-		run = s + 1;
-		if (c < 0x20)
-			jg_json_put_control(o, c);
+		if (n > 0)
+			jg_json_put_control(o, code);
 		else
-			jg_out_put(o, c == '"' ? "\\\"" : "\\\\", 2);
+			jg_out_put(o, *s == '"' ? "\\\"" : "\\\\", 2);
+		s += n > 0 ? n : 1;
+		run = s;
 	}
 	jg_out_put(o, run, (size_t)(s - run));
 	jg_out_put(o, "\"", 1);
+}
+
+void jg_json_put_terminal_safe(jg_out *o, const char *text)
+{
+	const char *run = text;
+	while (*text) {
+		unsigned code = 0;
+		size_t n = (unsigned char)*text >= 0x20 ? control_at((const unsigned char *)text, &code) : 0;
+		if (n == 0) {
+			text++;
+			continue;
+		}
+		jg_out_put(o, run, (size_t)(text - run));
+		jg_json_put_control(o, code);
+		text += n;
+		run = text;
+	}
+	jg_out_put(o, run, (size_t)(text - run));
 }
 
 void jg_json_put_name(jg_out *o, const char *name)

@@ -6,10 +6,12 @@
  * and a sink without one fails. The failure is sticky (`failed`), checked once at the end, as
  * BearSSL's engines keep their error.
  *
- * JSON strings are written exactly as cJSON_Print wrote them, so that our output stays byte
- * for byte what it was: a quote, then each byte of the C string with `"` and `\` escaped by a
- * backslash, \b \f \n \r \t by their letters, every other byte below 0x20 as \u00xx (lowercase
- * hex), and every other byte as it is (UTF-8 passes through, '/' is not escaped); then a quote.
+ * JSON strings are written as cJSON_Print writes them, and safe for a terminal: a quote, then
+ * each byte of the C string with `"` and `\` escaped by a backslash, \b \f \n \r \t by their
+ * letters, every other control character as \u00xx (lowercase hex): the bytes below 0x20, DEL
+ * (0x7f) and the C1 controls U+0080 to U+009F (UTF-8 C2 80 to C2 9F), which cJSON writes raw
+ * and a terminal obeys; every other byte as it is (UTF-8 passes through, '/' is not escaped);
+ * then a quote.
  */
 #ifndef JG_JSON_OUT_H
 #define JG_JSON_OUT_H
@@ -52,6 +54,10 @@ void jg_json_put_name(jg_out *o, const char *name);
 
 /* An integer in decimal, as cJSON prints a whole number: "-12", "0". */
 void jg_json_put_integer(jg_out *o, long long value);
+
+/* The text with DEL and the C1 controls written as \u007f, \u0080 ... \u009f, every other byte
+ * as it is: for JSON text from cJSON's printer, which escapes the rest (decode). */
+void jg_json_put_terminal_safe(jg_out *o, const char *text);
 
 /* One character below 0x20, or DEL and the C1 controls (0x7f to 0x9f), escaped: \b \f \n \r \t
  * by their letters, every other one as \u00xx (lowercase hex). */

@@ -110,27 +110,12 @@ static jg_status load_certificate(const char *path, unsigned char *der, size_t c
 	return st;
 }
 
-/* cJSON's text to out, with DEL and the C1 controls escaped as \u00XX (see the top). */
-static void put_terminal_safe(jg_out *out, const char *text)
-{
-	for (const unsigned char *p = (const unsigned char *)text; *p != '\0'; p++) {
-		if (*p == 0x7f) {
-			jg_json_put_control(out, *p);
-		} else if (p[0] == 0xc2 && p[1] >= 0x80 && p[1] <= 0x9f) {
-			jg_json_put_control(out, p[1]);
-			p++;
-		} else {
-			jg_out_put(out, (const char *)p, 1);
-		}
-	}
-}
-
 /* The member `name` of object, compact, to out. */
 static void put_member(jg_out *out, const cJSON *object, const char *name)
 {
 	const cJSON *item = cJSON_GetObjectItemCaseSensitive(object, name);
 	char *text = item != NULL ? cJSON_PrintUnformatted(item) : NULL;
-	put_terminal_safe(out, text != NULL ? text : "?");
+	jg_json_put_terminal_safe(out, text != NULL ? text : "?");
 	cJSON_free(text);
 }
 
@@ -172,7 +157,7 @@ static jg_status print_json(const char *title, const cJSON *part, jg_error *err)
 	jg_out_init_flushing(&out, buf, sizeof buf, jg_out_write_stream, stdout);
 	jg_out_puts(&out, title);
 	jg_out_puts(&out, ":\n");
-	put_terminal_safe(&out, text);
+	jg_json_put_terminal_safe(&out, text);
 	jg_out_puts(&out, "\n");
 	int written = jg_out_finish(&out);
 	jg_wipe(buf, sizeof buf);

@@ -7,7 +7,6 @@
 #include <cJSON.h>
 
 #include "base/clock.h"
-#include <stdio.h>
 #include "base/wipe.h"
 
 static const char grant_prefix[] =
@@ -99,21 +98,36 @@ static void copy_field(char *dst, size_t cap, const char *src)
 	(void)snprintf(dst, cap, "%s", src != NULL ? src : "");
 }
 
-/* Whether the body holds an access token: then none of it may be quoted in a message. */
-static int mentions_token(const jg_http_reader *a)
+/* Whether a member of any object in the tree is named access_token, as its name decodes
+ * ("access\u005ftoken" included). */
+static int tree_names_token(const cJSON *item)
 {
-	static const char needle[] = "access_token";
-	for (size_t i = 0; i + sizeof needle - 1 <= a->body_len; i++) {
-		if (memcmp(a->body + i, needle, sizeof needle - 1) == 0)
+	for (const cJSON *c = item != NULL ? item->child : NULL; c != NULL; c = c->next) {
+		if (c->string != NULL && strcmp(c->string, "access_token") == 0)
+			return 1;
+		if (tree_names_token(c))
 			return 1;
 	}
 	return 0;
 }
 
-static jg_status unexpected(const jg_http_reader *a, const char *why, jg_error *err)
+/*
+ * Whether the answer may hold an access token: then none of it may be quoted in a message.
+ * Decided on the parsed JSON, where escapes are decoded; on the raw text too, for a body that
+ * does not parse.
+ */
+static int holds_token(const jg_http_reader *a, const cJSON *json)
+{
+	static const char needle[] = "access_token";
+	return tree_names_token(json) ||
+		memmem(a->body, a->body_len, needle, sizeof needle - 1) != NULL;
+}
+
+static jg_status unexpected(const jg_http_reader *a, const cJSON *json, const char *why,
+	jg_error *err)
 {
 	char start[81];
-	if (mentions_token(a))
+	if (holds_token(a, json))
 		(void)snprintf(start, sizeof start, "(not shown: it holds an access_token)");
 	else
 		jg_http_printable_prefix(a->body, a->body_len, start, sizeof start);
@@ -153,25 +167,40 @@ static int is_strict_json_text(const char *text, size_t len)
 
 /*
  * The server's words for a terminal: verbatim, but control characters (an ESC sequence, a
- * newline that would forge a line of our own) written as \xNN.
+ * newline that would forge a line of our own; DEL; the C1 controls U+0080 to U+009F, whose
+ * UTF-8 form is C2 80 to C2 9F and which terminals obey too) written as \xNN, byte by byte.
  */
 static void copy_for_terminal(char *out, size_t cap, const char *in)
 {
 	size_t o = 0;
-	for (const unsigned char *p = (const unsigned char *)in; *p && o + 5 < cap; p++) {
-		if (*p < 0x20 || *p == 0x7F)
+	for (const unsigned char *p = (const unsigned char *)in; *p && o + 9 < cap; p++) {
+		if (p[0] == 0xC2 && p[1] >= 0x80 && p[1] <= 0x9F) {
+			o += (size_t)snprintf(out + o, cap - o, "\\x%02x\\x%02x", p[0], p[1]);
+			p++;
+		} else if (*p < 0x20 || *p == 0x7F) {
 			o += (size_t)snprintf(out + o, cap - o, "\\x%02x", *p);
-		else
+		} else {
 			out[o++] = (char)*p;
+		}
 	}
 	out[o] = '\0';
 }
 
-/* Tokens and ids are printable ASCII without spaces. */
-static int is_visible_ascii(const char *s)
+/* Every byte in [low, 0x7E]: printable ASCII (low 0x20) or without spaces (low 0x21). */
+static int is_ascii_from(const char *s, char low)
 {
 	for (; *s; s++) {
-		if (*s < 0x21 || *s > 0x7E)
+		if (*s < low || *s > 0x7E)
+			return 0;
+	}
+	return 1;
+}
+
+/* Salesforce ids: letters and digits only (15 or 18 of them, checked by the caller). */
+static int is_id_text(const char *s)
+{
+	for (; *s; s++) {
+		if (!((*s >= '0' && *s <= '9') || (*s >= 'A' && *s <= 'Z') || (*s >= 'a' && *s <= 'z')))
 			return 0;
 	}
 	return 1;
@@ -197,7 +226,14 @@ static int split_id(const char *id, jg_token *t)
 		return -1;
 	(void)snprintf(t->org_id, sizeof t->org_id, "%.*s", (int)(slash2 - slash1 - 1), slash1 + 1);
 	(void)snprintf(t->user_id, sizeof t->user_id, "%.*s", (int)(end - slash2 - 1), slash2 + 1);
-	return strncmp(t->org_id, "00D", 3) == 0 && strncmp(t->user_id, "005", 3) == 0 ? 0 : -1;
+	return strncmp(t->org_id, "00D", 3) == 0 && strncmp(t->user_id, "005", 3) == 0 &&
+		is_id_text(t->org_id) && is_id_text(t->user_id) ? 0 : -1;
+}
+
+/* The optional text members of a token answer: printable ASCII, or absent. */
+static int optional_text_ok(const char *text, size_t cap)
+{
+	return text == NULL || (strlen(text) < cap && is_ascii_from(text, 0x20));
 }
 
 static jg_status read_token(const jg_http_reader *a, const cJSON *json, jg_token *t, jg_error *err)
@@ -205,18 +241,23 @@ static jg_status read_token(const jg_http_reader *a, const cJSON *json, jg_token
 	const char *token = member_string(json, "access_token");
 	const char *instance = member_string(json, "instance_url");
 	const char *id = member_string(json, "id");
+	const char *type = member_string(json, "token_type"), *scope = member_string(json, "scope");
 	if (token == NULL || *token == '\0' || strlen(token) >= sizeof t->access_token ||
-		!is_visible_ascii(token))
-		return unexpected(a, "no access_token string in the token answer", err);
-	if (instance == NULL || strncmp(instance, "https://", 8) != 0 || strlen(instance) >= sizeof t->instance_url)
-		return unexpected(a, "no https instance_url in the token answer", err);
-	if (id == NULL || strlen(id) >= sizeof t->id || split_id(id, t) != 0)
-		return unexpected(a, "the id URL of the token answer does not end in /<orgId 00D…>/<userId 005…>", err);
+		!is_ascii_from(token, 0x21))
+		return unexpected(a, json, "no access_token string in the token answer", err);
+	if (instance == NULL || strncmp(instance, "https://", 8) != 0 ||
+		strlen(instance) >= sizeof t->instance_url || !is_ascii_from(instance, 0x21))
+		return unexpected(a, json, "no https instance_url in the token answer", err);
+	if (id == NULL || strlen(id) >= sizeof t->id || !is_ascii_from(id, 0x21) || split_id(id, t) != 0)
+		return unexpected(a, json, "the id URL of the token answer does not end in "
+			"/<orgId 00D…>/<userId 005…> (letters and digits)", err);
+	if (!optional_text_ok(type, sizeof t->token_type) || !optional_text_ok(scope, sizeof t->scope))
+		return unexpected(a, json, "token_type or scope is not printable ASCII", err);
 	copy_field(t->access_token, sizeof t->access_token, token);
 	copy_field(t->instance_url, sizeof t->instance_url, instance);
 	copy_field(t->id, sizeof t->id, id);
-	copy_field(t->token_type, sizeof t->token_type, member_string(json, "token_type"));
-	copy_field(t->scope, sizeof t->scope, member_string(json, "scope"));
+	copy_field(t->token_type, sizeof t->token_type, type);
+	copy_field(t->scope, sizeof t->scope, scope);
 	return JG_OK;
 }
 
@@ -265,31 +306,42 @@ static jg_status refusal(const jg_http_reader *a, const cJSON *json, const jg_re
 	return JG_ERR_REFUSED;
 }
 
+/* The answer's JSON object, parsed; NULL when the body is not one. */
+static cJSON *parse_body(const jg_http_reader *a)
+{
+	cJSON *json = cJSON_ParseWithLength(a->body, a->body_len);
+	if (json != NULL && !cJSON_IsObject(json)) {
+		cJSON_Delete(json);
+		return NULL;
+	}
+	return json;
+}
+
+static jg_status read_parsed_answer(const jg_http_reader *a, const cJSON *json,
+	const jg_refusal_context *ctx, jg_token *token, jg_error *err)
+{
+	if (a->status != 200 && a->status != 400 && a->status != 401)
+		return unexpected(a, json, jg_oauth_status_retryable(a->status) ?
+			"the server is failing or rate-limiting" : "not a token answer", err);
+	if (!is_strict_json_text(a->body, a->body_len))
+		return unexpected(a, json, "the body is not valid JSON text (control characters or "
+			"invalid UTF-8)", err);
+	if (json == NULL)
+		return unexpected(a, json, "the body is not a JSON object", err);
+	if (a->status == 200)
+		return read_token(a, json, token, err);
+	if (member_string(json, "error") != NULL)
+		return refusal(a, json, ctx, err);
+	return unexpected(a, json, "an error answer without an OAuth \"error\"", err);
+}
+
 jg_status jg_oauth_read_answer(const jg_http_reader *a, const jg_refusal_context *ctx,
 	jg_token *token, jg_error *err)
 {
-	if (a->status != 200 && a->status != 400 && a->status != 401)
-		return unexpected(a, jg_oauth_status_retryable(a->status) ?
-			"the server is failing or rate-limiting" : "not a token answer", err);
-	if (!is_strict_json_text(a->body, a->body_len))
-		return unexpected(a, "the body is not valid JSON text (control characters or invalid UTF-8)",
-			err);
-	cJSON *json = cJSON_ParseWithLength(a->body, a->body_len);
-	jg_status st;
-	if (json == NULL || !cJSON_IsObject(json))
-		st = unexpected(a, "the body is not a JSON object", err);
-	else if (a->status == 200)
-		st = read_token(a, json, token, err);
-	else if (member_string(json, "error") != NULL)
-		st = refusal(a, json, ctx, err);
-	else
-		st = unexpected(a, "an error answer without an OAuth \"error\"", err);
-	if (json != NULL) {
-		/* The parsed tree holds the token: overwrite its strings before freeing. */
-		const cJSON *t = cJSON_GetObjectItemCaseSensitive(json, "access_token");
-		if (cJSON_IsString(t))
-			jg_wipe(t->valuestring, strlen(t->valuestring));
-		cJSON_Delete(json);
-	}
+	/* Parsed first, so that the decision to quote the body is made on the decoded names. cJSON
+	 * frees through jg_wipe_free (main.c), so the tree's copy of a token dies wiped. */
+	cJSON *json = parse_body(a);
+	jg_status st = read_parsed_answer(a, json, ctx, token, err);
+	cJSON_Delete(json);
 	return st;
 }

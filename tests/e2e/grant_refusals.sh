@@ -157,6 +157,12 @@ if start_mock --refuse control_chars; then
 	else
 		ok "control characters in the description: no ESC byte on stderr"
 	fi
+	if LC_ALL=C grep -q "$(printf '\302\233')" "$T/err"; then
+		not_ok "control characters in the description: no C1 control (U+009B) on stderr"
+	else
+		ok "control characters in the description: no C1 control (U+009B) on stderr"
+	fi
+	expect_grep '\\xc2\\x9b2J C1' "$T/err" "control characters in the description: C1 shown as \\xc2\\x9b"
 	expect_no_grep '^second line' "$T/err" \
 		"control characters in the description: its newline does not start a line of its own"
 	expect_grep '^jwtgrant: the token request was refused \(HTTP 400\): invalid_grant: bad' "$T/err" \

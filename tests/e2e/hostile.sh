@@ -48,3 +48,30 @@ if [ -x /usr/bin/time ] && file "$JG" | grep -q 'statically linked'; then
 else
 	echo "# skipped: bounded-memory check needs GNU time (/usr/bin/time) and a static binary"
 fi
+
+# Ids with terminal controls in them (ESC, and the C1 control U+009B): letters and digits only,
+# so exit 6, and no control byte reaches stdout or stderr. (issue 12, item 5)
+if start_mock --mode id-with-controls; then
+	grant -r "$MOCK_URL" --max-time 10 > "$T/out" 2> "$T/err"
+	rc=$?
+	[ $rc -eq 6 ] && ok "ids with controls: exit 6" || not_ok "ids with controls: exit 6" "exit $rc" "$(head -3 "$T/err")"
+	if LC_ALL=C grep -q "$(printf '\033\\|\302\233')" "$T/out" "$T/err"; then
+		not_ok "ids with controls: no ESC or C1 byte printed" "$(LC_ALL=C od -c "$T/err" | head -n 8)"
+	else
+		ok "ids with controls: no ESC or C1 byte printed"
+	fi
+	expect_grep 'letters and digits' "$T/err" "ids with controls: the message says what ids hold"
+	stop_mock
+fi
+
+# An unexpected answer whose JSON names the token with an escape ("access\u005ftoken"): the
+# redaction is decided on the decoded names, so the token is not quoted. (issue 12, item 6)
+if start_mock --mode escaped-token-name; then
+	grant -r "$MOCK_URL" --max-time 10 --json > "$T/out" 2> "$T/err"
+	rc=$?
+	[ $rc -eq 6 ] && ok "an escaped token name: exit 6" || not_ok "an escaped token name: exit 6" "exit $rc"
+	expect_no_grep 'SECRET' "$T/err" "an escaped token name: stderr does not show the token"
+	expect_no_grep 'SECRET' "$T/out" "an escaped token name: the --json envelope does not show it"
+	expect_grep 'not shown: it holds an access_token' "$T/err" "an escaped token name: the message says why"
+	stop_mock
+fi

@@ -68,7 +68,7 @@ REFUSALS = {
     "rate_limit": ("rate_limit_exceeded", "login rate exceeded"),
     "unknown": ("some_new_error", "something new"),
     # A description a client must not print raw to a terminal.
-    "control_chars": ("invalid_grant", "bad\x1b[31m red\nsecond line\u00e9"),
+    "control_chars": ("invalid_grant", "bad\x1b[31m red\nsecond line\u00e9 \u009b2J C1"),
     # An OAuth error without error_description.
     "no_description": ("invalid_grant", None),
 }
@@ -97,6 +97,8 @@ MODES = {
     "chunk-cut": "chunked, connection closed in the middle of a chunk",
     "drip": "the answer one byte per second",
     "redirect": "302 to https://login.salesforce.com/services/oauth2/token",
+    "id-with-controls": "200 with ESC and a C1 control (U+009B) inside the org and user ids",
+    "escaped-token-name": "500 whose JSON names \"access\\u005ftoken\" (a token, its name escaped)",
 }
 
 QUIET_ERRORS = (BrokenPipeError, ConnectionResetError, ConnectionAbortedError, TimeoutError,
@@ -492,6 +494,10 @@ class Handler(BaseHTTPRequestHandler):
                 b'"https://example.my.salesforce.com\xff\xfe","id":"https://login.salesforce.com/id/'
                 + mock.args.org_id.encode() + b"/" + mock.args.user_id.encode()
                 + b'","token_type":"Bearer\xc3"}')),
+            "id-with-controls": lambda: (200, json_headers, self.grant_variant(
+                id="https://login.salesforce.com/id/00D5g0000\u009b[2J4AB/005\x1b[2J00001ABCD")),
+            "escaped-token-name": lambda: (500, json_headers, (
+                b'{"error":"server_error","access\\u005ftoken":"00DSECRET!TOKENVALUE"}')),
             "redirect": lambda: (302, [("Location", "https://login.salesforce.com" + TOKEN_PATH),
                                        ("Content-Type", "text/html")],
                                  html_page("302 Found", "Moved.")),

@@ -1,6 +1,8 @@
 /*
- * src/base/json_out.c and the JSON outputs of src/oauth/output.c, against cJSON's printer as the oracle:
- * the bytes must be those cJSON_PrintUnformatted wrote before jwtgrant stopped linking it.
+ * src/base/json_out.c and the JSON outputs of src/oauth/output.c, against cJSON's printer as the
+ * oracle: the bytes must be those of cJSON_PrintUnformatted, with DEL and the C1 controls escaped
+ * too (cJSON writes them raw; a terminal obeys them). The escaping of those is written here anew
+ * (terminal_safe), independently of json_out.c.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -17,14 +19,36 @@
 #include "base/json_out.h"
 #include "oauth/output.h"
 
-/* What cJSON_PrintUnformatted makes of item (deleted), as a heap string. */
+/* text with DEL as \u007f and each C1 control (C2 80 to C2 9F) as \u0080 to \u009f, as a heap
+ * string; text is freed. */
+static char *terminal_safe(char *text)
+{
+	size_t n = strlen(text);
+	char *out = malloc(n * 6 + 1), *o = out;
+	assert_non_null(out);
+	for (const unsigned char *p = (const unsigned char *)text; *p; p++) {
+		if (*p == 0x7f) {
+			o += sprintf(o, "\\u007f");
+		} else if (p[0] == 0xc2 && p[1] >= 0x80 && p[1] <= 0x9f) {
+			o += sprintf(o, "\\u00%02x", p[1]);
+			p++;
+		} else {
+			*o++ = (char)*p;
+		}
+	}
+	*o = '\0';
+	cJSON_free(text);
+	return out;
+}
+
+/* What cJSON_PrintUnformatted makes of item (deleted), made terminal-safe, as a heap string. */
 static char *cjson_text(cJSON *item)
 {
 	assert_non_null(item);
 	char *text = cJSON_PrintUnformatted(item);
 	assert_non_null(text);
 	cJSON_Delete(item);
-	return text;
+	return terminal_safe(text);
 }
 
 static void string_is_cjsons(const char *s)
@@ -37,7 +61,7 @@ static void string_is_cjsons(const char *s)
 	char *want = cjson_text(cJSON_CreateString(s));
 	assert_string_equal(buf, want);
 	assert_int_equal(o.len, strlen(want));
-	cJSON_free(want);
+	free(want);
 }
 
 static void every_byte_escaped_as_cjson_does(void **state)
@@ -49,6 +73,23 @@ static void every_byte_escaped_as_cjson_does(void **state)
 	}
 	string_is_cjsons("");
 	string_is_cjsons("\"\\/\b\f\n\r\t\x01\x1f\x7f\xc3\xa9\xe2\x80\xa8");
+	/* The controls cJSON leaves raw, by their expected bytes. */
+	char buf[64];
+	jg_out o;
+	jg_out_init(&o, buf, sizeof buf);
+	jg_json_put_string(&o, "a\x7f\xc2\x80\xc2\x9b\xc2\x9f\xc2\xa0z\xc2");
+	assert_string_equal(buf, "\"a\\u007f\\u0080\\u009b\\u009f\xc2\xa0z\xc2\"");
+}
+
+/* decode's pass over cJSON's text: DEL and C1 escaped, everything else (layout too) kept. */
+static void terminal_safe_text(void **state)
+{
+	(void)state;
+	char buf[64];
+	jg_out o;
+	jg_out_init(&o, buf, sizeof buf);
+	jg_json_put_terminal_safe(&o, "{\n\t\"a\":\t\"\x7f\xc2\x9b\xc3\xa9\\u001b\"\n}");
+	assert_string_equal(buf, "{\n\t\"a\":\t\"\\u007f\\u009b\xc3\xa9\\u001b\"\n}");
 }
 
 static void random_strings_escaped_as_cjson_does(void **state)
@@ -188,7 +229,7 @@ static void grant_json_is_what_cjson_printed(void **state)
 		assert_int_equal(len, strlen(want) + 1);
 		assert_memory_equal(out, want, len - 1);
 		assert_int_equal(out[len - 1], '\n');
-		cJSON_free(want);
+		free(want);
 	}
 }
 
@@ -234,7 +275,7 @@ static void failure_json_is_what_cjson_printed(void **state)
 		assert_int_equal(o.len, strlen(want) + 1);
 		assert_memory_equal(buf, want, strlen(want));
 		assert_string_equal(buf + strlen(want), "\n");
-		cJSON_free(want);
+		free(want);
 	}
 }
 
@@ -243,6 +284,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(every_byte_escaped_as_cjson_does),
 		cmocka_unit_test(random_strings_escaped_as_cjson_does),
+		cmocka_unit_test(terminal_safe_text),
 		cmocka_unit_test(integers_as_printf_writes_them),
 		cmocka_unit_test(a_full_fixed_sink_fails_and_stays_failed),
 		cmocka_unit_test(a_flushing_sink_passes_everything_on),
