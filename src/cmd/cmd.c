@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include "crypto/jwt.h"
 #include "base/trace.h"
+#include "base/utf8.h"
 #include "net/url.h"
 #include "base/wipe.h"
 
@@ -69,6 +70,22 @@ jg_status jg_cmd_load_key(const jg_options *o, jg_key *key, jg_error *err)
 		"no private key: give --jwt-key-file PATH (or - for stdin) or --jwt-key-env VAR");
 }
 
+/* The claims' texts go into the JWT as JSON strings, which must be UTF-8: refuse anything else
+ * before signing, rather than let the server's refusal blame the certificate. */
+static jg_status require_utf8(const jg_options *o, jg_error *err)
+{
+	const struct {
+		const char *name, *value;
+	} claims[] = { { "--client-id", o->client_id }, { "--username", o->username },
+		{ "--audience", o->audience } };
+	for (size_t i = 0; i < sizeof claims / sizeof claims[0]; i++) {
+		if (claims[i].value != NULL && !jg_utf8_valid(claims[i].value, strlen(claims[i].value)))
+			return jg_fail(err, JG_ERR_USAGE, "%s is not valid UTF-8 text; give it as UTF-8 "
+				"(check the terminal's or the CI variable's encoding)", claims[i].name);
+	}
+	return JG_OK;
+}
+
 jg_status jg_cmd_require_grant_inputs(const jg_options *o, jg_error *err)
 {
 	if (o->client_id == NULL)
@@ -79,7 +96,7 @@ jg_status jg_cmd_require_grant_inputs(const jg_options *o, jg_error *err)
 	if (o->key_file == NULL && o->key_env == NULL)
 		return jg_fail(err, JG_ERR_USAGE,
 			"no private key: give --jwt-key-file PATH (or - for stdin) or --jwt-key-env VAR");
-	return JG_OK;
+	return require_utf8(o, err);
 }
 
 jg_status jg_cmd_assertion_from_options(const jg_options *o, jg_assertion *a, jg_error *err)

@@ -7,6 +7,7 @@
 #include <cJSON.h>
 
 #include "base/clock.h"
+#include "base/utf8.h"
 #include "base/wipe.h"
 
 static const char grant_prefix[] =
@@ -144,25 +145,12 @@ static jg_status unexpected(const jg_http_reader *a, const cJSON *json, const ch
  */
 static int is_strict_json_text(const char *text, size_t len)
 {
-	const unsigned char *p = (const unsigned char *)text, *end = p + len;
-	while (p < end) {
-		unsigned c = *p;
-		if (c < 0x80) {
-			if (c < 0x20 && c != '\t' && c != '\n' && c != '\r')
-				return 0;
-			p++;
-			continue;
-		}
-		size_t extra = (c & 0xE0) == 0xC0 ? 1 : (c & 0xF0) == 0xE0 ? 2 : (c & 0xF8) == 0xF0 ? 3 : 0;
-		if (extra == 0 || c == 0xC0 || c == 0xC1 || c > 0xF4 || (size_t)(end - p) <= extra)
+	for (size_t i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)text[i];
+		if (c < 0x20 && c != '\t' && c != '\n' && c != '\r')
 			return 0;
-		for (size_t i = 1; i <= extra; i++) {
-			if ((p[i] & 0xC0) != 0x80)
-				return 0;
-		}
-		p += extra + 1;
 	}
-	return 1;
+	return jg_utf8_valid(text, len);
 }
 
 /*

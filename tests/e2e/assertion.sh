@@ -171,6 +171,13 @@ if grep -q 'MII' "$T/err"; then not_ok "no key bytes in errors"; else ok "no key
 expect_exit 2 "unknown option exits 2" "$JG" assertion -i C -u u -f "$K" --bogus
 expect_grep "unknown option --bogus" "$T/err" "unknown option is named"
 expect_exit 2 "missing --client-id exits 2" "$JG" assertion -u u -f "$K"
+# Invalid UTF-8 never reaches the JWT (issue 12, item 10).
+expect_exit 2 "a client id that is not UTF-8 exits 2" "$JG" assertion -i "$(printf '3MVG9\377x')" -u u -f "$K"
+expect_grep "^jwtgrant: --client-id is not valid UTF-8" "$T/err" "a client id that is not UTF-8: the option is named"
+[ -s "$T/out" ] && not_ok "a client id that is not UTF-8: no JWT printed" || ok "a client id that is not UTF-8: no JWT printed"
+expect_exit 2 "a username that is not UTF-8 exits 2" "$JG" assertion -i C -u "$(printf 'z\303e@example.com')" -f "$K"
+expect_grep "^jwtgrant: --username is not valid UTF-8" "$T/err" "a username that is not UTF-8: the option is named"
+expect_exit 0 "a UTF-8 username is signed" "$JG" assertion -i C -u "$(printf 'z\303\266e@example.com')" -f "$K"
 expect_exit 2 "missing --username exits 2" "$JG" assertion -i C -f "$K"
 expect_exit 2 "no key source exits 2" "$JG" assertion -i C -u u
 expect_exit 2 "both key sources exit 2" "$JG" assertion -i C -u u -f "$K" --jwt-key-env X

@@ -45,6 +45,8 @@ if start_mock; then
 		-r="$U" --cacert "$CA" -m=10
 	usage "a flag with a value attached" '--verbose takes no value' -i "$CID" -f "$KEY" -u "$USER" \
 		-r "$U" --cacert "$CA" --max-time 10 -vv
+	usage "a username that is not UTF-8" '--username is not valid UTF-8' -i "$CID" -f "$KEY" \
+		-u "$(printf 'ci\377@example.com')" -r "$U" --cacert "$CA" --max-time 10
 	usage "--output bogus" 'bogus' -i "$CID" -f "$KEY" -u "$USER" -r "$U" --cacert "$CA" \
 		--max-time 10 --output bogus
 	usage "--output without a value" 'output' -i "$CID" -f "$KEY" -u "$USER" -r "$U" --cacert "$CA" \
