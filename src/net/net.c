@@ -14,8 +14,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include <stdio.h>
 #include "base/trace.h"
+#include "net/resolve.h"
 
 #ifndef MSG_NOSIGNAL
 #define MSG_NOSIGNAL 0 /* not on this system: the caller must ignore SIGPIPE itself */
@@ -65,6 +65,11 @@ static int wait_for(int fd, short events, int64_t until)
 	}
 }
 
+int jg_net_wait_readable(int fd, int64_t deadline_ms)
+{
+	return wait_for(fd, POLLIN, deadline_ms);
+}
+
 /* Seconds for a message: "10 s", "0.5 s". */
 static void format_seconds(int ms, char *out, size_t cap)
 {
@@ -108,25 +113,6 @@ size_t jg_net_order_addresses(const struct addrinfo *list, const struct addrinfo
 		}
 		take_same = !take_same;
 	}
-}
-
-static jg_status resolve(const char *host, int port, struct addrinfo **list, jg_error *err)
-{
-	struct addrinfo hints;
-	memset(&hints, 0, sizeof hints);
-	hints.ai_family = AF_UNSPEC;
-	hints.ai_socktype = SOCK_STREAM;
-	hints.ai_flags = AI_NUMERICSERV;
-	char service[8];
-	(void)snprintf(service, sizeof service, "%d", port);
-	int64_t started = jg_net_now_ms();
-	int rc = getaddrinfo(host, service, &hints, list);
-	if (rc != 0) {
-		const char *why = rc == EAI_SYSTEM ? strerror(errno) : gai_strerror(rc);
-		return jg_fail(err, JG_ERR_NETWORK, "cannot resolve %s: %s", host, why);
-	}
-	jg_trace("resolved %s in %lld ms", host, (long long)(jg_net_now_ms() - started));
-	return JG_OK;
 }
 
 /* A TCP socket for this address: non-blocking, close-on-exec, TCP_NODELAY. */
@@ -290,7 +276,7 @@ jg_status jg_net_connect(const char *host, int port, int connect_timeout_ms, int
 		return jg_fail(err, JG_ERR_USAGE, "cannot connect to %s: port %d is not 1 to 65535",
 			host, port);
 	struct addrinfo *list = NULL;
-	jg_status st = resolve(host, port, &list, err);
+	jg_status st = jg_resolve(host, port, deadline_ms, &list, err);
 	if (st != JG_OK)
 		return st;
 	const struct addrinfo *order[JG_NET_MAX_ADDRESSES];

@@ -7,8 +7,7 @@
  * so a change of the wall clock changes nothing); JG_NET_NO_DEADLINE means none. The caller
  * computes one deadline from --max-time when the command starts and passes it everywhere.
  *
- * Known limit: name resolution is getaddrinfo(), which cannot be interrupted; it is bounded
- * by the resolver's own timeouts (resolv.conf), not by --connect-timeout or --max-time.
+ * Name resolution (resolve.h) is bounded by the deadline too, not by --connect-timeout.
  */
 #ifndef JG_NET_H
 #define JG_NET_H
@@ -28,6 +27,10 @@ struct addrinfo;
 /* Milliseconds on the monotonic clock (an arbitrary origin): for deadlines and durations. */
 int64_t jg_net_now_ms(void);
 
+/* Wait until fd is readable (or has an error condition to read) or deadline_ms passes: 1 ready,
+ * 0 time is up, -1 poll failed (errno set). Interrupted waits go on with the time left. */
+int jg_net_wait_readable(int fd, int64_t deadline_ms);
+
 /*
  * Resolve host (a name or a numeric IPv4/IPv6 address, without brackets) with getaddrinfo
  * (AF_UNSPEC, SOCK_STREAM) and connect to port on each address in turn, in the order of
@@ -36,7 +39,7 @@ int64_t jg_net_now_ms(void);
  * first. On success *fd is a connected TCP socket, non-blocking, close-on-exec, with
  * TCP_NODELAY; the caller closes it with jg_net_close. On failure *fd is -1 and the status is
  * JG_ERR_NETWORK with one of:
- *   "cannot resolve HOST: <resolver's reason>"
+ *   "cannot resolve HOST: <resolver's reason>", "timed out (--max-time) resolving HOST ..."
  *   "connection to ADDR port P refused"
  *   "cannot reach ADDR port P: <reason>"                      (network or host unreachable)
  *   "timed out after N s (--connect-timeout) connecting to ADDR port P"

@@ -111,3 +111,52 @@ if start_raw "$T/ssh-banner"; then
 		not_ok "an SSH server as the proxy: the message says it once" "$(cat "$T/err")"
 	stdout_empty "an SSH server as the proxy: nothing on stdout"
 fi
+
+# --- a DNS server that never answers ------------------------------------------------------------------
+# --max-time bounds name resolution too (the lookup runs in a thread that grant stops waiting
+# for): with resolv.conf pointing at a loopback UDP port that reads and never answers, grant
+# --max-time 2 ends within 3 s, exit 4. A private mount namespace (unshare -m, root) bind-mounts
+# that resolv.conf over /etc/resolv.conf for jwtgrant alone. Not under valgrind, whose slowness
+# would blur the bound. (issue 12, item 8)
+if [ -n "${JWTGRANT_VALGRIND_BIN:-}" ]; then
+	echo "# skipped: the DNS deadline is not measured under valgrind"
+elif [ "$(id -u)" -ne 0 ] || ! command -v unshare > /dev/null 2>&1 ||
+	! unshare -m true 2> /dev/null; then
+	echo "# skipped: the DNS deadline test needs root and unshare -m (CI has both)"
+else
+	"$JG_PY" -c '
+import socket, sys, time
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.bind(("127.83.83.83", 53))
+open(sys.argv[1], "w").write("ready")
+s.settimeout(0.5)
+end = time.time() + 30
+while time.time() < end:
+    try:
+        s.recvfrom(4096)
+    except socket.timeout:
+        pass
+' "$T/dns.ready" > "$T/dns.err" 2>&1 &
+	dns_pid=$!
+	track_pid "$dns_pid"
+	_n=0
+	while [ ! -s "$T/dns.ready" ] && [ $_n -lt 50 ] && jg_alive "$dns_pid"; do
+		sleep 0.1
+		_n=$((_n + 1))
+	done
+	if [ ! -s "$T/dns.ready" ]; then
+		not_ok "a silent DNS server on 127.83.83.83:53 started" "$(cat "$T/dns.err")"
+	else
+		printf 'nameserver 127.83.83.83\noptions timeout:30 attempts:5\n' > "$T/resolv.conf"
+		t0=$(ms_now)
+		expect_exit 4 "a DNS server that never answers: exit 4" unshare -m sh -c \
+			'mount --bind "$1" /etc/resolv.conf && shift && exec "$@"' sh "$T/resolv.conf" \
+			"$JG" grant -i "$CID" -f "$PKI/app.key" -u "$USER" -r "https://never-answered.example.test" \
+			--max-time 2
+		took "a DNS server that never answers: ends within --max-time + 1 s" 1900 3000
+		expect_grep "timed out \(--max-time\) resolving never-answered\.example\.test" "$T/err" \
+			"a DNS server that never answers: the message says so"
+		stdout_empty "a DNS server that never answers: nothing on stdout"
+	fi
+	jg_stop_pid "$dns_pid"
+fi
