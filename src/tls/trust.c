@@ -1,9 +1,10 @@
 /*
  * Trust anchors from PEM: BearSSL's PEM decoder streams each "CERTIFICATE" object's DER into a
- * buffer (one certificate, at most JG_CERT_DER_MAX bytes); at the end of the object
- * jg_cert_read_anchor (src/x509/cert.h) finds its subject DN, public key and CA flag, which become
- * one br_x509_trust_anchor whose bytes we copy into one allocation. Files are streamed in small
- * chunks, so even a large bundle is never held in memory whole.
+ * buffer (one certificate, at most JG_CERT_DER_MAX bytes); at the end of the object BearSSL's
+ * X.509 decoder (br_x509_decoder) reads its subject DN, public key and CA flag, which become one
+ * br_x509_trust_anchor whose bytes we copy into one allocation. BearSSL's decoder, not a reader
+ * of ours: what makes an anchor is what BearSSL's engine will use as one. Files are streamed in
+ * small chunks, so even a large bundle is never held in memory whole.
  *
  * This file must not refer to jg_anchors_embedded: the build-time generator links it without the
  * generated index (see src/tls/trust_default.c).
@@ -13,15 +14,16 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <bearssl_pem.h>
+#include <bearssl_x509.h>
 
 #include "x509/cert.h"
-#include <stdio.h>
 
 /* Longest subject DN we keep (Mozilla's longest is under 300 bytes); longer ones are skipped,
  * as when the loader copied DNs into a buffer of this size. */
@@ -40,6 +42,10 @@ typedef struct loader {
 	unsigned char der[JG_CERT_DER_MAX];
 	size_t der_len;
 	int der_overflow;    /* the certificate is larger than der: it is skipped */
+	br_x509_decoder_context x509; /* reads the certificate in der */
+	unsigned char dn[DN_MAX];     /* its subject DN, from the decoder's callback */
+	size_t dn_len;
+	int dn_overflow;     /* the DN is longer than dn: the certificate is skipped */
 	size_t certificates; /* "CERTIFICATE" objects begun */
 	size_t usable;       /* certificates decoded (added or already present) */
 	size_t added;        /* anchors new to the set */
@@ -214,32 +220,53 @@ static void begin_object(loader *ld)
 	br_pem_decoder_setdest(&ld->pem, receive_der, ld);
 }
 
+/* The decoder's DN callback: collect the subject DN (tag and length included). */
+// NOLINTNEXTLINE(bugprone-easily-swappable-parameters): BearSSL's callback type
+static void receive_dn(void *ctx, const void *buf, size_t len)
+{
+	loader *ld = ctx;
+	if (ld->dn_overflow || len > sizeof ld->dn - ld->dn_len) {
+		ld->dn_overflow = 1;
+		return;
+	}
+	memcpy(ld->dn + ld->dn_len, buf, len);
+	ld->dn_len += len;
+}
+
+/* Decode der[0..len) with BearSSL's X.509 decoder: its key, NULL when it cannot be decoded or
+ * its subject is longer than DN_MAX. The DN is in ld->dn, the key in ld->x509. */
+static const br_x509_pkey *decode_certificate(loader *ld, const unsigned char *der, size_t len)
+{
+	ld->dn_len = 0;
+	ld->dn_overflow = 0;
+	br_x509_decoder_init(&ld->x509, receive_dn, ld);
+	br_x509_decoder_push(&ld->x509, der, len);
+	const br_x509_pkey *pkey = br_x509_decoder_get_pkey(&ld->x509);
+	return pkey == NULL || ld->dn_overflow ? NULL : pkey;
+}
+
 /* The certificate's DER is complete: keep its anchor, or count it as skipped (too large,
- * not readable, or a subject longer than DN_MAX). */
+ * not decodable, or a subject longer than DN_MAX). */
 static void end_certificate(loader *ld)
 {
 	ld->in_certificate = 0;
-	jg_cert_anchor cert;
-	jg_error ignored;
-	if (ld->der_overflow || jg_cert_read_anchor(ld->der, ld->der_len, &cert, &ignored) !=
-			JG_OK || cert.subject.len > DN_MAX) {
+	const br_x509_pkey *pkey = ld->der_overflow ? NULL :
+		decode_certificate(ld, ld->der, ld->der_len);
+	if (pkey == NULL) {
 		ld->skipped++;
 		ld->trust->skipped++;
 		return;
 	}
-	const unsigned char *dn = cert.subject.data;
-	size_t dn_len = cert.subject.len;
-	const br_x509_pkey *pkey = &cert.key;
-	unsigned flags = cert.is_ca ? BR_X509_TA_CA : 0;
+	unsigned flags = br_x509_decoder_isCA(&ld->x509) ? BR_X509_TA_CA : 0;
 	ld->usable++;
-	br_x509_trust_anchor *same = find_anchor(ld->trust, dn, dn_len, pkey);
+	br_x509_trust_anchor *same = find_anchor(ld->trust, ld->dn, ld->dn_len, pkey);
 	if (same != NULL) {
 		/* Keep one anchor; it is a CA when any copy says so, whatever the order. */
 		same->flags |= flags;
 		ld->trust->duplicates++;
 		return;
 	}
-	ld->status = store_anchor(ld->trust, dn, dn_len, pkey, flags, ld->origin, ld->err);
+	ld->status = store_anchor(ld->trust, ld->dn, ld->dn_len, pkey, flags, ld->origin, ld->err);
 	if (ld->status == JG_OK)
 		ld->added++;
 }

@@ -94,33 +94,6 @@ jg_status jg_cert_from_bytes(const unsigned char *in, size_t len, unsigned char 
 jg_status jg_cert_parse(const unsigned char *der, size_t len, jg_cert_info *info,
 	jg_error *err);
 
-/* What a trust anchor takes from a CA certificate; the pointers lead into its DER. */
-typedef struct jg_cert_anchor {
-	jg_der_span subject; /* the whole subject Name TLV, tag and length included */
-	br_x509_pkey key;    /* RSA n and e without leading zero bytes, or EC curve and point */
-	int is_ca;           /* a basicConstraints extension said cA TRUE */
-} jg_cert_anchor;
-
-/*
- * Read der[0..len) (exactly one Certificate) for a trust anchor, accepting what BearSSL 0.6's
- * X.509 decoder (br_x509_decoder) accepts, in DER (minimal lengths, a one-byte version, the
- * RFC 5280 time forms that jg_der_read_time() reads):
- *   - the TBSCertificate fields in order with their tags; serialNumber, signature and issuer
- *     not looked into; the validity's two times read; subject any SEQUENCE;
- *   - the key: rsaEncryption with RSAPublicKey in the BIT STRING, n and e positive and
- *     together at most BR_X509_BUFSIZE_KEY (520) bytes once their leading zeros are gone; or
- *     id-ecPublicKey whose parameters are exactly the OID of P-256, P-384 or P-521, the point
- *     (the BIT STRING's bytes) 1 to 520 bytes. Other key types are refused;
- *   - issuerUniqueID and subjectUniqueID skipped, extensions well-formed (an empty list too);
- *     is_ca is the cA BOOLEAN of the last basicConstraints that has one;
- *   - signatureAlgorithm a SEQUENCE starting with an OID, the signature a BIT STRING with no
- *     unused bits, nothing after the Certificate.
- * Signatures are not checked. JG_ERR_INPUT "certificate cannot be a trust anchor: ..." (the
- * reader's reason, or "bad value" for a key that is not usable) otherwise.
- */
-jg_status jg_cert_read_anchor(const unsigned char *der, size_t len, jg_cert_anchor *anchor,
-	jg_error *err);
-
 /*
  * Check that the certificate is signed by its own key with sha256WithRSAEncryption
  * (1.2.840.113549.1.1.11): RSA PKCS#1 v1.5 over SHA-256 of info->tbs, with the modulus and
