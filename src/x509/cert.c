@@ -400,22 +400,219 @@ static jg_status parse_name(jg_der_span name, char *out, size_t cap, jg_error *e
 	return JG_OK;
 }
 
-/* --- parsing ----------------------------------------------------------------------------- */
+/* --- the walk ---------------------------------------------------------------------------- */
+
+/* The TBSCertificate's fields by their tags, in order (the header comment's layout). */
+static const struct {
+	unsigned tag;
+	int optional;
+} tbs_fields[JG_CERT_FIELD_COUNT] = {
+	[JG_CERT_VERSION] = { JG_DER_CONTEXT(0), 1 },
+	[JG_CERT_SERIAL] = { JG_DER_INTEGER, 0 },
+	[JG_CERT_SIGNATURE] = { JG_DER_SEQUENCE, 0 },
+	[JG_CERT_ISSUER] = { JG_DER_SEQUENCE, 0 },
+	[JG_CERT_VALIDITY] = { JG_DER_SEQUENCE, 0 },
+	[JG_CERT_SUBJECT] = { JG_DER_SEQUENCE, 0 },
+	[JG_CERT_SPKI] = { JG_DER_SEQUENCE, 0 },
+	[JG_CERT_ISSUER_UID] = { JG_DER_CONTEXT_PRIMITIVE(1), 1 },
+	[JG_CERT_SUBJECT_UID] = { JG_DER_CONTEXT_PRIMITIVE(2), 1 },
+	[JG_CERT_EXTENSIONS] = { JG_DER_CONTEXT(3), 1 },
+};
+
+/* A walk over the start of a certificate cannot tell yet: more bytes are needed. */
+#define WALK_MORE (-2)
 
 /*
- * AlgorithmIdentifier ::= SEQUENCE { algorithm OID, parameters ANY OPTIONAL }. *whole gets the
- * TLV, *oid the OID bytes, *params the parameters (params->whole.data NULL when absent).
+ * The field `which` from tbs, the TBSCertificate's contents at hand, `missing` more bytes of
+ * which are still to come (0 for a whole certificate). An absent optional field leaves *out
+ * zeroed. WALK_MORE when only the missing bytes can tell.
  */
-static int read_algorithm(jg_der_reader *r, jg_der_tlv *whole, jg_der_span *oid,
-	jg_der_tlv *params)
+static int read_field(jg_der_reader *tbs, size_t missing, jg_cert_field which, jg_der_tlv *out)
+{
+	unsigned tag = tbs_fields[which].tag;
+	int next = jg_der_peek_tag(tbs);
+	memset(out, 0, sizeof *out);
+	if (next < 0 && missing > 0)
+		return WALK_MORE;
+	if (tbs_fields[which].optional && next != (int)tag)
+		return JG_DER_OK;
+	if (missing > 0) {
+		unsigned header_tag = 0;
+		size_t value_len = 0;
+		int header = jg_der_read_header(tbs->data, tbs->len, &header_tag, &value_len);
+		if (header == -2)
+			return WALK_MORE;
+		if (header > 0 && header_tag == tag && value_len > tbs->len - (size_t)header)
+			return value_len - (tbs->len - (size_t)header) <= missing ? WALK_MORE
+				: JG_DER_OVERLONG;
+	}
+	return jg_der_read_expect(tbs, tag, out);
+}
+
+/* The fields up to `last` into f; f->stop says where a failure happened. */
+static int walk_fields(jg_der_reader *tbs, size_t missing, jg_cert_field last,
+	jg_cert_fields *f)
+{
+	for (int i = 0; i <= (int)last; i++) {
+		f->stop = i;
+		int result = read_field(tbs, missing, (jg_cert_field)i, &f->field[i]);
+		if (result != JG_DER_OK)
+			return result;
+	}
+	return JG_DER_OK;
+}
+
+int jg_cert_walk(const unsigned char *der, size_t len, jg_cert_fields *f)
+{
+	jg_der_reader top, cert, tbs;
+	memset(f, 0, sizeof *f);
+	f->stop = JG_CERT_AT_ENVELOPE;
+	jg_der_reader_init(&top, der, len);
+	int result = jg_der_enter(&top, JG_DER_SEQUENCE, &cert);
+	if (result == JG_DER_OK)
+		result = jg_der_expect_end(&top);
+	if (result == JG_DER_OK)
+		result = jg_der_read_expect(&cert, JG_DER_SEQUENCE, &f->tbs);
+	if (result != JG_DER_OK)
+		return result;
+	jg_der_reader_init(&tbs, f->tbs.value.data, f->tbs.value.len);
+	result = walk_fields(&tbs, 0, JG_CERT_EXTENSIONS, f);
+	if (result != JG_DER_OK)
+		return result;
+	f->stop = JG_CERT_AT_TBS_END;
+	result = jg_der_expect_end(&tbs);
+	if (result != JG_DER_OK)
+		return result;
+	f->stop = JG_CERT_AT_TAIL;
+	result = jg_der_read_expect(&cert, JG_DER_SEQUENCE, &f->signature_algorithm);
+	if (result == JG_DER_OK)
+		result = jg_der_read_expect(&cert, JG_DER_BIT_STRING, &f->signature_value);
+	if (result == JG_DER_OK)
+		result = jg_der_expect_end(&cert);
+	return result;
+}
+
+int jg_cert_walk_start(const unsigned char *der, size_t len, jg_cert_field last,
+	jg_cert_fields *f)
+{
+	unsigned tag = 0;
+	size_t cert_len = 0, tbs_len = 0;
+	memset(f, 0, sizeof *f);
+	f->stop = JG_CERT_AT_ENVELOPE;
+	int cert_header = jg_der_read_header(der, len, &tag, &cert_len);
+	if (cert_header < 0 || tag != JG_DER_SEQUENCE)
+		return cert_header < 0 ? cert_header : -1;
+	size_t at = (size_t)cert_header;
+	int tbs_header = jg_der_read_header(der + at, len - at, &tag, &tbs_len);
+	if (tbs_header < 0 || tag != JG_DER_SEQUENCE)
+		return tbs_header < 0 ? tbs_header : -1;
+	if ((size_t)tbs_header > cert_len || tbs_len > cert_len - (size_t)tbs_header)
+		return -1;
+	at += (size_t)tbs_header;
+	size_t at_hand = len - at < tbs_len ? len - at : tbs_len;
+	jg_der_reader tbs;
+	jg_der_reader_init(&tbs, der + at, at_hand);
+	int result = walk_fields(&tbs, tbs_len - at_hand, last, f);
+	return result == JG_DER_OK ? 0 : result == WALK_MORE ? -2 : -1;
+}
+
+int jg_cert_extensions(const jg_cert_fields *f, jg_der_reader *list)
+{
+	const jg_der_tlv *extensions = &f->field[JG_CERT_EXTENSIONS];
+	jg_der_reader wrapper;
+	jg_der_reader_init(list, NULL, 0);
+	if (extensions->whole.data == NULL)
+		return JG_DER_OK;
+	jg_der_reader_init(&wrapper, extensions->value.data, extensions->value.len);
+	int result = jg_der_enter(&wrapper, JG_DER_SEQUENCE, list);
+	if (result == JG_DER_OK)
+		result = jg_der_expect_end(&wrapper);
+	return result;
+}
+
+int jg_cert_next_extension(jg_der_reader *list, jg_cert_extension *ext)
+{
+	jg_der_reader extension;
+	jg_der_tlv id, field;
+	memset(ext, 0, sizeof *ext);
+	int result = jg_der_enter(list, JG_DER_SEQUENCE, &extension);
+	if (result == JG_DER_OK)
+		result = jg_der_read_expect(&extension, JG_DER_OID, &id);
+	if (result == JG_DER_OK && jg_der_peek_tag(&extension) == JG_DER_BOOLEAN) {
+		result = jg_der_read(&extension, &field);
+		if (result == JG_DER_OK && field.value.len != 1)
+			result = JG_DER_BAD_VALUE;
+		if (result == JG_DER_OK)
+			ext->critical = field.value.data[0] != 0;
+	}
+	if (result == JG_DER_OK)
+		result = jg_der_read_expect(&extension, JG_DER_OCTET_STRING, &field);
+	if (result == JG_DER_OK)
+		result = jg_der_expect_end(&extension);
+	if (result == JG_DER_OK) {
+		ext->oid = id.value;
+		ext->value = field.value;
+	}
+	return result;
+}
+
+int jg_cert_find_extension(const jg_cert_fields *f, const unsigned char *oid, size_t oid_len,
+	jg_cert_extension *ext)
+{
+	jg_der_reader list;
+	int result = jg_cert_extensions(f, &list);
+	while (result == JG_DER_OK) {
+		if (jg_der_at_end(&list))
+			return JG_DER_END;
+		result = jg_cert_next_extension(&list, ext);
+		if (result == JG_DER_OK && span_equals(ext->oid, oid, oid_len))
+			return JG_DER_OK;
+	}
+	return result;
+}
+
+/* --- parsing ----------------------------------------------------------------------------- */
+
+/* The part of the certificate a walk stopped in, as the parser's messages name it. */
+static const char *stop_name(int stop)
+{
+	static const char *const names[] = {
+		[JG_CERT_VERSION] = "version",
+		[JG_CERT_SERIAL] = "serial number",
+		[JG_CERT_SIGNATURE] = "signature algorithm",
+		[JG_CERT_ISSUER] = "issuer",
+		[JG_CERT_VALIDITY] = "validity",
+		[JG_CERT_SUBJECT] = "subject",
+		[JG_CERT_SPKI] = "public key",
+		[JG_CERT_ISSUER_UID] = "extensions",
+		[JG_CERT_SUBJECT_UID] = "extensions",
+		[JG_CERT_EXTENSIONS] = "extensions",
+		[JG_CERT_AT_TBS_END] = "extensions",
+		[JG_CERT_AT_TAIL] = "signature",
+	};
+	if (stop < 0 || (size_t)stop >= sizeof names / sizeof names[0])
+		return "certificate";
+	return names[stop];
+}
+
+/* A reader over the contents of a field the walk found. */
+static void read_contents(jg_der_reader *r, const jg_der_tlv *field)
+{
+	jg_der_reader_init(r, field->value.data, field->value.len);
+}
+
+/*
+ * AlgorithmIdentifier ::= SEQUENCE { algorithm OID, parameters ANY OPTIONAL }, the TLV `whole`
+ * found by the walk: *oid gets the OID bytes, *params the parameters (params->whole.data NULL
+ * when absent).
+ */
+static int read_algorithm(const jg_der_tlv *whole, jg_der_span *oid, jg_der_tlv *params)
 {
 	jg_der_reader inner;
 	jg_der_tlv oid_tlv;
+	int result = JG_DER_OK;
 	memset(params, 0, sizeof *params);
-	int result = jg_der_read_expect(r, JG_DER_SEQUENCE, whole);
-	if (result != JG_DER_OK)
-		return result;
-	jg_der_reader_init(&inner, whole->value.data, whole->value.len);
+	read_contents(&inner, whole);
 	result = jg_der_read_expect(&inner, JG_DER_OID, &oid_tlv);
 	if (result != JG_DER_OK)
 		return result;
@@ -428,16 +625,15 @@ static int read_algorithm(jg_der_reader *r, jg_der_tlv *whole, jg_der_span *oid,
 }
 
 /* version [0] EXPLICIT INTEGER { v1(0), v2(1), v3(2) } DEFAULT v1. */
-static jg_status parse_version(jg_der_reader *tbs, int *version, jg_error *err)
+static jg_status parse_version(const jg_der_tlv *field, int *version, jg_error *err)
 {
 	*version = 1;
-	if (jg_der_peek_tag(tbs) != (int)JG_DER_CONTEXT(0))
+	if (field->whole.data == NULL)
 		return JG_OK;
 	jg_der_reader explicit;
 	jg_der_tlv number;
-	int result = jg_der_enter(tbs, JG_DER_CONTEXT(0), &explicit);
-	if (result == JG_DER_OK)
-		result = jg_der_read_expect(&explicit, JG_DER_INTEGER, &number);
+	read_contents(&explicit, field);
+	int result = jg_der_read_expect(&explicit, JG_DER_INTEGER, &number);
 	if (result == JG_DER_OK)
 		result = jg_der_expect_end(&explicit);
 	if (result != JG_DER_OK)
@@ -449,22 +645,20 @@ static jg_status parse_version(jg_der_reader *tbs, int *version, jg_error *err)
 }
 
 /* Validity ::= SEQUENCE { notBefore Time, notAfter Time }. */
-static jg_status parse_validity(jg_der_reader *tbs, int64_t *not_before_time,
-	int64_t *not_after_time, jg_error *err)
+static jg_status parse_validity(const jg_der_tlv *field, jg_cert_info *info, jg_error *err)
 {
 	jg_der_reader validity;
 	jg_der_tlv not_before, not_after;
-	int result = jg_der_enter(tbs, JG_DER_SEQUENCE, &validity);
-	if (result == JG_DER_OK)
-		result = jg_der_read(&validity, &not_before);
+	read_contents(&validity, field);
+	int result = jg_der_read(&validity, &not_before);
 	if (result == JG_DER_OK)
 		result = jg_der_read(&validity, &not_after);
 	if (result == JG_DER_OK)
 		result = jg_der_expect_end(&validity);
 	if (result == JG_DER_OK)
-		result = jg_der_read_time(&not_before, not_before_time);
+		result = jg_der_read_time(&not_before, &info->not_before);
 	if (result == JG_DER_OK)
-		result = jg_der_read_time(&not_after, not_after_time);
+		result = jg_der_read_time(&not_after, &info->not_after);
 	if (result != JG_DER_OK)
 		return malformed(err, "validity", result);
 	return JG_OK;
@@ -548,16 +742,15 @@ static unsigned curve_bits(const jg_der_tlv *params)
 }
 
 /* SubjectPublicKeyInfo ::= SEQUENCE { algorithm AlgorithmIdentifier, key BIT STRING }. */
-static jg_status parse_public_key(jg_der_reader *tbs, jg_cert_info *info, jg_error *err)
+static jg_status parse_public_key(const jg_der_tlv *spki, jg_cert_info *info, jg_error *err)
 {
 	jg_der_reader r;
-	jg_der_tlv spki, algorithm, params, key;
+	jg_der_tlv algorithm, params, key;
 	jg_der_span oid;
-	int result = jg_der_read_expect(tbs, JG_DER_SEQUENCE, &spki);
-	if (result == JG_DER_OK) {
-		jg_der_reader_init(&r, spki.value.data, spki.value.len);
-		result = read_algorithm(&r, &algorithm, &oid, &params);
-	}
+	read_contents(&r, spki);
+	int result = jg_der_read_expect(&r, JG_DER_SEQUENCE, &algorithm);
+	if (result == JG_DER_OK)
+		result = read_algorithm(&algorithm, &oid, &params);
 	if (result == JG_DER_OK)
 		result = jg_der_read_expect(&r, JG_DER_BIT_STRING, &key);
 	if (result == JG_DER_OK)
@@ -566,7 +759,7 @@ static jg_status parse_public_key(jg_der_reader *tbs, jg_cert_info *info, jg_err
 		return malformed(err, "public key", result);
 	if (key.value.len < 1 || key.value.data[0] != 0)
 		return malformed_because(err, "public key bits are not whole bytes");
-	info->spki = spki.whole;
+	info->spki = spki->whole;
 	jg_der_span bits = { key.value.data + 1, key.value.len - 1 };
 	if (span_equals(oid, oid_rsa_encryption, sizeof oid_rsa_encryption))
 		return parse_rsa_key(bits, info, err);
@@ -578,158 +771,93 @@ static jg_status parse_public_key(jg_der_reader *tbs, jg_cert_info *info, jg_err
 }
 
 /*
- * Extension ::= SEQUENCE { extnID OID, critical BOOLEAN DEFAULT FALSE, extnValue OCTET STRING }:
- * the next one of list, its OID and its value (the OCTET STRING's contents).
+ * The end of a TBSCertificate: issuerUniqueID [1] and subjectUniqueID [2] (only from version
+ * 2), then extensions [3] (only in version 3): a non-empty list of Extensions, each only
+ * checked for well-formedness.
  */
-static int read_extension(jg_der_reader *list, jg_der_span *oid, jg_der_span *value)
+static jg_status parse_extensions(const jg_cert_fields *f, int version, jg_error *err)
 {
-	jg_der_reader extension;
-	jg_der_tlv id, field;
-	int result = jg_der_enter(list, JG_DER_SEQUENCE, &extension);
-	if (result == JG_DER_OK)
-		result = jg_der_read_expect(&extension, JG_DER_OID, &id);
-	if (result == JG_DER_OK && jg_der_peek_tag(&extension) == JG_DER_BOOLEAN) {
-		result = jg_der_read(&extension, &field);
-		if (result == JG_DER_OK && field.value.len != 1)
-			result = JG_DER_BAD_VALUE;
-	}
-	if (result == JG_DER_OK)
-		result = jg_der_read_expect(&extension, JG_DER_OCTET_STRING, &field);
-	if (result == JG_DER_OK)
-		result = jg_der_expect_end(&extension);
-	if (result == JG_DER_OK) {
-		*oid = id.value;
-		*value = field.value;
-	}
-	return result;
-}
-
-/* One well-formed Extension, whatever it says. */
-static int check_extension(jg_der_reader *list)
-{
-	jg_der_span oid, value;
-	return read_extension(list, &oid, &value);
-}
-
-/*
- * The end of a TBSCertificate: issuerUniqueID [1] and subjectUniqueID [2] (IMPLICIT BIT
- * STRINGs, skipped), then extensions [3] EXPLICIT SEQUENCE SIZE (1..MAX) OF Extension, only
- * well-formedness checked.
- */
-static jg_status parse_extensions(jg_der_reader *tbs, int version, jg_error *err)
-{
-	int result = JG_DER_OK;
-	for (unsigned tag = 0x81; tag <= 0x82 && result == JG_DER_OK; tag++) {
-		if (jg_der_peek_tag(tbs) == (int)tag)
-			result = version >= 2 ? jg_der_skip(tbs) : JG_DER_UNEXPECTED;
-	}
-	if (result == JG_DER_OK && jg_der_peek_tag(tbs) == (int)JG_DER_CONTEXT(3)) {
-		jg_der_reader wrapper, list;
-		if (version != 3)
-			return malformed_because(err, "extensions in a certificate before version 3");
-		result = jg_der_enter(tbs, JG_DER_CONTEXT(3), &wrapper);
-		if (result == JG_DER_OK)
-			result = jg_der_enter(&wrapper, JG_DER_SEQUENCE, &list);
-		if (result == JG_DER_OK)
-			result = jg_der_expect_end(&wrapper);
-		if (result == JG_DER_OK && jg_der_at_end(&list))
-			result = JG_DER_END;
-		while (result == JG_DER_OK && !jg_der_at_end(&list))
-			result = check_extension(&list);
-	}
-	if (result == JG_DER_OK)
-		result = jg_der_expect_end(tbs);
+	if (version < 2 && (f->field[JG_CERT_ISSUER_UID].whole.data != NULL ||
+		f->field[JG_CERT_SUBJECT_UID].whole.data != NULL))
+		return malformed(err, "extensions", JG_DER_UNEXPECTED);
+	if (f->field[JG_CERT_EXTENSIONS].whole.data == NULL)
+		return JG_OK;
+	if (version != 3)
+		return malformed_because(err, "extensions in a certificate before version 3");
+	jg_der_reader list;
+	jg_cert_extension extension;
+	int result = jg_cert_extensions(f, &list);
+	if (result == JG_DER_OK && jg_der_at_end(&list))
+		result = JG_DER_END;
+	while (result == JG_DER_OK && !jg_der_at_end(&list))
+		result = jg_cert_next_extension(&list, &extension);
 	if (result != JG_DER_OK)
 		return malformed(err, "extensions", result);
 	return JG_OK;
 }
 
-/* TBSCertificate, in the order of the header comment; *algorithm gets its signature TLV. */
-static jg_status parse_tbs(jg_der_span tbs_value, jg_cert_info *info, jg_der_span *algorithm,
-	jg_error *err)
+/* The TBSCertificate's fields, in the order of the header comment. */
+static jg_status parse_tbs(const jg_cert_fields *f, jg_cert_info *info, jg_error *err)
 {
-	jg_der_reader r;
-	jg_der_tlv serial, algorithm_tlv, params, issuer, subject;
+	jg_der_tlv params;
 	jg_der_span oid;
-	jg_der_reader_init(&r, tbs_value.data, tbs_value.len);
-	jg_status status = parse_version(&r, &info->version, err);
+	jg_status status = parse_version(&f->field[JG_CERT_VERSION], &info->version, err);
 	if (status != JG_OK)
 		return status;
-	int result = jg_der_read_expect(&r, JG_DER_INTEGER, &serial);
-	if (result == JG_DER_OK && serial.value.len == 0)
-		result = JG_DER_BAD_VALUE;
-	if (result != JG_DER_OK)
-		return malformed(err, "serial number", result);
-	info->serial = serial.value;
-	result = read_algorithm(&r, &algorithm_tlv, &oid, &params);
+	info->serial = f->field[JG_CERT_SERIAL].value;
+	if (info->serial.len == 0)
+		return malformed(err, "serial number", JG_DER_BAD_VALUE);
+	int result = read_algorithm(&f->field[JG_CERT_SIGNATURE], &oid, &params);
 	if (result != JG_DER_OK)
 		return malformed(err, "signature algorithm", result);
-	*algorithm = algorithm_tlv.whole;
-	result = jg_der_read_expect(&r, JG_DER_SEQUENCE, &issuer);
-	if (result != JG_DER_OK)
-		return malformed(err, "issuer", result);
-	status = parse_name(issuer.value, info->issuer, sizeof info->issuer, err);
+	status = parse_name(f->field[JG_CERT_ISSUER].value, info->issuer, sizeof info->issuer,
+		err);
 	if (status == JG_OK)
-		status = parse_validity(&r, &info->not_before, &info->not_after, err);
-	if (status != JG_OK)
-		return status;
-	result = jg_der_read_expect(&r, JG_DER_SEQUENCE, &subject);
-	if (result != JG_DER_OK)
-		return malformed(err, "subject", result);
-	status = parse_name(subject.value, info->subject, sizeof info->subject, err);
+		status = parse_validity(&f->field[JG_CERT_VALIDITY], info, err);
 	if (status == JG_OK)
-		status = parse_public_key(&r, info, err);
+		status = parse_name(f->field[JG_CERT_SUBJECT].value, info->subject,
+			sizeof info->subject, err);
 	if (status == JG_OK)
-		status = parse_extensions(&r, info->version, err);
+		status = parse_public_key(&f->field[JG_CERT_SPKI], info, err);
+	if (status == JG_OK)
+		status = parse_extensions(f, info->version, err);
 	return status;
 }
 
-/*
- * Certificate ::= SEQUENCE { tbsCertificate, signatureAlgorithm, signatureValue } filling
- * der[0..len) exactly: *cert reads on after the TBSCertificate, which is *tbs.
- */
-static int open_certificate(const unsigned char *der, size_t len, jg_der_reader *cert,
-	jg_der_tlv *tbs)
+/* The Certificate's tail: signatureAlgorithm, the same as the TBSCertificate's, and the
+ * signatureValue in whole bytes. */
+static jg_status parse_signature(const jg_cert_fields *f, jg_cert_info *info, jg_error *err)
 {
-	jg_der_reader top;
-	jg_der_reader_init(&top, der, len);
-	int result = jg_der_enter(&top, JG_DER_SEQUENCE, cert);
-	if (result == JG_DER_OK)
-		result = jg_der_expect_end(&top);
-	if (result == JG_DER_OK)
-		result = jg_der_read_expect(cert, JG_DER_SEQUENCE, tbs);
-	return result;
+	jg_der_tlv params;
+	jg_der_span oid;
+	const jg_der_tlv *algorithm = &f->signature_algorithm, *signature = &f->signature_value;
+	int result = read_algorithm(algorithm, &oid, &params);
+	if (result != JG_DER_OK)
+		return malformed(err, "signature", result);
+	const jg_der_span *tbs_algorithm = &f->field[JG_CERT_SIGNATURE].whole;
+	if (!span_equals(algorithm->whole, tbs_algorithm->data, tbs_algorithm->len))
+		return malformed_because(err, "the two signature algorithms differ");
+	if (signature->value.len < 1 || signature->value.data[0] != 0)
+		return malformed_because(err, "signature bits are not whole bytes");
+	info->signature_algorithm = oid;
+	info->signature.data = signature->value.data + 1;
+	info->signature.len = signature->value.len - 1;
+	return JG_OK;
 }
 
 jg_status jg_cert_parse(const unsigned char *der, size_t len, jg_cert_info *info,
 	jg_error *err)
 {
-	jg_der_reader cert;
-	jg_der_tlv tbs, algorithm, params, signature;
-	jg_der_span oid, tbs_algorithm = { NULL, 0 };
+	jg_cert_fields f;
 	memset(info, 0, sizeof *info);
-	int result = open_certificate(der, len, &cert, &tbs);
+	int result = jg_cert_walk(der, len, &f);
 	if (result != JG_DER_OK)
-		return malformed(err, "certificate", result);
-	info->tbs = tbs.whole;
-	jg_status status = parse_tbs(tbs.value, info, &tbs_algorithm, err);
-	if (status != JG_OK)
-		return status;
-	result = read_algorithm(&cert, &algorithm, &oid, &params);
-	if (result == JG_DER_OK)
-		result = jg_der_read_expect(&cert, JG_DER_BIT_STRING, &signature);
-	if (result == JG_DER_OK)
-		result = jg_der_expect_end(&cert);
-	if (result != JG_DER_OK)
-		return malformed(err, "signature", result);
-	if (!span_equals(algorithm.whole, tbs_algorithm.data, tbs_algorithm.len))
-		return malformed_because(err, "the two signature algorithms differ");
-	if (signature.value.len < 1 || signature.value.data[0] != 0)
-		return malformed_because(err, "signature bits are not whole bytes");
-	info->signature_algorithm = oid;
-	info->signature.data = signature.value.data + 1;
-	info->signature.len = signature.value.len - 1;
-	return JG_OK;
+		return malformed(err, stop_name(f.stop), result);
+	info->tbs = f.tbs.whole;
+	jg_status status = parse_tbs(&f, info, err);
+	if (status == JG_OK)
+		status = parse_signature(&f, info, err);
+	return status;
 }
 
 /* --- reading PEM or DER ------------------------------------------------------------------ */

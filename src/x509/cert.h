@@ -79,6 +79,88 @@ jg_status jg_cert_from_bytes(const unsigned char *in, size_t len, unsigned char 
 	size_t cap, size_t *der_len, jg_error *err);
 
 /*
+ * The fields of a TBSCertificate, in their order, by the tags of the layout above: [0] version
+ * (optional), INTEGER serialNumber, SEQUENCE signature, issuer, validity, subject and
+ * subjectPublicKeyInfo, then [1] and [2] IMPLICIT (primitive) unique IDs and [3] extensions, all
+ * three optional.
+ */
+typedef enum jg_cert_field {
+	JG_CERT_VERSION,
+	JG_CERT_SERIAL,
+	JG_CERT_SIGNATURE,
+	JG_CERT_ISSUER,
+	JG_CERT_VALIDITY,
+	JG_CERT_SUBJECT,
+	JG_CERT_SPKI,
+	JG_CERT_ISSUER_UID,
+	JG_CERT_SUBJECT_UID,
+	JG_CERT_EXTENSIONS,
+	JG_CERT_FIELD_COUNT
+} jg_cert_field;
+
+/* Where a walk stopped when it was not in a field: the two SEQUENCEs around the TBSCertificate,
+ * bytes after its last field, or the Certificate's tail (signatureAlgorithm, signatureValue). */
+enum {
+	JG_CERT_AT_ENVELOPE = -1,
+	JG_CERT_AT_TBS_END = JG_CERT_FIELD_COUNT,
+	JG_CERT_AT_TAIL = JG_CERT_FIELD_COUNT + 1
+};
+
+/* A walked certificate: each part as a whole TLV pointing into the DER. */
+typedef struct jg_cert_fields {
+	jg_der_tlv tbs;
+	jg_der_tlv field[JG_CERT_FIELD_COUNT]; /* an absent optional field is all zero */
+	jg_der_tlv signature_algorithm;        /* the SEQUENCE after the TBSCertificate */
+	jg_der_tlv signature_value;            /* the BIT STRING, unused-bits byte first */
+	int stop; /* the jg_cert_field or JG_CERT_AT_* a failed walk stopped in */
+} jg_cert_fields;
+
+/*
+ * The one certificate walker: open Certificate and TBSCertificate in der[0..len) (exactly one
+ * Certificate, nothing after it), find each field by its tag, check that nothing follows the
+ * last, then the tail: a SEQUENCE and a BIT STRING, and nothing more. Only tags and lengths are
+ * checked; what the fields hold is the caller's to read. JG_DER_OK, or the reader's result with
+ * f->stop saying where.
+ */
+int jg_cert_walk(const unsigned char *der, size_t len, jg_cert_fields *f);
+
+/*
+ * The same walk over the first len bytes of a certificate still arriving, up to and including
+ * the field `last`: the two outer SEQUENCEs are read by their headers alone (their contents may
+ * run past len), the fields must lie inside the TBSCertificate, which must lie inside the
+ * Certificate. picohttpparser's contract: 0 when the fields up to `last` are all there (in
+ * f->field), -2 when only more bytes can tell, -1 when these bytes cannot start a certificate;
+ * a verdict given on some bytes stays the same with more of them. f->tbs is not set.
+ */
+int jg_cert_walk_start(const unsigned char *der, size_t len, jg_cert_field last,
+	jg_cert_fields *f);
+
+/* One Extension ::= SEQUENCE { extnID OID, critical BOOLEAN DEFAULT FALSE, extnValue OCTET
+ * STRING }, pointing into the DER. */
+typedef struct jg_cert_extension {
+	jg_der_span oid;   /* extnID's content bytes */
+	int critical;
+	jg_der_span value; /* extnValue's contents: the extension's own DER */
+} jg_cert_extension;
+
+/*
+ * Set *list to read the Extensions of a walked certificate: [3] EXPLICIT SEQUENCE OF Extension,
+ * nothing else in the [3]. A certificate without extensions gives an empty list.
+ */
+int jg_cert_extensions(const jg_cert_fields *f, jg_der_reader *list);
+
+/* The next Extension of list into *ext (a BOOLEAN must be one byte). */
+int jg_cert_next_extension(jg_der_reader *list, jg_cert_extension *ext);
+
+/*
+ * The first extension whose extnID is oid[0..oid_len) (content bytes: 55 1D 11 for
+ * subjectAltName): JG_DER_OK with *ext, JG_DER_END when there is none, another result when
+ * an extension before it is malformed.
+ */
+int jg_cert_find_extension(const jg_cert_fields *f, const unsigned char *oid, size_t oid_len,
+	jg_cert_extension *ext);
+
+/*
  * Parse the certificate der[0..len) (exactly one Certificate, nothing after it) into *info,
  * with the structure above checked: versions 1 to 3, both signature algorithms equal, times in
  * the RFC 5280 forms, for RSA keys a BIT STRING holding SEQUENCE { n, e } with n positive.
