@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "x509/cert.h"
+#include "crypto/pem.h"
 #include "base/clock.h"
 #include "cmd/cmd.h"
 #include "x509/der.h"

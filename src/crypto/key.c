@@ -17,13 +17,21 @@
 struct pem_findings {
 	size_t der_len;
 	int found_key, certificate, public_key, encrypted, ec, openssh, other;
+	int broken; /* an object did not decode, or did not fit */
 	char other_label[64];
 	unsigned char der[DER_MAX]; /* last: only the flags above are cleared before a walk */
 };
 
-static int visit_object(void *ctx, const char *label, const unsigned char *der, size_t len)
+static int visit_object(void *ctx, jg_pem_event event, const char *label,
+	const unsigned char *der, size_t len)
 {
 	struct pem_findings *f = ctx;
+	if (event == JG_PEM_BEGIN)
+		return 0;
+	if (event != JG_PEM_OBJECT) {
+		f->broken = 1;
+		return 1;
+	}
 	if (strcmp(label, "PRIVATE KEY") == 0 || strcmp(label, "RSA PRIVATE KEY") == 0) {
 		memcpy(f->der, der, len);
 		f->der_len = len;
@@ -326,11 +334,11 @@ static jg_status decode_pem(const unsigned char *text, size_t len, const char *o
 	static struct pem_findings f; /* large; static keeps it off the stack, wiped after use */
 	static unsigned char scratch[DER_MAX];
 	memset(&f, 0, offsetof(struct pem_findings, der));
-	int n = jg_pem_walk(text, len, scratch, sizeof scratch, visit_object, &f);
+	(void)jg_pem_walk(text, len, NULL, scratch, sizeof scratch, visit_object, &f);
 	jg_status st;
 	if (f.found_key)
 		st = decode_der(f.der, f.der_len, origin, key, err);
-	else if (n < 0 && contains(text, len, "Proc-Type: 4,ENCRYPTED"))
+	else if (f.broken && contains(text, len, "Proc-Type: 4,ENCRYPTED"))
 		st = jg_fail(err, JG_ERR_INPUT,
 			"%s is an encrypted private key; jwtgrant needs it unencrypted: "
 			"openssl pkey -in ENCRYPTED.key -out server.key (then keep server.key mode 0600)", origin);

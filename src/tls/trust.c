@@ -20,9 +20,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <bearssl_pem.h>
 #include <bearssl_x509.h>
 
+#include "crypto/pem.h"
 #include "x509/cert.h"
 
 /* Longest subject DN we keep (Mozilla's longest is under 300 bytes); longer ones are skipped,
@@ -37,11 +37,8 @@ typedef struct loader {
 	jg_error *err;
 	const char *origin;  /* names the text in messages */
 	jg_status status;    /* sticky: the first fatal error (cap, memory, file too large) */
-	br_pem_decoder_context pem;
-	int in_certificate;  /* inside a "CERTIFICATE" object, its DER going to der */
+	jg_pem_reader pem;   /* "CERTIFICATE" objects, their DER collected in der */
 	unsigned char der[JG_CERT_DER_MAX];
-	size_t der_len;
-	int der_overflow;    /* the certificate is larger than der: it is skipped */
 	br_x509_decoder_context x509; /* reads the certificate in der */
 	unsigned char dn[DN_MAX];     /* its subject DN, from the decoder's callback */
 	size_t dn_len;
@@ -179,17 +176,13 @@ static jg_status store_anchor(jg_trust *t, const unsigned char *dn, size_t dn_le
 
 /* --- the loader: PEM to certificate DER to set ----------------------------------------------- */
 
-/* The receiver's signature is BearSSL's callback type. */
-// NOLINTNEXTLINE(bugprone-easily-swappable-parameters)
-static void receive_der(void *ctx, const void *buf, size_t len)
+static int visit_object(void *ctx, jg_pem_event event, const char *label,
+	const unsigned char *der, size_t len);
+
+/* Start (or, for the next file of a directory, restart) the PEM walk. */
+static void loader_restart(loader *ld)
 {
-	loader *ld = ctx;
-	if (ld->der_overflow || len > sizeof ld->der - ld->der_len) {
-		ld->der_overflow = 1;
-		return;
-	}
-	memcpy(ld->der + ld->der_len, buf, len);
-	ld->der_len += len;
+	jg_pem_reader_init(&ld->pem, "CERTIFICATE", ld->der, sizeof ld->der, visit_object, ld);
 }
 
 static void loader_start(loader *ld, jg_trust *t, const char *origin, jg_error *err)
@@ -199,25 +192,14 @@ static void loader_start(loader *ld, jg_trust *t, const char *origin, jg_error *
 	ld->err = err;
 	ld->origin = origin;
 	ld->status = JG_OK;
-	br_pem_decoder_init(&ld->pem);
+	loader_restart(ld);
 }
 
-static void begin_object(loader *ld)
+/* A certificate that cannot be an anchor (too large, cut off, not decodable): counted. */
+static void skip_certificate(loader *ld)
 {
-	const char *name = br_pem_decoder_name(&ld->pem);
-	ld->in_certificate = strcmp(name, "CERTIFICATE") == 0;
-	if (!ld->in_certificate) {
-		/* "TRUSTED CERTIFICATE" is OpenSSL's own format (a certificate plus trust
-		 * settings); like keys and parameters, it is not ours to read. */
-		if (strcmp(name, "TRUSTED CERTIFICATE") == 0)
-			ld->other++;
-		br_pem_decoder_setdest(&ld->pem, NULL, NULL);
-		return;
-	}
-	ld->certificates++;
-	ld->der_len = 0;
-	ld->der_overflow = 0;
-	br_pem_decoder_setdest(&ld->pem, receive_der, ld);
+	ld->skipped++;
+	ld->trust->skipped++;
 }
 
 /* The decoder's DN callback: collect the subject DN (tag and length included). */
@@ -247,14 +229,11 @@ static const br_x509_pkey *decode_certificate(loader *ld, const unsigned char *d
 
 /* The certificate's DER is complete: keep its anchor, or count it as skipped (too large,
  * not decodable, or a subject longer than DN_MAX). */
-static void end_certificate(loader *ld)
+static void end_certificate(loader *ld, const unsigned char *der, size_t len)
 {
-	ld->in_certificate = 0;
-	const br_x509_pkey *pkey = ld->der_overflow ? NULL :
-		decode_certificate(ld, ld->der, ld->der_len);
+	const br_x509_pkey *pkey = decode_certificate(ld, der, len);
 	if (pkey == NULL) {
-		ld->skipped++;
-		ld->trust->skipped++;
+		skip_certificate(ld);
 		return;
 	}
 	unsigned flags = br_x509_decoder_isCA(&ld->x509) ? BR_X509_TA_CA : 0;
@@ -271,62 +250,41 @@ static void end_certificate(loader *ld)
 		ld->added++;
 }
 
-/* A certificate object that ended badly (base64 error, or the text ended inside it). */
-static void abandon_certificate(loader *ld)
+/* The walk's events: count the objects begun, keep or skip each certificate. */
+static int visit_object(void *ctx, jg_pem_event event, const char *label,
+	const unsigned char *der, size_t len)
 {
-	if (ld->in_certificate) {
-		ld->in_certificate = 0;
-		ld->skipped++;
-		ld->trust->skipped++;
+	loader *ld = ctx;
+	switch (event) {
+	case JG_PEM_BEGIN:
+		/* "TRUSTED CERTIFICATE" is OpenSSL's own format (a certificate plus trust
+		 * settings); like keys and parameters, it is not ours to read. */
+		if (strcmp(label, "CERTIFICATE") == 0)
+			ld->certificates++;
+		else if (strcmp(label, "TRUSTED CERTIFICATE") == 0)
+			ld->other++;
+		break;
+	case JG_PEM_OBJECT:
+		end_certificate(ld, der, len);
+		break;
+	default: /* too large, or a base64 error inside it */
+		skip_certificate(ld);
+		break;
 	}
+	return ld->status != JG_OK;
 }
 
-static void push_run(loader *ld, const unsigned char *data, size_t len)
-{
-	while (len > 0 && ld->status == JG_OK) {
-		size_t used = br_pem_decoder_push(&ld->pem, data, len);
-		data += used;
-		len -= used;
-		switch (br_pem_decoder_event(&ld->pem)) {
-		case BR_PEM_BEGIN_OBJ:
-			begin_object(ld);
-			break;
-		case BR_PEM_END_OBJ:
-			if (ld->in_certificate)
-				end_certificate(ld);
-			break;
-		case BR_PEM_ERROR:
-			abandon_certificate(ld);
-			break;
-		default:
-			break;
-		}
-	}
-}
-
-/*
- * Feed text to the decoder, leaving out every CR. BearSSL 0.6 leaves a hole where the CR of a
- * CRLF "-----BEGIN X-----" line was and then cannot trim the dashes, so the object would be named
- * "CERTIFICATE-----"; elsewhere in PEM a CR is only whitespace.
- */
 static void loader_push(loader *ld, const unsigned char *data, size_t len)
 {
-	while (len > 0 && ld->status == JG_OK) {
-		const unsigned char *cr = memchr(data, '\r', len);
-		size_t run = cr != NULL ? (size_t)(cr - data) : len;
-		push_run(ld, data, run);
-		if (cr == NULL)
-			break;
-		data += run + 1;
-		len -= run + 1;
-	}
+	if (ld->status == JG_OK)
+		(void)jg_pem_reader_push(&ld->pem, data, len);
 }
 
-/* End of text: supply the final newline BearSSL's decoder needs to close the last object. */
+/* End of text: an object still open is a certificate cut off. */
 static void loader_finish(loader *ld)
 {
-	loader_push(ld, (const unsigned char *)"\n", 1);
-	abandon_certificate(ld);
+	if (ld->status == JG_OK && jg_pem_reader_finish(&ld->pem))
+		skip_certificate(ld);
 }
 
 /* The verdict on one whole text: at least one decodable certificate, or why not. */
@@ -378,7 +336,8 @@ static jg_status load_fd(loader *ld, int fd, const char *path)
 			continue;
 		if (n < 0) {
 			int saved = errno;
-			abandon_certificate(ld);
+			if (ld->pem.inside) /* the certificate being read is cut off */
+				skip_certificate(ld);
 			jg_fail(ld->err, JG_ERR_INPUT, "cannot read CA file %s: %s", path,
 				strerror(saved));
 			errno = saved;
@@ -466,7 +425,7 @@ jg_status jg_trust_add_dir(jg_trust *t, const char *dir, jg_error *err)
 		if (strcmp(entry->d_name, ".") == 0 || strcmp(entry->d_name, "..") == 0)
 			continue;
 		status = load_dir_entry(&ld, dirfd(d), dir, entry->d_name);
-		br_pem_decoder_init(&ld.pem);
+		loader_restart(&ld);
 	}
 	closedir(d);
 	if (status != JG_OK)

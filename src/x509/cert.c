@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "base/wipe.h"
+#include "crypto/pem.h"
 
 /* Object identifiers, as encoded OID content bytes. */
 static const unsigned char oid_rsa_encryption[] = {           /* 1.2.840.113549.1.1.1 */
@@ -862,74 +863,25 @@ jg_status jg_cert_parse(const unsigned char *der, size_t len, jg_cert_info *info
 
 /* --- reading PEM or DER ------------------------------------------------------------------ */
 
-/* Where the PEM decoder puts the certificate bytes. */
-typedef struct der_sink {
-	unsigned char *buf;
-	size_t cap;
+/* What the PEM walk found: the end of the first CERTIFICATE object, if any. */
+typedef struct certificate_search {
+	int found;
+	jg_pem_event outcome; /* JG_PEM_OBJECT, JG_PEM_TOO_LARGE or JG_PEM_BROKEN */
 	size_t len;
-	int overflow;
-} der_sink;
+} certificate_search;
 
-static void collect_der(void *context, const void *data, size_t len)
+static int take_first_certificate(void *ctx, jg_pem_event event, const char *label,
+	const unsigned char *der, size_t len)
 {
-	der_sink *sink = context;
-	if (sink->overflow || len > sink->cap - sink->len) {
-		sink->overflow = 1;
-		return;
-	}
-	memcpy(sink->buf + sink->len, data, len);
-	sink->len += len;
-}
-
-/* Outcome of a walk through PEM text. */
-enum pem_outcome { PEM_SEARCHING, PEM_FOUND, PEM_BROKEN };
-
-/* Where the walk is: the sink, and whether the decoder is inside a CERTIFICATE object. */
-typedef struct pem_walk {
-	br_pem_decoder_context decoder;
-	der_sink sink;
-	int inside;
-} pem_walk;
-
-/* React to the decoder's event, if any: collect CERTIFICATE objects, ignore the others. */
-static enum pem_outcome pem_handle_event(pem_walk *walk)
-{
-	switch (br_pem_decoder_event(&walk->decoder)) {
-	case BR_PEM_BEGIN_OBJ:
-		walk->inside = strcmp(br_pem_decoder_name(&walk->decoder), "CERTIFICATE") == 0;
-		br_pem_decoder_setdest(&walk->decoder, walk->inside ? collect_der : NULL, &walk->sink);
-		return PEM_SEARCHING;
-	case BR_PEM_END_OBJ:
-		return walk->inside ? PEM_FOUND : PEM_SEARCHING;
-	case BR_PEM_ERROR:
-		return walk->inside ? PEM_BROKEN : PEM_SEARCHING;
-	default:
-		return PEM_SEARCHING;
-	}
-}
-
-/*
- * Push text[0..len) through the decoder, leaving out carriage returns: BearSSL 0.6 reads a
- * "\r" in a BEGIN line as part of the label ("CERTIFICATE-----"), so CRLF files would never
- * match. Stops at the end of the first CERTIFICATE object or at an error inside it.
- */
-static enum pem_outcome pem_push(pem_walk *walk, const unsigned char *text, size_t len)
-{
-	enum pem_outcome outcome = PEM_SEARCHING;
-	while (len > 0 && outcome == PEM_SEARCHING) {
-		if (text[0] == '\r') {
-			text++;
-			len--;
-			continue;
-		}
-		const unsigned char *cr = memchr(text, '\r', len);
-		size_t run = cr != NULL ? (size_t)(cr - text) : len;
-		size_t used = br_pem_decoder_push(&walk->decoder, text, run);
-		text += used;
-		len -= used;
-		outcome = pem_handle_event(walk);
-	}
-	return outcome;
+	certificate_search *search = ctx;
+	(void)label;
+	(void)der;
+	if (event == JG_PEM_BEGIN)
+		return 0;
+	search->found = 1;
+	search->outcome = event;
+	search->len = len;
+	return 1;
 }
 
 /* DER input: exactly one SEQUENCE TLV (text that merely starts with "0" is not). */
@@ -952,22 +904,21 @@ jg_status jg_cert_from_bytes(const unsigned char *in, size_t len, unsigned char 
 		*der_len = len;
 		return JG_OK;
 	}
-	pem_walk walk = { .sink = { der, cap, 0, 0 }, .inside = 0 };
-	br_pem_decoder_init(&walk.decoder);
-	/* The decoder ends an object only at a newline: give it one after the text. */
-	enum pem_outcome outcome = pem_push(&walk, in, len);
-	if (outcome == PEM_SEARCHING)
-		outcome = pem_push(&walk, (const unsigned char *)"\n", 1);
-	der_sink sink = walk.sink;
-	jg_wipe(&walk, sizeof walk);
-	if (outcome == PEM_SEARCHING)
+	/* The bytes go straight into der; other objects of the file (a private key given by
+	 * mistake) are not collected, and the decoder state is wiped at the end. */
+	certificate_search search = { 0, JG_PEM_OBJECT, 0 };
+	jg_pem_reader reader;
+	jg_pem_reader_init(&reader, "CERTIFICATE", der, cap, take_first_certificate, &search);
+	(void)jg_pem_reader_push(&reader, in, len);
+	(void)jg_pem_reader_finish(&reader);
+	if (!search.found)
 		return jg_fail(err, JG_ERR_INPUT,
 			"no certificate found: expected PEM with a BEGIN CERTIFICATE line, or DER");
-	if (outcome == PEM_BROKEN)
+	if (search.outcome == JG_PEM_BROKEN)
 		return jg_fail(err, JG_ERR_INPUT, "certificate PEM is malformed: bad base64");
-	if (sink.overflow)
+	if (search.outcome == JG_PEM_TOO_LARGE)
 		return jg_fail(err, JG_ERR_INPUT, "certificate is larger than %zu bytes", cap);
-	*der_len = sink.len;
+	*der_len = search.len;
 	return JG_OK;
 }
 
@@ -1228,17 +1179,6 @@ jg_status jg_cert_write_self_signed(const jg_cert_request *req, unsigned char *o
 }
 
 /* --- text forms -------------------------------------------------------------------------- */
-
-jg_status jg_pem_write(const char *label, const unsigned char *der, size_t len, char *out,
-	size_t cap, size_t *out_len, jg_error *err)
-{
-	*out_len = 0;
-	size_t need = br_pem_encode(NULL, der, len, label, BR_PEM_LINE64);
-	if (need >= cap)
-		return jg_fail(err, JG_ERR_INPUT, "%s PEM: does not fit in %zu bytes", label, cap);
-	*out_len = br_pem_encode(out, der, len, label, BR_PEM_LINE64);
-	return JG_OK;
-}
 
 void jg_sha256_hex(const unsigned char *data, size_t len, char out[65])
 {

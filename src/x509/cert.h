@@ -215,14 +215,6 @@ typedef struct jg_cert_request {
 jg_status jg_cert_write_self_signed(const jg_cert_request *req, unsigned char *out, size_t cap,
 	size_t *len, jg_error *err);
 
-/*
- * PEM: "-----BEGIN <label>-----\n", the base64 of der in lines of 64 characters, then
- * "-----END <label>-----\n". Writes out[0..cap) with a terminating NUL (which cap must have room
- * for), *out_len the length without it. JG_ERR_INPUT when it does not fit.
- */
-jg_status jg_pem_write(const char *label, const unsigned char *der, size_t len, char *out,
-	size_t cap, size_t *out_len, jg_error *err);
-
 /* SHA-256 of data as 64 lowercase hex digits and a NUL (as sha256sum prints it). */
 void jg_sha256_hex(const unsigned char *data, size_t len, char out[65]);
 

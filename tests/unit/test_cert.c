@@ -16,6 +16,7 @@
 #include <time.h>
 
 #include "x509/cert.h"
+#include "crypto/pem.h"
 #include "x509/der.h"
 
 /* --- fixtures ---------------------------------------------------------------------------- */
