@@ -12,6 +12,7 @@
 #include <stdint.h>
 
 #include "x509/cert.h"
+#include "x509/cert_verify.h"
 #include "fuzz_util.h"
 
 static int span_inside(jg_der_span s, const unsigned char *der, size_t len)

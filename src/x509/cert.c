@@ -1,55 +1,20 @@
+/*
+ * Reading certificates: the one walker (by the tags of cert.h), the parser on top of it, and
+ * finding the DER in PEM or DER input.
+ */
 #include "x509/cert.h"
 
 #include <string.h>
 
-#include "base/wipe.h"
 #include "crypto/pem.h"
+#include "x509/name.h"
 
 /* Object identifiers, as encoded OID content bytes. */
 static const unsigned char oid_rsa_encryption[] = {           /* 1.2.840.113549.1.1.1 */
 	0x2A, 0x86, 0x48, 0x86, 0xF7, 0x0D, 0x01, 0x01, 0x01
 };
-static const unsigned char oid_sha256_with_rsa[] = {          /* 1.2.840.113549.1.1.11 */
-	0x2A, 0x86, 0x48, 0x86, 0xF7, 0x0D, 0x01, 0x01, 0x0B
-};
 static const unsigned char oid_ec_public_key[] = {            /* 1.2.840.10045.2.1 */
 	0x2A, 0x86, 0x48, 0xCE, 0x3D, 0x02, 0x01
-};
-static const unsigned char oid_common_name[] = { 0x55, 0x04, 0x03 };       /* 2.5.4.3 */
-static const unsigned char oid_organization[] = { 0x55, 0x04, 0x0A };      /* 2.5.4.10 */
-static const unsigned char oid_basic_constraints[] = { 0x55, 0x1D, 0x13 }; /* 2.5.29.19 */
-static const unsigned char oid_key_usage[] = { 0x55, 0x1D, 0x0F };         /* 2.5.29.15 */
-static const unsigned char oid_subject_key_id[] = { 0x55, 0x1D, 0x0E };    /* 2.5.29.14 */
-
-/*
- * The attribute types a name shows by their short names, as OpenSSL prints them: the common
- * ones, and those of EV and eIDAS certificates. Other types show as their dotted OID.
- */
-static const struct {
-	unsigned char oid[11];
-	size_t len;
-	const char *name;
-} attribute_names[] = {
-	{ { 0x55, 0x04, 0x03 }, 3, "CN" },
-	{ { 0x55, 0x04, 0x04 }, 3, "SN" },
-	{ { 0x55, 0x04, 0x05 }, 3, "serialNumber" },
-	{ { 0x55, 0x04, 0x06 }, 3, "C" },
-	{ { 0x55, 0x04, 0x07 }, 3, "L" },
-	{ { 0x55, 0x04, 0x08 }, 3, "ST" },
-	{ { 0x55, 0x04, 0x09 }, 3, "street" },
-	{ { 0x55, 0x04, 0x0A }, 3, "O" },
-	{ { 0x55, 0x04, 0x0B }, 3, "OU" },
-	{ { 0x55, 0x04, 0x0C }, 3, "title" },
-	{ { 0x55, 0x04, 0x0F }, 3, "businessCategory" },
-	{ { 0x55, 0x04, 0x11 }, 3, "postalCode" },
-	{ { 0x55, 0x04, 0x2A }, 3, "GN" },
-	{ { 0x55, 0x04, 0x61 }, 3, "organizationIdentifier" },
-	{ { 0x2A, 0x86, 0x48, 0x86, 0xF7, 0x0D, 0x01, 0x09, 0x01 }, 9, "emailAddress" },
-	{ { 0x09, 0x92, 0x26, 0x89, 0x93, 0xF2, 0x2C, 0x64, 0x01, 0x01 }, 10, "UID" },
-	{ { 0x09, 0x92, 0x26, 0x89, 0x93, 0xF2, 0x2C, 0x64, 0x01, 0x19 }, 10, "DC" },
-	{ { 0x2B, 0x06, 0x01, 0x04, 0x01, 0x82, 0x37, 0x3C, 0x02, 0x01, 0x01 }, 11, "jurisdictionL" },
-	{ { 0x2B, 0x06, 0x01, 0x04, 0x01, 0x82, 0x37, 0x3C, 0x02, 0x01, 0x02 }, 11, "jurisdictionST" },
-	{ { 0x2B, 0x06, 0x01, 0x04, 0x01, 0x82, 0x37, 0x3C, 0x02, 0x01, 0x03 }, 11, "jurisdictionC" },
 };
 
 /* The named curves we know for EC keys, and their size. */
@@ -63,14 +28,6 @@ static const struct {
 	{ { 0x2B, 0x81, 0x04, 0x00, 0x23 }, 5, 521 },                   /* P-521 */
 };
 
-/* Most RDNs a name may have; real names have fewer than ten. */
-#define NAME_MAX_RDNS 32
-
-static int span_equals(jg_der_span span, const unsigned char *bytes, size_t len)
-{
-	return span.len == len && (len == 0 || memcmp(span.data, bytes, len) == 0);
-}
-
 static jg_status malformed(jg_error *err, const char *where, int result)
 {
 	return jg_fail(err, JG_ERR_INPUT, "certificate is malformed: %s: %s", where,
@@ -80,325 +37,6 @@ static jg_status malformed(jg_error *err, const char *where, int result)
 static jg_status malformed_because(jg_error *err, const char *why)
 {
 	return jg_fail(err, JG_ERR_INPUT, "certificate is malformed: %s", why);
-}
-
-/* --- UTF-8 ------------------------------------------------------------------------------- */
-
-/*
- * The code point of the UTF-8 sequence at s[0..len) and its size in *used, or -1 for an
- * invalid one (bad continuation, overlong form, surrogate, beyond U+10FFFF).
- */
-static long decode_utf8(const unsigned char *s, size_t len, size_t *used)
-{
-	size_t count;
-	long code, smallest;
-	if (s[0] < 0x80) {
-		*used = 1;
-		return s[0];
-	} else if ((s[0] & 0xE0) == 0xC0) {
-		count = 2, code = s[0] & 0x1F, smallest = 0x80;
-	} else if ((s[0] & 0xF0) == 0xE0) {
-		count = 3, code = s[0] & 0x0F, smallest = 0x800;
-	} else if ((s[0] & 0xF8) == 0xF0) {
-		count = 4, code = s[0] & 0x07, smallest = 0x10000;
-	} else {
-		return -1;
-	}
-	if (len < count)
-		return -1;
-	for (size_t i = 1; i < count; i++) {
-		if ((s[i] & 0xC0) != 0x80)
-			return -1;
-		code = (code << 6) | (s[i] & 0x3F);
-	}
-	if (code < smallest || code > 0x10FFFF || (code >= 0xD800 && code <= 0xDFFF))
-		return -1;
-	*used = count;
-	return code;
-}
-
-/* Characters a terminal would act on: C0 controls, DEL and C1 controls. */
-static int is_control(long code)
-{
-	return code < 0x20 || (code >= 0x7F && code < 0xA0);
-}
-
-/*
- * Invisible characters that change how the text around them reads: zero-width spaces and
- * joiners, the bidirectional marks, embeddings, overrides and isolates (U+202E can make a
- * name display backwards), and the byte order mark.
- */
-static int is_format_control(long code)
-{
-	return (code >= 0x200B && code <= 0x200F) || (code >= 0x202A && code <= 0x202E) ||
-		(code >= 0x2066 && code <= 0x2069) || code == 0xFEFF;
-}
-
-/* --- names as text ----------------------------------------------------------------------- */
-
-/* A bounded text under construction; a piece that does not fit ends it with "...". */
-typedef struct text_builder {
-	char *buf;
-	size_t cap; /* at least 4: room for "..." and the NUL */
-	size_t len;
-	int full;
-} text_builder;
-
-static void text_init(text_builder *t, char *buf, size_t cap)
-{
-	t->buf = buf;
-	t->cap = cap;
-	t->len = 0;
-	t->full = 0;
-	buf[0] = '\0';
-}
-
-static void text_append(text_builder *t, const char *piece, size_t len)
-{
-	if (t->full)
-		return;
-	if (len > t->cap - 4 - t->len) {
-		memcpy(t->buf + t->len, "...", 4);
-		t->len += 3;
-		t->full = 1;
-		return;
-	}
-	memcpy(t->buf + t->len, piece, len);
-	t->len += len;
-	t->buf[t->len] = '\0';
-}
-
-static void text_append_string(text_builder *t, const char *s)
-{
-	text_append(t, s, strlen(s));
-}
-
-/* Two uppercase hex digits of a byte. */
-static void hex_pair(unsigned byte, char out[2])
-{
-	static const char digits[] = "0123456789ABCDEF";
-	out[0] = digits[(byte >> 4) & 0x0F];
-	out[1] = digits[byte & 0x0F];
-}
-
-/* A byte as "\XX", the RFC 4514 escape for what cannot be shown as is. */
-static void text_append_byte_escape(text_builder *t, unsigned byte)
-{
-	char escape[3] = { '\\' };
-	hex_pair(byte, escape + 1);
-	text_append(t, escape, sizeof escape);
-}
-
-/*
- * One character of an attribute value: , + " \ < > ; escaped with a backslash as RFC 4514
- * says; controls, and the UTF-8 bytes of format controls, as \XX hex; the rest in UTF-8.
- */
-static void text_append_code_point(text_builder *t, long code)
-{
-	char piece[8];
-	size_t len = 0;
-	if (code >= 0 && code < 0x80 && strchr(",+\"\\<>;", (int)code) != NULL && code != 0) {
-		piece[len++] = '\\';
-		piece[len++] = (char)code;
-	} else if (code < 0 || code > 0x10FFFF || (code >= 0xD800 && code <= 0xDFFF)) {
-		text_append(t, "\xEF\xBF\xBD", 3); /* U+FFFD, the replacement character */
-		return;
-	} else if (is_control(code)) {
-		text_append_byte_escape(t, (unsigned)code); /* C0 and C1 controls are below 0x100 */
-		return;
-	} else if (code < 0x80) {
-		piece[len++] = (char)code;
-	} else if (code < 0x800) {
-		piece[len++] = (char)(0xC0 | (code >> 6));
-		piece[len++] = (char)(0x80 | (code & 0x3F));
-	} else if (code < 0x10000) {
-		piece[len++] = (char)(0xE0 | (code >> 12));
-		piece[len++] = (char)(0x80 | ((code >> 6) & 0x3F));
-		piece[len++] = (char)(0x80 | (code & 0x3F));
-	} else {
-		piece[len++] = (char)(0xF0 | (code >> 18));
-		piece[len++] = (char)(0x80 | ((code >> 12) & 0x3F));
-		piece[len++] = (char)(0x80 | ((code >> 6) & 0x3F));
-		piece[len++] = (char)(0x80 | (code & 0x3F));
-	}
-	if (is_format_control(code)) {
-		for (size_t i = 0; i < len; i++)
-			text_append_byte_escape(t, (unsigned char)piece[i]);
-		return;
-	}
-	text_append(t, piece, len);
-}
-
-static void text_append_hex(text_builder *t, const unsigned char *bytes, size_t len)
-{
-	for (size_t i = 0; i < len; i++) {
-		char pair[2];
-		hex_pair(bytes[i], pair);
-		text_append(t, pair, sizeof pair);
-	}
-}
-
-/*
- * The next character of a string value p[0..len) of DER type `tag`, its size in *used, or -1
- * for a byte that does not decode (then *used is 1). UTF8String is decoded; PrintableString,
- * IA5String and VisibleString are ASCII; TeletexString is read as Latin-1, as OpenSSL does;
- * BMPString is UCS-2 and UniversalString UCS-4, both big-endian.
- */
-static long next_code_point(unsigned tag, const unsigned char *p, size_t len, size_t *used)
-{
-	long code;
-	*used = 1;
-	switch (tag) {
-	case JG_DER_UTF8_STRING:
-		code = decode_utf8(p, len, used);
-		if (code < 0)
-			*used = 1;
-		return code;
-	case JG_DER_TELETEX_STRING:
-		return p[0];
-	case JG_DER_BMP_STRING:
-		*used = 2;
-		return (long)p[0] << 8 | p[1];
-	case JG_DER_UNIVERSAL_STRING: {
-		*used = 4;
-		uint32_t wide = (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
-		return wide <= 0x10FFFF ? (long)wide : 0xFFFD;
-	}
-	default:
-		return p[0] < 0x80 ? p[0] : -1;
-	}
-}
-
-/* The size of one character of a string type we show as text, 0 for other types. */
-static size_t code_unit_size(unsigned tag)
-{
-	switch (tag) {
-	case JG_DER_UTF8_STRING:
-	case JG_DER_PRINTABLE_STRING:
-	case JG_DER_TELETEX_STRING:
-	case JG_DER_IA5_STRING:
-	case JG_DER_VISIBLE_STRING:
-		return 1;
-	case JG_DER_BMP_STRING:
-		return 2;
-	case JG_DER_UNIVERSAL_STRING:
-		return 4;
-	default:
-		return 0;
-	}
-}
-
-/* An attribute value as text; a type we cannot show is "#" and the hex of its DER (RFC 4514). */
-static void text_append_value(text_builder *t, const jg_der_tlv *value)
-{
-	size_t unit = code_unit_size(value->tag);
-	if (unit == 0 || value->value.len % unit != 0) {
-		text_append(t, "#", 1);
-		text_append_hex(t, value->whole.data, value->whole.len);
-		return;
-	}
-	const unsigned char *p = value->value.data;
-	size_t len = value->value.len;
-	for (size_t i = 0, used; i < len; i += used) {
-		long code = next_code_point(value->tag, p + i, len - i, &used);
-		if (code >= 0)
-			text_append_code_point(t, code);
-		else
-			text_append_byte_escape(t, p[i]);
-	}
-}
-
-/* The short name of an attribute type (*named set), or its dotted OID (*named cleared). */
-static int text_append_attribute_type(text_builder *t, jg_der_span oid, int *named)
-{
-	for (size_t i = 0; i < sizeof attribute_names / sizeof attribute_names[0]; i++) {
-		if (span_equals(oid, attribute_names[i].oid, attribute_names[i].len)) {
-			text_append_string(t, attribute_names[i].name);
-			*named = 1;
-			return JG_DER_OK;
-		}
-	}
-	char dotted[128];
-	*named = 0;
-	int result = jg_der_oid_text(oid.data, oid.len, dotted, sizeof dotted);
-	if (result == JG_DER_OK)
-		text_append_string(t, dotted);
-	return result;
-}
-
-/*
- * One AttributeTypeAndValue ::= SEQUENCE { type OID, value ANY }, as "TYPE=value"; a type
- * shown as a dotted OID has its value as "#" and the hex of its DER, as RFC 4514 2.4 says.
- */
-static jg_status append_attribute(text_builder *t, jg_der_reader *set, jg_error *err)
-{
-	jg_der_reader attribute;
-	jg_der_tlv type, value;
-	int named = 0;
-	int result = jg_der_enter(set, JG_DER_SEQUENCE, &attribute);
-	if (result == JG_DER_OK)
-		result = jg_der_read_expect(&attribute, JG_DER_OID, &type);
-	if (result == JG_DER_OK)
-		result = jg_der_read(&attribute, &value);
-	if (result == JG_DER_OK)
-		result = jg_der_expect_end(&attribute);
-	if (result == JG_DER_OK)
-		result = text_append_attribute_type(t, type.value, &named);
-	if (result != JG_DER_OK)
-		return malformed(err, "name attribute", result);
-	text_append(t, "=", 1);
-	if (named) {
-		text_append_value(t, &value);
-	} else {
-		text_append(t, "#", 1);
-		text_append_hex(t, value.whole.data, value.whole.len);
-	}
-	return JG_OK;
-}
-
-/* One RelativeDistinguishedName ::= SET OF AttributeTypeAndValue (at least one), "+"-joined. */
-static jg_status append_rdn(text_builder *t, jg_der_span rdn, jg_error *err)
-{
-	jg_der_reader set;
-	jg_der_reader_init(&set, rdn.data, rdn.len);
-	if (jg_der_at_end(&set))
-		return malformed_because(err, "a name has an empty part");
-	for (int first = 1; !jg_der_at_end(&set); first = 0) {
-		if (!first)
-			text_append(t, "+", 1);
-		jg_status status = append_attribute(t, &set, err);
-		if (status != JG_OK)
-			return status;
-	}
-	return JG_OK;
-}
-
-/* Name ::= SEQUENCE OF RDN, written last RDN first as RFC 4514 does: "CN=x, O=y, C=z". */
-static jg_status parse_name(jg_der_span name, char *out, size_t cap, jg_error *err)
-{
-	jg_der_span rdns[NAME_MAX_RDNS];
-	size_t count = 0;
-	jg_der_reader r;
-	jg_der_reader_init(&r, name.data, name.len);
-	while (!jg_der_at_end(&r)) {
-		jg_der_tlv set;
-		int result = jg_der_read_expect(&r, JG_DER_SET, &set);
-		if (result != JG_DER_OK)
-			return malformed(err, "name", result);
-		if (count == NAME_MAX_RDNS)
-			return malformed_because(err, "a name has more than 32 parts");
-		rdns[count++] = set.value;
-	}
-	text_builder t;
-	text_init(&t, out, cap);
-	for (size_t i = count; i-- > 0;) {
-		if (i != count - 1)
-			text_append(&t, ", ", 2);
-		jg_status status = append_rdn(&t, rdns[i], err);
-		if (status != JG_OK)
-			return status;
-	}
-	return JG_OK;
 }
 
 /* --- the walk ---------------------------------------------------------------------------- */
@@ -566,7 +204,7 @@ int jg_cert_find_extension(const jg_cert_fields *f, const unsigned char *oid, si
 		if (jg_der_at_end(&list))
 			return JG_DER_END;
 		result = jg_cert_next_extension(&list, ext);
-		if (result == JG_DER_OK && span_equals(ext->oid, oid, oid_len))
+		if (result == JG_DER_OK && jg_der_span_equals(ext->oid, oid, oid_len))
 			return JG_DER_OK;
 	}
 	return result;
@@ -727,7 +365,7 @@ static jg_status parse_rsa_key(jg_der_span bits, jg_cert_info *info, jg_error *e
 static int find_curve(jg_der_span oid)
 {
 	for (size_t i = 0; i < sizeof curve_sizes / sizeof curve_sizes[0]; i++) {
-		if (span_equals(oid, curve_sizes[i].oid, curve_sizes[i].len))
+		if (jg_der_span_equals(oid, curve_sizes[i].oid, curve_sizes[i].len))
 			return (int)i;
 	}
 	return -1;
@@ -762,9 +400,9 @@ static jg_status parse_public_key(const jg_der_tlv *spki, jg_cert_info *info, jg
 		return malformed_because(err, "public key bits are not whole bytes");
 	info->spki = spki->whole;
 	jg_der_span bits = { key.value.data + 1, key.value.len - 1 };
-	if (span_equals(oid, oid_rsa_encryption, sizeof oid_rsa_encryption))
+	if (jg_der_span_equals(oid, oid_rsa_encryption, sizeof oid_rsa_encryption))
 		return parse_rsa_key(bits, info, err);
-	if (span_equals(oid, oid_ec_public_key, sizeof oid_ec_public_key)) {
+	if (jg_der_span_equals(oid, oid_ec_public_key, sizeof oid_ec_public_key)) {
 		info->key_algorithm = JG_KEY_EC;
 		info->key_bits = curve_bits(&params);
 	}
@@ -811,12 +449,12 @@ static jg_status parse_tbs(const jg_cert_fields *f, jg_cert_info *info, jg_error
 	int result = read_algorithm(&f->field[JG_CERT_SIGNATURE], &oid, &params);
 	if (result != JG_DER_OK)
 		return malformed(err, "signature algorithm", result);
-	status = parse_name(f->field[JG_CERT_ISSUER].value, info->issuer, sizeof info->issuer,
+	status = jg_name_text(f->field[JG_CERT_ISSUER].value, info->issuer, sizeof info->issuer,
 		err);
 	if (status == JG_OK)
 		status = parse_validity(&f->field[JG_CERT_VALIDITY], info, err);
 	if (status == JG_OK)
-		status = parse_name(f->field[JG_CERT_SUBJECT].value, info->subject,
+		status = jg_name_text(f->field[JG_CERT_SUBJECT].value, info->subject,
 			sizeof info->subject, err);
 	if (status == JG_OK)
 		status = parse_public_key(&f->field[JG_CERT_SPKI], info, err);
@@ -836,7 +474,7 @@ static jg_status parse_signature(const jg_cert_fields *f, jg_cert_info *info, jg
 	if (result != JG_DER_OK)
 		return malformed(err, "signature", result);
 	const jg_der_span *tbs_algorithm = &f->field[JG_CERT_SIGNATURE].whole;
-	if (!span_equals(algorithm->whole, tbs_algorithm->data, tbs_algorithm->len))
+	if (!jg_der_span_equals(algorithm->whole, tbs_algorithm->data, tbs_algorithm->len))
 		return malformed_because(err, "the two signature algorithms differ");
 	if (signature->value.len < 1 || signature->value.data[0] != 0)
 		return malformed_because(err, "signature bits are not whole bytes");
@@ -920,286 +558,4 @@ jg_status jg_cert_from_bytes(const unsigned char *in, size_t len, unsigned char 
 		return jg_fail(err, JG_ERR_INPUT, "certificate is larger than %zu bytes", cap);
 	*der_len = search.len;
 	return JG_OK;
-}
-
-/* --- signatures -------------------------------------------------------------------------- */
-
-static void sha256(const unsigned char *data, size_t len, unsigned char out[32])
-{
-	br_sha256_context context;
-	br_sha256_init(&context);
-	br_sha256_update(&context, data, len);
-	br_sha256_out(&context, out);
-}
-
-/* 1 when sig[0..sig_len) is a PKCS#1 v1.5 SHA-256 signature of `hash` under pk. */
-static int rsa_sha256_verifies(const unsigned char *sig, size_t sig_len,
-	const unsigned char hash[32], const br_rsa_public_key *pk)
-{
-	unsigned char recovered[32];
-	br_rsa_pkcs1_vrfy verify = br_rsa_pkcs1_vrfy_get_default();
-	return verify(sig, sig_len, BR_HASH_OID_SHA256, sizeof recovered, pk, recovered) == 1 &&
-		memcmp(recovered, hash, sizeof recovered) == 0;
-}
-
-jg_status jg_cert_verify_self_signed(const jg_cert_info *info, jg_error *err)
-{
-	if (info->key_algorithm != JG_KEY_RSA)
-		return jg_fail(err, JG_ERR_INPUT, "certificate signature: the key is not RSA");
-	if (!span_equals(info->signature_algorithm, oid_sha256_with_rsa, sizeof oid_sha256_with_rsa))
-		return jg_fail(err, JG_ERR_INPUT,
-			"certificate signature: the algorithm is not sha256WithRSAEncryption");
-	if (info->key_bits > JG_CERT_RSA_MAX_BITS)
-		return jg_fail(err, JG_ERR_INPUT,
-			"certificate signature: RSA keys above %d bits are not supported", JG_CERT_RSA_MAX_BITS);
-	br_rsa_public_key pk = {
-		(unsigned char *)info->rsa_modulus.data, info->rsa_modulus.len,
-		(unsigned char *)info->rsa_exponent.data, info->rsa_exponent.len
-	};
-	unsigned char hash[32];
-	sha256(info->tbs.data, info->tbs.len, hash);
-	if (info->signature.len != (info->key_bits + 7) / 8 ||
-		!rsa_sha256_verifies(info->signature.data, info->signature.len, hash, &pk))
-		return jg_fail(err, JG_ERR_CHECK,
-			"certificate signature does not verify with its own public key");
-	return JG_OK;
-}
-
-/*
- * Sign tbs with req->sk into sig (room for JG_CERT_RSA_MAX_BITS bits), then check the signature
- * with req->pk: a mismatched public key, or a faulty CRT computation, fails here.
- */
-static jg_status sign_tbs(const jg_cert_request *req, const unsigned char *tbs, size_t tbs_len,
-	unsigned char *sig, size_t *sig_len, jg_error *err)
-{
-	unsigned char hash[32];
-	sha256(tbs, tbs_len, hash);
-	*sig_len = (req->sk->n_bitlen + 7) / 8;
-	br_rsa_pkcs1_sign sign = br_rsa_pkcs1_sign_get_default();
-	if (sign(BR_HASH_OID_SHA256, hash, sizeof hash, req->sk, sig) != 1)
-		return jg_fail(err, JG_ERR_INPUT, "certificate: signing failed: the RSA key is invalid");
-	if (!rsa_sha256_verifies(sig, *sig_len, hash, req->pk))
-		return jg_fail(err, JG_ERR_INPUT,
-			"certificate: the public key does not match the private key");
-	return JG_OK;
-}
-
-/* --- writing ----------------------------------------------------------------------------- */
-
-/* Text for a certificate name: valid UTF-8 without control characters, 1 to 64 characters. */
-static jg_status check_name_text(const char *what, const char *text, jg_error *err)
-{
-	size_t len = strlen(text), chars = 0;
-	for (size_t i = 0, used; i < len; i += used, chars++) {
-		long code = decode_utf8((const unsigned char *)text + i, len - i, &used);
-		if (code < 0 || is_control(code))
-			return jg_fail(err, JG_ERR_USAGE,
-				"certificate %s: not printable UTF-8 text", what);
-	}
-	if (chars == 0 || chars > JG_CERT_CN_MAX)
-		return jg_fail(err, JG_ERR_USAGE, "certificate %s: must have 1 to %d characters", what,
-			JG_CERT_CN_MAX);
-	return JG_OK;
-}
-
-/* The first and last seconds DER times can express: 0000-01-01T00:00:00Z, 9999-12-31T23:59:59Z. */
-#define TIME_FIRST (-62167219200LL)
-#define TIME_LAST 253402300799LL
-
-/* Check req and copy its serial with the top bit cleared, so that the INTEGER is positive. */
-static jg_status check_request(const jg_cert_request *req, unsigned char *serial,
-	jg_error *err)
-{
-	if (req->sk == NULL || req->pk == NULL || req->common_name == NULL)
-		return jg_fail(err, JG_ERR_USAGE, "certificate: key or subject missing");
-	if (req->sk->n_bitlen < 1024 || req->sk->n_bitlen > JG_CERT_RSA_MAX_BITS)
-		return jg_fail(err, JG_ERR_INPUT,
-			"certificate: RSA keys must have 1024 to %d bits", JG_CERT_RSA_MAX_BITS);
-	jg_status status = check_name_text("subject", req->common_name, err);
-	if (status == JG_OK && req->organization != NULL)
-		status = check_name_text("organization", req->organization, err);
-	if (status != JG_OK)
-		return status;
-	unsigned any = 0;
-	memcpy(serial, req->serial, JG_CERT_SERIAL_LEN);
-	serial[0] &= 0x7F;
-	for (size_t i = 0; i < JG_CERT_SERIAL_LEN; i++)
-		any |= serial[i];
-	if (any == 0)
-		return jg_fail(err, JG_ERR_USAGE, "certificate serial: must not be zero");
-	if (req->not_before < TIME_FIRST || req->not_after > TIME_LAST ||
-		req->not_before >= req->not_after)
-		return jg_fail(err, JG_ERR_USAGE,
-			"certificate validity: must end after it starts, within the years 0 to 9999");
-	return JG_OK;
-}
-
-/* SEQUENCE { OID sha256WithRSAEncryption, NULL } */
-static void write_signature_algorithm(jg_der_writer *w)
-{
-	jg_der_begin(w, JG_DER_SEQUENCE);
-	jg_der_write_oid(w, oid_sha256_with_rsa, sizeof oid_sha256_with_rsa);
-	jg_der_write_null(w);
-	jg_der_end(w);
-}
-
-/* RelativeDistinguishedName with one attribute: SET { SEQUENCE { OID, UTF8String } } */
-static void write_rdn(jg_der_writer *w, const unsigned char *oid, size_t oid_len,
-	const char *value)
-{
-	jg_der_begin(w, JG_DER_SET);
-	jg_der_begin(w, JG_DER_SEQUENCE);
-	jg_der_write_oid(w, oid, oid_len);
-	jg_der_write_utf8_string(w, value, strlen(value));
-	jg_der_end(w);
-	jg_der_end(w);
-}
-
-/* Name: SEQUENCE { RDN O (when given), RDN CN } */
-static void write_name(jg_der_writer *w, const jg_cert_request *req)
-{
-	jg_der_begin(w, JG_DER_SEQUENCE);
-	if (req->organization != NULL)
-		write_rdn(w, oid_organization, sizeof oid_organization, req->organization);
-	write_rdn(w, oid_common_name, sizeof oid_common_name, req->common_name);
-	jg_der_end(w);
-}
-
-/*
- * The subjectKeyIdentifier: the leftmost 160 bits of the SHA-256 of the DER RSAPublicKey (the
- * subjectPublicKey BIT STRING's value), RFC 7093 section 2 method 1. RFC 5280's SHA-1 method
- * would link BearSSL's SHA-1 (1.4 KB) for this alone; the identifier only has to be unique.
- */
-static jg_status compute_key_id(const br_rsa_public_key *pk, unsigned char key_id[20],
-	jg_error *err)
-{
-	unsigned char der[JG_DER_RSA_SPKI_MAX];
-	size_t len;
-	jg_der_writer w;
-	jg_der_writer_init(&w, der, sizeof der);
-	jg_der_write_rsa_public_key(&w, pk);
-	jg_status status = jg_der_writer_finish(&w, "public key", &len, err);
-	if (status != JG_OK)
-		return status;
-	unsigned char digest[32];
-	br_sha256_context context;
-	br_sha256_init(&context);
-	br_sha256_update(&context, der, len);
-	br_sha256_out(&context, digest);
-	memcpy(key_id, digest, 20);
-	return JG_OK;
-}
-
-/* Extension: SEQUENCE { OID, [BOOLEAN TRUE,] OCTET STRING { ... } }, closed by end_extension. */
-static void begin_extension(jg_der_writer *w, const unsigned char *oid, size_t oid_len,
-	int critical)
-{
-	jg_der_begin(w, JG_DER_SEQUENCE);
-	jg_der_write_oid(w, oid, oid_len);
-	if (critical)
-		jg_der_write_boolean(w, 1);
-	jg_der_begin(w, JG_DER_OCTET_STRING);
-}
-
-static void end_extension(jg_der_writer *w)
-{
-	jg_der_end(w);
-	jg_der_end(w);
-}
-
-/* [3] { SEQUENCE { basicConstraints, keyUsage, subjectKeyIdentifier } } */
-static void write_extensions(jg_der_writer *w, const unsigned char key_id[20])
-{
-	static const unsigned char digital_signature = 0x80; /* bit 0, 7 unused bits */
-	jg_der_begin(w, JG_DER_CONTEXT(3));
-	jg_der_begin(w, JG_DER_SEQUENCE);
-	begin_extension(w, oid_basic_constraints, sizeof oid_basic_constraints, 1);
-	jg_der_begin(w, JG_DER_SEQUENCE); /* cA DEFAULT FALSE, no pathLen: empty */
-	jg_der_end(w);
-	end_extension(w);
-	begin_extension(w, oid_key_usage, sizeof oid_key_usage, 1);
-	jg_der_write_bit_string(w, 7, &digital_signature, 1);
-	end_extension(w);
-	begin_extension(w, oid_subject_key_id, sizeof oid_subject_key_id, 0);
-	jg_der_write_octet_string(w, key_id, 20);
-	end_extension(w);
-	jg_der_end(w);
-	jg_der_end(w);
-}
-
-/* TBSCertificate of a self-signed v3 certificate, as jg_cert_write_self_signed() lists. */
-static void write_tbs(jg_der_writer *w, const jg_cert_request *req, const unsigned char *serial,
-	const unsigned char key_id[20])
-{
-	jg_der_begin(w, JG_DER_SEQUENCE);
-	jg_der_begin(w, JG_DER_CONTEXT(0));
-	jg_der_write_small_integer(w, 2);
-	jg_der_end(w);
-	jg_der_write_integer(w, serial, JG_CERT_SERIAL_LEN);
-	write_signature_algorithm(w);
-	write_name(w, req);
-	jg_der_begin(w, JG_DER_SEQUENCE);
-	jg_der_write_time(w, req->not_before);
-	jg_der_write_time(w, req->not_after);
-	jg_der_end(w);
-	write_name(w, req);
-	jg_der_write_rsa_spki(w, req->pk);
-	write_extensions(w, key_id);
-	jg_der_end(w);
-}
-
-jg_status jg_cert_write_self_signed(const jg_cert_request *req, unsigned char *out, size_t cap,
-	size_t *len, jg_error *err)
-{
-	unsigned char serial[JG_CERT_SERIAL_LEN], key_id[20], sig[JG_CERT_RSA_MAX_BITS / 8];
-	*len = 0;
-	jg_status status = check_request(req, serial, err);
-	if (status == JG_OK)
-		status = compute_key_id(req->pk, key_id, err);
-	if (status != JG_OK)
-		return status;
-	jg_der_writer w;
-	jg_der_writer_init(&w, out, cap);
-	jg_der_begin(&w, JG_DER_SEQUENCE);
-	size_t tbs_start = w.len;
-	write_tbs(&w, req, serial, key_id);
-	/* When the TBSCertificate did not fit, go on with a blank signature of the right size so
-	 * that the error can tell the size needed. */
-	size_t sig_len = (req->sk->n_bitlen + 7) / 8;
-	memset(sig, 0, sizeof sig);
-	if (w.error == 0) {
-		status = sign_tbs(req, out + tbs_start, w.len - tbs_start, sig, &sig_len, err);
-		if (status != JG_OK)
-			return status;
-	}
-	write_signature_algorithm(&w);
-	jg_der_write_bit_string(&w, 0, sig, sig_len);
-	jg_der_end(&w);
-	return jg_der_writer_finish(&w, "certificate", len, err);
-}
-
-/* --- text forms -------------------------------------------------------------------------- */
-
-void jg_sha256_hex(const unsigned char *data, size_t len, char out[65])
-{
-	static const char digits[] = "0123456789abcdef";
-	unsigned char hash[32];
-	sha256(data, len, hash);
-	for (size_t i = 0; i < sizeof hash; i++) {
-		out[2 * i] = digits[hash[i] >> 4];
-		out[2 * i + 1] = digits[hash[i] & 0x0F];
-	}
-	out[64] = '\0';
-}
-
-void jg_fingerprint_colon_hex(const unsigned char *data, size_t len, char out[96])
-{
-	static const char digits[] = "0123456789ABCDEF";
-	unsigned char hash[32];
-	sha256(data, len, hash);
-	for (size_t i = 0; i < sizeof hash; i++) {
-		out[3 * i] = digits[hash[i] >> 4];
-		out[3 * i + 1] = digits[hash[i] & 0x0F];
-		out[3 * i + 2] = i + 1 < sizeof hash ? ':' : '\0';
-	}
 }

@@ -1,6 +1,7 @@
 /*
  * X.509 certificates (RFC 5280): reading one (PEM or DER) for `check` and `decode --cert`, and
- * writing the self-signed one `keygen` makes for the Connected App.
+ * walking one for the TLS layer. Names as text are x509/name.h, the signature check
+ * x509/cert_verify.h, the self-signed certificate of `keygen` x509/cert_write.h.
  *
  *   Certificate ::= SEQUENCE {
  *     tbsCertificate       TBSCertificate,
@@ -175,53 +176,5 @@ int jg_cert_find_extension(const jg_cert_fields *f, const unsigned char *oid, si
  */
 jg_status jg_cert_parse(const unsigned char *der, size_t len, jg_cert_info *info,
 	jg_error *err);
-
-/*
- * Check that the certificate is signed by its own key with sha256WithRSAEncryption
- * (1.2.840.113549.1.1.11): RSA PKCS#1 v1.5 over SHA-256 of info->tbs, with the modulus and
- * exponent of info. JG_ERR_CHECK when the signature does not verify, JG_ERR_INPUT when the
- * algorithm or key is another one, or the key is above 4096 bits.
- */
-jg_status jg_cert_verify_self_signed(const jg_cert_info *info, jg_error *err);
-
-#define JG_CERT_SERIAL_LEN 16
-#define JG_CERT_CN_MAX 64 /* characters: X.520 ub-common-name, also used for O */
-
-typedef struct jg_cert_request {
-	const br_rsa_private_key *sk;
-	const br_rsa_public_key *pk;       /* the public half of sk */
-	const char *common_name;           /* UTF-8, 1 to 64 characters */
-	const char *organization;          /* UTF-8, 1 to 64 characters, or NULL */
-	unsigned char serial[JG_CERT_SERIAL_LEN]; /* random; top bit cleared when written */
-	int64_t not_before, not_after;     /* epoch seconds, not_before < not_after */
-} jg_cert_request;
-
-/*
- * Write the self-signed X.509 v3 certificate of req into out[0..cap), its length in *len:
- *   version 3 ([0] EXPLICIT INTEGER 2); serialNumber from req->serial with its top bit
- *   cleared (so positive; all zero is refused); signature sha256WithRSAEncryption with NULL
- *   parameters, here and in signatureAlgorithm; issuer = subject = RDNs O (if given) then CN,
- *   each a UTF8String; validity from the request (UTCTime up to 2049, GeneralizedTime after);
- *   the RSA SubjectPublicKeyInfo; extensions [3]: basicConstraints critical CA:FALSE (an empty
- *   SEQUENCE), keyUsage critical digitalSignature, subjectKeyIdentifier = the first 20 bytes
- *   of the SHA-256 of the RSAPublicKey bytes inside the SubjectPublicKeyInfo BIT STRING (RFC
- *   7093 section 2, method 1).
- * The TBSCertificate is signed with RSA PKCS#1 v1.5 over SHA-256, which is deterministic: equal
- * requests give equal bytes. The signature is verified with req->pk before returning, which
- * catches a public key that is not the private key's (and a faulty signature, which would leak
- * the key). JG_ERR_USAGE for a bad subject, serial or validity; JG_ERR_INPUT when the key
- * cannot sign, does not match, or the result does not fit.
- */
-jg_status jg_cert_write_self_signed(const jg_cert_request *req, unsigned char *out, size_t cap,
-	size_t *len, jg_error *err);
-
-/* SHA-256 of data as 64 lowercase hex digits and a NUL (as sha256sum prints it). */
-void jg_sha256_hex(const unsigned char *data, size_t len, char out[65]);
-
-/*
- * SHA-256 of data as 32 uppercase hex pairs joined by ':' and a NUL (95 characters), as
- * `openssl x509 -noout -fingerprint -sha256` prints after "sha256 Fingerprint=".
- */
-void jg_fingerprint_colon_hex(const unsigned char *data, size_t len, char out[96]);
 
 #endif

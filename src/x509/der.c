@@ -24,6 +24,11 @@ static int64_t floor_divide(int64_t a, int64_t b)
 	return (a % b != 0 && a < 0) ? q - 1 : q;
 }
 
+int jg_der_span_equals(jg_der_span span, const unsigned char *bytes, size_t len)
+{
+	return span.len == len && (len == 0 || memcmp(span.data, bytes, len) == 0);
+}
+
 /* --- writer ------------------------------------------------------------------------------ */
 
 void jg_der_writer_init(jg_der_writer *w, unsigned char *buf, size_t cap)

@@ -85,6 +85,9 @@ typedef struct jg_der_span {
 	size_t len;
 } jg_der_span;
 
+/* 1 when span holds exactly bytes[0..len). */
+int jg_der_span_equals(jg_der_span span, const unsigned char *bytes, size_t len);
+
 /* Start writing at buf[0]; buf may be NULL when cap is 0 (measuring only). */
 void jg_der_writer_init(jg_der_writer *w, unsigned char *buf, size_t cap);
 
