@@ -11,26 +11,28 @@ void jg_sha256(const unsigned char *data, size_t len, unsigned char out[32])
 	br_sha256_out(&context, out);
 }
 
-void jg_sha256_hex(const unsigned char *data, size_t len, char out[65])
+/* The SHA-256 of data as hex pairs from `digits`, each followed by `separator` (none when it
+ * is '\0') but the last, then a NUL. */
+static void write_hex(const unsigned char *data, size_t len, const char *digits, char separator,
+	char *out)
 {
-	static const char digits[] = "0123456789abcdef";
 	unsigned char hash[32];
 	jg_sha256(data, len, hash);
 	for (size_t i = 0; i < sizeof hash; i++) {
-		out[2 * i] = digits[hash[i] >> 4];
-		out[2 * i + 1] = digits[hash[i] & 0x0F];
+		*out++ = digits[hash[i] >> 4];
+		*out++ = digits[hash[i] & 0x0F];
+		if (separator != '\0' && i + 1 < sizeof hash)
+			*out++ = separator;
 	}
-	out[64] = '\0';
+	*out = '\0';
+}
+
+void jg_sha256_hex(const unsigned char *data, size_t len, char out[65])
+{
+	write_hex(data, len, "0123456789abcdef", '\0', out);
 }
 
 void jg_sha256_colon_hex(const unsigned char *data, size_t len, char out[96])
 {
-	static const char digits[] = "0123456789ABCDEF";
-	unsigned char hash[32];
-	jg_sha256(data, len, hash);
-	for (size_t i = 0; i < sizeof hash; i++) {
-		out[3 * i] = digits[hash[i] >> 4];
-		out[3 * i + 1] = digits[hash[i] & 0x0F];
-		out[3 * i + 2] = i + 1 < sizeof hash ? ':' : '\0';
-	}
+	write_hex(data, len, "0123456789ABCDEF", ':', out);
 }
