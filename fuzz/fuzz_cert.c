@@ -1,15 +1,18 @@
 /*
  * Certificates (src/x509/cert.h): jg_cert_from_bytes finds the DER in PEM or DER input, as `check`
  * and `decode --cert` read a file; jg_cert_parse reads its structure; a parsed RSA certificate
- * goes through jg_cert_verify_self_signed, which only uses what the parser vouched for.
+ * goes through jg_cert_verify_self_signed, which only uses what the parser vouched for. The
+ * walker and its extension finder (what the TLS layer's IP check uses) run on the same bytes.
  *
  * Checked: every span of jg_cert_info lies inside the DER; names are terminated and hold no
- * control character (those are escaped); the key facts agree with each other.
+ * control character (those are escaped); the key facts agree with each other; a certificate
+ * the parser takes is one the walker takes; a found extension lies inside the extensions.
  */
 #include <stddef.h>
 #include <stdint.h>
 
 #include "x509/cert.h"
+#include "x509/cert_verify.h"
 #include "fuzz_util.h"
 
 static int span_inside(jg_der_span s, const unsigned char *der, size_t len)
@@ -47,6 +50,23 @@ static void check_info(const jg_cert_info *info, const unsigned char *der, size_
 	}
 }
 
+/* The walk and the subjectAltName lookup; returns the walk's result. */
+static int check_walk(const unsigned char *der, size_t len)
+{
+	static const unsigned char san_oid[] = { 0x55, 0x1D, 0x11 };
+	jg_cert_fields f;
+	jg_cert_extension ext;
+	int result = jg_cert_walk(der, len, &f);
+	if (result != JG_DER_OK)
+		return result;
+	const jg_der_span *extensions = &f.field[JG_CERT_EXTENSIONS].value;
+	if (jg_cert_find_extension(&f, san_oid, sizeof san_oid, &ext) == JG_DER_OK) {
+		FUZZ_CHECK(span_inside(ext.value, extensions->data, extensions->len));
+		FUZZ_CHECK(ext.oid.len == sizeof san_oid);
+	}
+	return result;
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static unsigned char der[JG_CERT_DER_MAX];
@@ -63,8 +83,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	/* Parse an exact-size copy: an over-read past the certificate is caught. */
 	unsigned char *copy = (unsigned char *)fuzz_copy(der, der_len);
 	memset(&info, 0, sizeof info);
+	int walked = check_walk(copy, der_len);
 	jg_status st = jg_cert_parse(copy, der_len, &info, &err);
 	if (st == JG_OK) {
+		FUZZ_CHECK(walked == JG_DER_OK);
 		check_info(&info, copy, der_len);
 		st = jg_cert_verify_self_signed(&info, &err);
 		FUZZ_CHECK(st == JG_OK || st == JG_ERR_CHECK || st == JG_ERR_INPUT);

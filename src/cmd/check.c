@@ -21,6 +21,8 @@
 #include <sys/stat.h>
 
 #include "x509/cert.h"
+#include "crypto/sha256.h"
+#include "x509/cert_verify.h"
 #include "base/clock.h"
 #include "cmd/cmd.h"
 #include "x509/der.h"
@@ -138,7 +140,7 @@ static void print_certificate(const jg_key *key, const jg_cert_info *info, const
 	char from[32], until[32], fingerprint[96];
 	jg_clock_iso8601(info->not_before, from);
 	jg_clock_iso8601(info->not_after, until);
-	jg_fingerprint_colon_hex(der, der_len, fingerprint);
+	jg_sha256_colon_hex(der, der_len, fingerprint);
 	printf("subject: %s\nissuer: %s\nnot before: %s\nnot after: %s\nsha256 Fingerprint=%s\n",
 		info->subject, info->issuer, from, until, fingerprint);
 	print_match(key, info, problems, cap);

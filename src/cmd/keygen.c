@@ -17,6 +17,9 @@
 #include <unistd.h>
 
 #include "x509/cert.h"
+#include "crypto/sha256.h"
+#include "x509/cert_write.h"
+#include "crypto/pem.h"
 #include "base/clock.h"
 #include "cmd/cmd.h"
 #include "x509/der.h"
@@ -147,7 +150,7 @@ static jg_status make_certificate(const jg_options *o, const jg_key *key, int64_
 	if (st != JG_OK)
 		return st;
 	jg_sha256_hex(spki, spki_len, result->public_key);
-	jg_fingerprint_colon_hex(der, *len, result->fingerprint);
+	jg_sha256_colon_hex(der, *len, result->fingerprint);
 	result->not_before = req.not_before;
 	result->not_after = req.not_after;
 	return JG_OK;

@@ -7,9 +7,9 @@
 
 #include "crypto/base64.h"
 #include "base/file.h"
-#include <stdio.h>
 #include "crypto/pem.h"
 #include "base/wipe.h"
+#include "x509/der.h"
 
 #define DER_MAX (16 * 1024)
 
@@ -17,13 +17,21 @@
 struct pem_findings {
 	size_t der_len;
 	int found_key, certificate, public_key, encrypted, ec, openssh, other;
+	int broken; /* an object did not decode, or did not fit */
 	char other_label[64];
 	unsigned char der[DER_MAX]; /* last: only the flags above are cleared before a walk */
 };
 
-static int visit_object(void *ctx, const char *label, const unsigned char *der, size_t len)
+static int visit_object(void *ctx, jg_pem_event event, const char *label,
+	const unsigned char *der, size_t len)
 {
 	struct pem_findings *f = ctx;
+	if (event == JG_PEM_BEGIN)
+		return 0;
+	if (event != JG_PEM_OBJECT) {
+		f->broken = 1;
+		return 1;
+	}
 	if (strcmp(label, "PRIVATE KEY") == 0 || strcmp(label, "RSA PRIVATE KEY") == 0) {
 		memcpy(f->der, der, len);
 		f->der_len = len;
@@ -105,28 +113,7 @@ static jg_status refuse_pem(const struct pem_findings *f, const char *origin, jg
 		"%s has a PEM block that does not decode; check that the key was copied whole", origin);
 }
 
-/* --- a minimal DER peek, to say why BearSSL refused a key ------------------------------------ */
-
-/* Read one TLV header at *p; returns the value length or -1. */
-static long der_header(const unsigned char **p, const unsigned char *end, int *tag)
-{
-	if (end - *p < 2)
-		return -1;
-	*tag = (*p)[0];
-	size_t len = (*p)[1];
-	*p += 2;
-	if (len & 0x80) {
-		size_t n = len & 0x7f;
-		if (n == 0 || n > 3 || (size_t)(end - *p) < n)
-			return -1;
-		len = 0;
-		for (size_t i = 0; i < n; i++)
-			len = (len << 8) | *(*p)++;
-	}
-	if (len > (size_t)(end - *p))
-		return -1;
-	return (long)len;
-}
+/* --- a DER peek (src/x509/der.h), to say why BearSSL refused a key, and to read n and e --- */
 
 struct rsa_public_view {
 	const unsigned char *n, *e;
@@ -139,24 +126,53 @@ static const unsigned char oid_ec[] = { 0x2a, 0x86, 0x48, 0xce, 0x3d, 0x02, 0x01
 
 enum peek { PEEK_UNKNOWN, PEEK_RSA, PEEK_EC, PEEK_OTHER_ALG };
 
-/* An unsigned INTEGER's bytes without leading zeros. */
-static void strip_integer(const unsigned char **v, long *len)
+/* An unsigned INTEGER's bytes without leading zeros (one byte is kept for zero). */
+static jg_der_span strip_integer(jg_der_span v)
 {
-	while (*len > 1 && **v == 0) {
-		(*v)++;
-		(*len)--;
+	while (v.len > 1 && v.data[0] == 0) {
+		v.data++;
+		v.len--;
 	}
+	return v;
 }
 
 /* The number of significant bits of a big-endian unsigned integer without leading zeros. */
-static unsigned bit_length(const unsigned char *v, long len)
+static unsigned bit_length(jg_der_span v)
 {
-	if (len <= 0 || v[0] == 0)
+	if (v.len == 0 || v.data[0] == 0)
 		return 0;
-	unsigned bits = (unsigned)len * 8;
-	for (unsigned char top = v[0]; !(top & 0x80); top = (unsigned char)(top << 1))
+	unsigned bits = (unsigned)v.len * 8;
+	for (unsigned char top = v.data[0]; !(top & 0x80); top = (unsigned char)(top << 1))
 		bits--;
 	return bits;
+}
+
+static int span_is(jg_der_span span, const unsigned char *bytes, size_t len)
+{
+	return span.len == len && memcmp(span.data, bytes, len) == 0;
+}
+
+static enum peek peek_key(const unsigned char *der, size_t len, struct rsa_public_view *pub);
+
+/*
+ * The rest of a PKCS#8 PrivateKeyInfo after its version: the AlgorithmIdentifier `algorithm`
+ * (already read), then OCTET STRING { key }, the key peeked in turn.
+ */
+static enum peek peek_pkcs8(jg_der_reader *info, jg_der_span algorithm,
+	struct rsa_public_view *pub)
+{
+	jg_der_reader r;
+	jg_der_tlv oid, key;
+	jg_der_reader_init(&r, algorithm.data, algorithm.len);
+	if (jg_der_read_expect(&r, JG_DER_OID, &oid) != JG_DER_OK)
+		return PEEK_UNKNOWN;
+	if (span_is(oid.value, oid_ec, sizeof oid_ec))
+		return PEEK_EC;
+	if (!span_is(oid.value, oid_rsa, sizeof oid_rsa))
+		return PEEK_OTHER_ALG;
+	if (jg_der_read_expect(info, JG_DER_OCTET_STRING, &key) != JG_DER_OK)
+		return PEEK_UNKNOWN;
+	return peek_key(key.value.data, key.value.len, pub);
 }
 
 /*
@@ -167,49 +183,24 @@ static unsigned bit_length(const unsigned char *v, long len)
  */
 static enum peek peek_key(const unsigned char *der, size_t len, struct rsa_public_view *pub)
 {
-	const unsigned char *p = der, *end = der + len;
-	int tag;
-	long l = der_header(&p, end, &tag);
-	if (l < 0 || tag != 0x30)
+	jg_der_reader top, key;
+	jg_der_tlv version, next, exponent;
+	jg_der_reader_init(&top, der, len);
+	if (jg_der_enter(&top, JG_DER_SEQUENCE, &key) != JG_DER_OK ||
+		jg_der_read_expect(&key, JG_DER_INTEGER, &version) != JG_DER_OK ||
+		jg_der_read(&key, &next) != JG_DER_OK)
 		return PEEK_UNKNOWN;
-	end = p + l;
-	l = der_header(&p, end, &tag); /* version */
-	if (l < 0 || tag != 0x02)
+	if (next.tag == JG_DER_SEQUENCE)
+		return peek_pkcs8(&key, next.value, pub);
+	if (next.tag != JG_DER_INTEGER || /* PKCS#1: n follows the version */
+		jg_der_read_expect(&key, JG_DER_INTEGER, &exponent) != JG_DER_OK)
 		return PEEK_UNKNOWN;
-	p += l;
-	const unsigned char *q = p;
-	l = der_header(&q, end, &tag);
-	if (l < 0)
-		return PEEK_UNKNOWN;
-	if (tag == 0x30) { /* PKCS#8 */
-		const unsigned char *a = q;
-		int otag;
-		long ol = der_header(&a, q + l, &otag);
-		if (ol < 0 || otag != 0x06)
-			return PEEK_UNKNOWN;
-		if ((size_t)ol == sizeof oid_ec && memcmp(a, oid_ec, sizeof oid_ec) == 0)
-			return PEEK_EC;
-		if ((size_t)ol != sizeof oid_rsa || memcmp(a, oid_rsa, sizeof oid_rsa) != 0)
-			return PEEK_OTHER_ALG;
-		q += l;
-		l = der_header(&q, end, &tag);
-		if (l < 0 || tag != 0x04)
-			return PEEK_UNKNOWN;
-		return peek_key(q, (size_t)l, pub);
-	}
-	if (tag != 0x02) /* PKCS#1: n follows the version */
-		return PEEK_UNKNOWN;
-	strip_integer(&q, &l);
-	pub->n = q;
-	pub->nlen = (size_t)l;
-	pub->bits = bit_length(q, l);
-	q += l;
-	l = der_header(&q, end, &tag);
-	if (l < 0 || tag != 0x02)
-		return PEEK_UNKNOWN;
-	strip_integer(&q, &l);
-	pub->e = q;
-	pub->elen = (size_t)l;
+	jg_der_span n = strip_integer(next.value), e = strip_integer(exponent.value);
+	pub->n = n.data;
+	pub->nlen = n.len;
+	pub->bits = bit_length(n);
+	pub->e = e.data;
+	pub->elen = e.len;
 	return PEEK_RSA;
 }
 
@@ -343,11 +334,11 @@ static jg_status decode_pem(const unsigned char *text, size_t len, const char *o
 	static struct pem_findings f; /* large; static keeps it off the stack, wiped after use */
 	static unsigned char scratch[DER_MAX];
 	memset(&f, 0, offsetof(struct pem_findings, der));
-	int n = jg_pem_walk(text, len, scratch, sizeof scratch, visit_object, &f);
+	(void)jg_pem_walk(text, len, NULL, scratch, sizeof scratch, visit_object, &f);
 	jg_status st;
 	if (f.found_key)
 		st = decode_der(f.der, f.der_len, origin, key, err);
-	else if (n < 0 && contains(text, len, "Proc-Type: 4,ENCRYPTED"))
+	else if (f.broken && contains(text, len, "Proc-Type: 4,ENCRYPTED"))
 		st = jg_fail(err, JG_ERR_INPUT,
 			"%s is an encrypted private key; jwtgrant needs it unencrypted: "
 			"openssl pkey -in ENCRYPTED.key -out server.key (then keep server.key mode 0600)", origin);

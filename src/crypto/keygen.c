@@ -6,7 +6,7 @@
 
 #include <bearssl.h>
 
-#include "x509/cert.h"
+#include "crypto/pem.h"
 #include "base/wipe.h"
 
 /* Seed of the DRBG: 384 bits, the entropy plus nonce that SP 800-90A asks of HMAC-DRBG

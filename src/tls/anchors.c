@@ -8,11 +8,12 @@
 #include <errno.h>
 #include <stdarg.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 
-#include <stdio.h>
-
 #include <bearssl_hash.h>
+
+#include "x509/cert.h"
 
 /* --- the hash and the lookup ------------------------------------------------------------------ */
 
@@ -230,90 +231,14 @@ jg_status jg_anchors_write_c(const jg_anchor_index *index, FILE *out, jg_error *
 
 /* --- the issuer of a certificate, from its first bytes ------------------------------------------ */
 
-/* Results of the steps below, besides the JG_ISSUER_* ones. */
-enum { STEP_OK = -1 };
-
-/* Read the header of a TLV with tag `tag` at *pos: its value's length into *value_len, *pos
- * moved to the value. Only the header need be there. */
-static int read_header(const unsigned char *der, size_t len, size_t *pos, unsigned tag,
-	size_t *value_len)
-{
-	size_t at = *pos;
-	if (len - at < 2)
-		return at < len && der[at] != tag ? JG_ISSUER_BAD : JG_ISSUER_MORE;
-	if (der[at] != tag)
-		return JG_ISSUER_BAD;
-	size_t first = der[at + 1], value = first;
-	at += 2;
-	if (first & 0x80) {
-		size_t n = first & 0x7f;
-		if (n == 0 || n > 4)
-			return JG_ISSUER_BAD; /* indefinite (BER), or longer than any certificate */
-		if (len - at < n)
-			return JG_ISSUER_MORE;
-		value = 0;
-		for (size_t i = 0; i < n; i++)
-			value = value << 8 | der[at++];
-	}
-	*pos = at;
-	*value_len = value;
-	return STEP_OK;
-}
-
-/* Read a whole TLV with tag `tag` at *pos that must end by `limit`; *pos moves past it, *start
- * receives where it began. */
-static int read_element(const unsigned char *der, size_t len, size_t *pos, unsigned tag,
-	size_t limit, size_t *start)
-{
-	size_t value_len;
-	*start = *pos;
-	int step = read_header(der, len, pos, tag, &value_len);
-	if (step != STEP_OK)
-		return step;
-	if (*pos > limit || value_len > limit - *pos)
-		return JG_ISSUER_BAD;
-	if (value_len > len - *pos)
-		return JG_ISSUER_MORE;
-	*pos += value_len;
-	return STEP_OK;
-}
-
-/* Open the Certificate and TBSCertificate SEQUENCEs; *tbs_end receives where the TBS ends
- * (usually past the bytes at hand). */
-static int open_tbs(const unsigned char *der, size_t len, size_t *pos, size_t *tbs_end)
-{
-	size_t cert_len, tbs_len;
-	int step = read_header(der, len, pos, 0x30, &cert_len);
-	if (step != STEP_OK)
-		return step;
-	if (cert_len > SIZE_MAX - *pos)
-		return JG_ISSUER_BAD;
-	size_t cert_end = *pos + cert_len;
-	step = read_header(der, len, pos, 0x30, &tbs_len);
-	if (step != STEP_OK)
-		return step;
-	if (*pos > cert_end || tbs_len > cert_end - *pos)
-		return JG_ISSUER_BAD;
-	*tbs_end = *pos + tbs_len;
-	return STEP_OK;
-}
-
 jg_issuer_result jg_anchors_find_issuer(const unsigned char *der, size_t len,
 	const unsigned char **issuer, size_t *issuer_len)
 {
-	size_t pos = 0, tbs_end, start;
-	int step = open_tbs(der, len, &pos, &tbs_end);
-	if (step == STEP_OK && pos < len && der[pos] == 0xA0) /* [0] EXPLICIT version */
-		step = read_element(der, len, &pos, 0xA0, tbs_end, &start);
-	if (step == STEP_OK)
-		step = read_element(der, len, &pos, 0x02, tbs_end, &start); /* serialNumber */
-	if (step == STEP_OK)
-		step = read_element(der, len, &pos, 0x30, tbs_end, &start); /* signature */
-	if (step == STEP_OK)
-		step = read_element(der, len, &pos, 0x30, tbs_end, &start); /* issuer */
-	if (step != STEP_OK)
-		return (jg_issuer_result)step;
-	*issuer = der + start;
-	*issuer_len = pos - start;
+	jg_cert_fields f;
+	int result = jg_cert_walk_start(der, len, JG_CERT_ISSUER, &f);
+	if (result != 0)
+		return result == -2 ? JG_ISSUER_MORE : JG_ISSUER_BAD;
+	*issuer = f.field[JG_CERT_ISSUER].whole.data;
+	*issuer_len = f.field[JG_CERT_ISSUER].whole.len;
 	return JG_ISSUER_FOUND;
 }

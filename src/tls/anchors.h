@@ -115,9 +115,10 @@ typedef enum jg_issuer_result {
  *   TBSCertificate ::= SEQUENCE { version [0] EXPLICIT INTEGER OPTIONAL, serialNumber INTEGER,
  *       signature AlgorithmIdentifier (a SEQUENCE), issuer Name (a SEQUENCE), ... }
  *
- * The two outer SEQUENCEs are read by their headers alone, since their contents run past what
- * is there; the elements before the issuer are stepped over, and must lie inside the TBS.
- * Lengths are definite, in at most 4 bytes.
+ * with the certificate walker's partial form (jg_cert_walk_start, src/x509/cert.h): the two
+ * outer SEQUENCEs are read by their headers alone, since their contents run past what is there;
+ * the elements before the issuer are stepped over, and must lie inside the TBS. Headers are
+ * DER's (definite lengths of at most 4 bytes, in their shortest form).
  */
 jg_issuer_result jg_anchors_find_issuer(const unsigned char *der, size_t len,
 	const unsigned char **issuer, size_t *issuer_len);

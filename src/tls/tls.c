@@ -98,55 +98,34 @@ static void capture_end_cert(const br_x509_class **ctx)
 }
 
 /*
- * Whether the certificate der[0..len) lists the address ip[0..ip_len) in its subjectAltName:
- * Certificate ::= SEQUENCE { tbsCertificate, ... }; tbsCertificate ::= SEQUENCE { [0] version
- * OPTIONAL, serial, signature, issuer, validity, subject, spki, [1], [2] OPTIONAL, [3] EXPLICIT
- * Extensions }; Extension ::= SEQUENCE { OID, critical BOOLEAN OPTIONAL, OCTET STRING }; for
- * 2.5.29.17 the octets hold GeneralNames ::= SEQUENCE OF GeneralName, where iPAddress is [7]
- * IMPLICIT OCTET STRING (tag 0x87) of 4 or 16 bytes.
+ * Whether the subjectAltName extension value (GeneralNames ::= SEQUENCE OF GeneralName) lists
+ * the address ip[0..ip_len): iPAddress is [7] IMPLICIT OCTET STRING of 4 or 16 bytes.
  */
 static int names_ip(const jg_der_span *ext_value, const unsigned char *ip, size_t ip_len)
 {
-	jg_der_reader names;
+	jg_der_reader outer, names;
 	jg_der_tlv name;
-	jg_der_reader_init(&names, ext_value->data, ext_value->len);
-	if (jg_der_enter(&names, 0x30, &names) != JG_DER_OK)
+	jg_der_reader_init(&outer, ext_value->data, ext_value->len);
+	if (jg_der_enter(&outer, JG_DER_SEQUENCE, &names) != JG_DER_OK)
 		return 0;
 	while (jg_der_read(&names, &name) == JG_DER_OK) {
-		if (name.tag == 0x87 && name.value.len == ip_len &&
+		if (name.tag == JG_DER_CONTEXT_PRIMITIVE(7) && name.value.len == ip_len &&
 			memcmp(name.value.data, ip, ip_len) == 0)
 			return 1;
 	}
 	return 0;
 }
 
+/* Whether the certificate der[0..len) lists the address ip[0..ip_len) in its subjectAltName
+ * (2.5.29.17). */
 static int cert_has_ip(const unsigned char *der, size_t len, const unsigned char *ip, size_t ip_len)
 {
-	static const unsigned char san_oid[] = { 0x55, 0x1d, 0x11 };
-	jg_der_reader r, tbs, exts;
-	jg_der_tlv field, oid, value;
-	jg_der_reader_init(&r, der, len);
-	if (jg_der_enter(&r, 0x30, &r) != JG_DER_OK || jg_der_enter(&r, 0x30, &tbs) != JG_DER_OK)
-		return 0;
-	while (jg_der_read(&tbs, &field) == JG_DER_OK) {
-		if (field.tag != JG_DER_CONTEXT(3))
-			continue;
-		jg_der_reader_init(&exts, field.value.data, field.value.len);
-		if (jg_der_enter(&exts, 0x30, &exts) != JG_DER_OK)
-			return 0;
-		jg_der_reader ext;
-		while (jg_der_enter(&exts, 0x30, &ext) == JG_DER_OK) {
-			if (jg_der_read_expect(&ext, 0x06, &oid) != JG_DER_OK)
-				return 0;
-			if (jg_der_peek_tag(&ext) == 0x01)
-				(void)jg_der_skip(&ext);
-			if (jg_der_read_expect(&ext, 0x04, &value) != JG_DER_OK)
-				return 0;
-			if (oid.value.len == sizeof san_oid && memcmp(oid.value.data, san_oid, sizeof san_oid) == 0)
-				return names_ip(&value.value, ip, ip_len);
-		}
-	}
-	return 0;
+	static const unsigned char san_oid[] = { 0x55, 0x1D, 0x11 };
+	jg_cert_fields fields;
+	jg_cert_extension san;
+	return jg_cert_walk(der, len, &fields) == JG_DER_OK &&
+		jg_cert_find_extension(&fields, san_oid, sizeof san_oid, &san) == JG_DER_OK &&
+		names_ip(&san.value, ip, ip_len);
 }
 
 static unsigned capture_end_chain(const br_x509_class **ctx)

@@ -1,9 +1,10 @@
 /*
  * Trust anchors from PEM: BearSSL's PEM decoder streams each "CERTIFICATE" object's DER into a
- * buffer (one certificate, at most JG_CERT_DER_MAX bytes); at the end of the object
- * jg_cert_read_anchor (src/x509/cert.h) finds its subject DN, public key and CA flag, which become
- * one br_x509_trust_anchor whose bytes we copy into one allocation. Files are streamed in small
- * chunks, so even a large bundle is never held in memory whole.
+ * buffer (one certificate, at most JG_CERT_DER_MAX bytes); at the end of the object BearSSL's
+ * X.509 decoder (br_x509_decoder) reads its subject DN, public key and CA flag, which become one
+ * br_x509_trust_anchor whose bytes we copy into one allocation. BearSSL's decoder, not a reader
+ * of ours: what makes an anchor is what BearSSL's engine will use as one. Files are streamed in
+ * small chunks, so even a large bundle is never held in memory whole.
  *
  * This file must not refer to jg_anchors_embedded: the build-time generator links it without the
  * generated index (see src/tls/trust_default.c).
@@ -13,15 +14,16 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <bearssl_pem.h>
+#include <bearssl_x509.h>
 
+#include "crypto/pem.h"
 #include "x509/cert.h"
-#include <stdio.h>
 
 /* Longest subject DN we keep (Mozilla's longest is under 300 bytes); longer ones are skipped,
  * as when the loader copied DNs into a buffer of this size. */
@@ -35,11 +37,12 @@ typedef struct loader {
 	jg_error *err;
 	const char *origin;  /* names the text in messages */
 	jg_status status;    /* sticky: the first fatal error (cap, memory, file too large) */
-	br_pem_decoder_context pem;
-	int in_certificate;  /* inside a "CERTIFICATE" object, its DER going to der */
+	jg_pem_reader pem;   /* "CERTIFICATE" objects, their DER collected in der */
 	unsigned char der[JG_CERT_DER_MAX];
-	size_t der_len;
-	int der_overflow;    /* the certificate is larger than der: it is skipped */
+	br_x509_decoder_context x509; /* reads the certificate in der */
+	unsigned char dn[DN_MAX];     /* its subject DN, from the decoder's callback */
+	size_t dn_len;
+	int dn_overflow;     /* the DN is longer than dn: the certificate is skipped */
 	size_t certificates; /* "CERTIFICATE" objects begun */
 	size_t usable;       /* certificates decoded (added or already present) */
 	size_t added;        /* anchors new to the set */
@@ -173,17 +176,13 @@ static jg_status store_anchor(jg_trust *t, const unsigned char *dn, size_t dn_le
 
 /* --- the loader: PEM to certificate DER to set ----------------------------------------------- */
 
-/* The receiver's signature is BearSSL's callback type. */
-// NOLINTNEXTLINE(bugprone-easily-swappable-parameters)
-static void receive_der(void *ctx, const void *buf, size_t len)
+static int visit_object(void *ctx, jg_pem_event event, const char *label,
+	const unsigned char *der, size_t len);
+
+/* Start (or, for the next file of a directory, restart) the PEM walk. */
+static void loader_restart(loader *ld)
 {
-	loader *ld = ctx;
-	if (ld->der_overflow || len > sizeof ld->der - ld->der_len) {
-		ld->der_overflow = 1;
-		return;
-	}
-	memcpy(ld->der + ld->der_len, buf, len);
-	ld->der_len += len;
+	jg_pem_reader_init(&ld->pem, "CERTIFICATE", ld->der, sizeof ld->der, visit_object, ld);
 }
 
 static void loader_start(loader *ld, jg_trust *t, const char *origin, jg_error *err)
@@ -193,113 +192,99 @@ static void loader_start(loader *ld, jg_trust *t, const char *origin, jg_error *
 	ld->err = err;
 	ld->origin = origin;
 	ld->status = JG_OK;
-	br_pem_decoder_init(&ld->pem);
+	loader_restart(ld);
 }
 
-static void begin_object(loader *ld)
+/* A certificate that cannot be an anchor (too large, cut off, not decodable): counted. */
+static void skip_certificate(loader *ld)
 {
-	const char *name = br_pem_decoder_name(&ld->pem);
-	ld->in_certificate = strcmp(name, "CERTIFICATE") == 0;
-	if (!ld->in_certificate) {
-		/* "TRUSTED CERTIFICATE" is OpenSSL's own format (a certificate plus trust
-		 * settings); like keys and parameters, it is not ours to read. */
-		if (strcmp(name, "TRUSTED CERTIFICATE") == 0)
-			ld->other++;
-		br_pem_decoder_setdest(&ld->pem, NULL, NULL);
+	ld->skipped++;
+	ld->trust->skipped++;
+}
+
+/* The decoder's DN callback: collect the subject DN (tag and length included). */
+// NOLINTNEXTLINE(bugprone-easily-swappable-parameters): BearSSL's callback type
+static void receive_dn(void *ctx, const void *buf, size_t len)
+{
+	loader *ld = ctx;
+	if (ld->dn_overflow || len > sizeof ld->dn - ld->dn_len) {
+		ld->dn_overflow = 1;
 		return;
 	}
-	ld->certificates++;
-	ld->der_len = 0;
-	ld->der_overflow = 0;
-	br_pem_decoder_setdest(&ld->pem, receive_der, ld);
+	memcpy(ld->dn + ld->dn_len, buf, len);
+	ld->dn_len += len;
+}
+
+/* Decode der[0..len) with BearSSL's X.509 decoder: its key, NULL when it cannot be decoded or
+ * its subject is longer than DN_MAX. The DN is in ld->dn, the key in ld->x509. */
+static const br_x509_pkey *decode_certificate(loader *ld, const unsigned char *der, size_t len)
+{
+	ld->dn_len = 0;
+	ld->dn_overflow = 0;
+	br_x509_decoder_init(&ld->x509, receive_dn, ld);
+	br_x509_decoder_push(&ld->x509, der, len);
+	const br_x509_pkey *pkey = br_x509_decoder_get_pkey(&ld->x509);
+	return pkey == NULL || ld->dn_overflow ? NULL : pkey;
 }
 
 /* The certificate's DER is complete: keep its anchor, or count it as skipped (too large,
- * not readable, or a subject longer than DN_MAX). */
-static void end_certificate(loader *ld)
+ * not decodable, or a subject longer than DN_MAX). */
+static void end_certificate(loader *ld, const unsigned char *der, size_t len)
 {
-	ld->in_certificate = 0;
-	jg_cert_anchor cert;
-	jg_error ignored;
-	if (ld->der_overflow || jg_cert_read_anchor(ld->der, ld->der_len, &cert, &ignored) !=
-			JG_OK || cert.subject.len > DN_MAX) {
-		ld->skipped++;
-		ld->trust->skipped++;
+	const br_x509_pkey *pkey = decode_certificate(ld, der, len);
+	if (pkey == NULL) {
+		skip_certificate(ld);
 		return;
 	}
-	const unsigned char *dn = cert.subject.data;
-	size_t dn_len = cert.subject.len;
-	const br_x509_pkey *pkey = &cert.key;
-	unsigned flags = cert.is_ca ? BR_X509_TA_CA : 0;
+	unsigned flags = br_x509_decoder_isCA(&ld->x509) ? BR_X509_TA_CA : 0;
 	ld->usable++;
-	br_x509_trust_anchor *same = find_anchor(ld->trust, dn, dn_len, pkey);
+	br_x509_trust_anchor *same = find_anchor(ld->trust, ld->dn, ld->dn_len, pkey);
 	if (same != NULL) {
 		/* Keep one anchor; it is a CA when any copy says so, whatever the order. */
 		same->flags |= flags;
 		ld->trust->duplicates++;
 		return;
 	}
-	ld->status = store_anchor(ld->trust, dn, dn_len, pkey, flags, ld->origin, ld->err);
+	ld->status = store_anchor(ld->trust, ld->dn, ld->dn_len, pkey, flags, ld->origin, ld->err);
 	if (ld->status == JG_OK)
 		ld->added++;
 }
 
-/* A certificate object that ended badly (base64 error, or the text ended inside it). */
-static void abandon_certificate(loader *ld)
+/* The walk's events: count the objects begun, keep or skip each certificate. */
+static int visit_object(void *ctx, jg_pem_event event, const char *label,
+	const unsigned char *der, size_t len)
 {
-	if (ld->in_certificate) {
-		ld->in_certificate = 0;
-		ld->skipped++;
-		ld->trust->skipped++;
+	loader *ld = ctx;
+	switch (event) {
+	case JG_PEM_BEGIN:
+		/* "TRUSTED CERTIFICATE" is OpenSSL's own format (a certificate plus trust
+		 * settings); like keys and parameters, it is not ours to read. */
+		if (strcmp(label, "CERTIFICATE") == 0)
+			ld->certificates++;
+		else if (strcmp(label, "TRUSTED CERTIFICATE") == 0)
+			ld->other++;
+		break;
+	case JG_PEM_OBJECT:
+		end_certificate(ld, der, len);
+		break;
+	default: /* too large, or a base64 error inside it */
+		skip_certificate(ld);
+		break;
 	}
+	return ld->status != JG_OK;
 }
 
-static void push_run(loader *ld, const unsigned char *data, size_t len)
-{
-	while (len > 0 && ld->status == JG_OK) {
-		size_t used = br_pem_decoder_push(&ld->pem, data, len);
-		data += used;
-		len -= used;
-		switch (br_pem_decoder_event(&ld->pem)) {
-		case BR_PEM_BEGIN_OBJ:
-			begin_object(ld);
-			break;
-		case BR_PEM_END_OBJ:
-			if (ld->in_certificate)
-				end_certificate(ld);
-			break;
-		case BR_PEM_ERROR:
-			abandon_certificate(ld);
-			break;
-		default:
-			break;
-		}
-	}
-}
-
-/*
- * Feed text to the decoder, leaving out every CR. BearSSL 0.6 leaves a hole where the CR of a
- * CRLF "-----BEGIN X-----" line was and then cannot trim the dashes, so the object would be named
- * "CERTIFICATE-----"; elsewhere in PEM a CR is only whitespace.
- */
 static void loader_push(loader *ld, const unsigned char *data, size_t len)
 {
-	while (len > 0 && ld->status == JG_OK) {
-		const unsigned char *cr = memchr(data, '\r', len);
-		size_t run = cr != NULL ? (size_t)(cr - data) : len;
-		push_run(ld, data, run);
-		if (cr == NULL)
-			break;
-		data += run + 1;
-		len -= run + 1;
-	}
+	if (ld->status == JG_OK)
+		(void)jg_pem_reader_push(&ld->pem, data, len);
 }
 
-/* End of text: supply the final newline BearSSL's decoder needs to close the last object. */
+/* End of text: an object still open is a certificate cut off. */
 static void loader_finish(loader *ld)
 {
-	loader_push(ld, (const unsigned char *)"\n", 1);
-	abandon_certificate(ld);
+	if (ld->status == JG_OK && jg_pem_reader_finish(&ld->pem))
+		skip_certificate(ld);
 }
 
 /* The verdict on one whole text: at least one decodable certificate, or why not. */
@@ -351,7 +336,8 @@ static jg_status load_fd(loader *ld, int fd, const char *path)
 			continue;
 		if (n < 0) {
 			int saved = errno;
-			abandon_certificate(ld);
+			if (ld->pem.inside) /* the certificate being read is cut off */
+				skip_certificate(ld);
 			jg_fail(ld->err, JG_ERR_INPUT, "cannot read CA file %s: %s", path,
 				strerror(saved));
 			errno = saved;
@@ -439,7 +425,7 @@ jg_status jg_trust_add_dir(jg_trust *t, const char *dir, jg_error *err)
 		if (strcmp(entry->d_name, ".") == 0 || strcmp(entry->d_name, "..") == 0)
 			continue;
 		status = load_dir_entry(&ld, dirfd(d), dir, entry->d_name);
-		br_pem_decoder_init(&ld.pem);
+		loader_restart(&ld);
 	}
 	closedir(d);
 	if (status != JG_OK)

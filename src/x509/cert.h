@@ -1,6 +1,7 @@
 /*
  * X.509 certificates (RFC 5280): reading one (PEM or DER) for `check` and `decode --cert`, and
- * writing the self-signed one `keygen` makes for the Connected App.
+ * walking one for the TLS layer. Names as text are x509/name.h, the signature check
+ * x509/cert_verify.h, the self-signed certificate of `keygen` x509/cert_write.h.
  *
  *   Certificate ::= SEQUENCE {
  *     tbsCertificate       TBSCertificate,
@@ -79,6 +80,88 @@ jg_status jg_cert_from_bytes(const unsigned char *in, size_t len, unsigned char 
 	size_t cap, size_t *der_len, jg_error *err);
 
 /*
+ * The fields of a TBSCertificate, in their order, by the tags of the layout above: [0] version
+ * (optional), INTEGER serialNumber, SEQUENCE signature, issuer, validity, subject and
+ * subjectPublicKeyInfo, then [1] and [2] IMPLICIT (primitive) unique IDs and [3] extensions, all
+ * three optional.
+ */
+typedef enum jg_cert_field {
+	JG_CERT_VERSION,
+	JG_CERT_SERIAL,
+	JG_CERT_SIGNATURE,
+	JG_CERT_ISSUER,
+	JG_CERT_VALIDITY,
+	JG_CERT_SUBJECT,
+	JG_CERT_SPKI,
+	JG_CERT_ISSUER_UID,
+	JG_CERT_SUBJECT_UID,
+	JG_CERT_EXTENSIONS,
+	JG_CERT_FIELD_COUNT
+} jg_cert_field;
+
+/* Where a walk stopped when it was not in a field: the two SEQUENCEs around the TBSCertificate,
+ * bytes after its last field, or the Certificate's tail (signatureAlgorithm, signatureValue). */
+enum {
+	JG_CERT_AT_ENVELOPE = -1,
+	JG_CERT_AT_TBS_END = JG_CERT_FIELD_COUNT,
+	JG_CERT_AT_TAIL = JG_CERT_FIELD_COUNT + 1
+};
+
+/* A walked certificate: each part as a whole TLV pointing into the DER. */
+typedef struct jg_cert_fields {
+	jg_der_tlv tbs;
+	jg_der_tlv field[JG_CERT_FIELD_COUNT]; /* an absent optional field is all zero */
+	jg_der_tlv signature_algorithm;        /* the SEQUENCE after the TBSCertificate */
+	jg_der_tlv signature_value;            /* the BIT STRING, unused-bits byte first */
+	int stop; /* the jg_cert_field or JG_CERT_AT_* a failed walk stopped in */
+} jg_cert_fields;
+
+/*
+ * The one certificate walker: open Certificate and TBSCertificate in der[0..len) (exactly one
+ * Certificate, nothing after it), find each field by its tag, check that nothing follows the
+ * last, then the tail: a SEQUENCE and a BIT STRING, and nothing more. Only tags and lengths are
+ * checked; what the fields hold is the caller's to read. JG_DER_OK, or the reader's result with
+ * f->stop saying where.
+ */
+int jg_cert_walk(const unsigned char *der, size_t len, jg_cert_fields *f);
+
+/*
+ * The same walk over the first len bytes of a certificate still arriving, up to and including
+ * the field `last`: the two outer SEQUENCEs are read by their headers alone (their contents may
+ * run past len), the fields must lie inside the TBSCertificate, which must lie inside the
+ * Certificate. picohttpparser's contract: 0 when the fields up to `last` are all there (in
+ * f->field), -2 when only more bytes can tell, -1 when these bytes cannot start a certificate;
+ * a verdict given on some bytes stays the same with more of them. f->tbs is not set.
+ */
+int jg_cert_walk_start(const unsigned char *der, size_t len, jg_cert_field last,
+	jg_cert_fields *f);
+
+/* One Extension ::= SEQUENCE { extnID OID, critical BOOLEAN DEFAULT FALSE, extnValue OCTET
+ * STRING }, pointing into the DER. */
+typedef struct jg_cert_extension {
+	jg_der_span oid;   /* extnID's content bytes */
+	int critical;
+	jg_der_span value; /* extnValue's contents: the extension's own DER */
+} jg_cert_extension;
+
+/*
+ * Set *list to read the Extensions of a walked certificate: [3] EXPLICIT SEQUENCE OF Extension,
+ * nothing else in the [3]. A certificate without extensions gives an empty list.
+ */
+int jg_cert_extensions(const jg_cert_fields *f, jg_der_reader *list);
+
+/* The next Extension of list into *ext (a BOOLEAN must be one byte). */
+int jg_cert_next_extension(jg_der_reader *list, jg_cert_extension *ext);
+
+/*
+ * The first extension whose extnID is oid[0..oid_len) (content bytes: 55 1D 11 for
+ * subjectAltName): JG_DER_OK with *ext, JG_DER_END when there is none, another result when
+ * an extension before it is malformed.
+ */
+int jg_cert_find_extension(const jg_cert_fields *f, const unsigned char *oid, size_t oid_len,
+	jg_cert_extension *ext);
+
+/*
  * Parse the certificate der[0..len) (exactly one Certificate, nothing after it) into *info,
  * with the structure above checked: versions 1 to 3, both signature algorithms equal, times in
  * the RFC 5280 forms, for RSA keys a BIT STRING holding SEQUENCE { n, e } with n positive.
@@ -93,88 +176,5 @@ jg_status jg_cert_from_bytes(const unsigned char *in, size_t len, unsigned char 
  */
 jg_status jg_cert_parse(const unsigned char *der, size_t len, jg_cert_info *info,
 	jg_error *err);
-
-/* What a trust anchor takes from a CA certificate; the pointers lead into its DER. */
-typedef struct jg_cert_anchor {
-	jg_der_span subject; /* the whole subject Name TLV, tag and length included */
-	br_x509_pkey key;    /* RSA n and e without leading zero bytes, or EC curve and point */
-	int is_ca;           /* a basicConstraints extension said cA TRUE */
-} jg_cert_anchor;
-
-/*
- * Read der[0..len) (exactly one Certificate) for a trust anchor, accepting what BearSSL 0.6's
- * X.509 decoder (br_x509_decoder) accepts, in DER (minimal lengths, a one-byte version, the
- * RFC 5280 time forms that jg_der_read_time() reads):
- *   - the TBSCertificate fields in order with their tags; serialNumber, signature and issuer
- *     not looked into; the validity's two times read; subject any SEQUENCE;
- *   - the key: rsaEncryption with RSAPublicKey in the BIT STRING, n and e positive and
- *     together at most BR_X509_BUFSIZE_KEY (520) bytes once their leading zeros are gone; or
- *     id-ecPublicKey whose parameters are exactly the OID of P-256, P-384 or P-521, the point
- *     (the BIT STRING's bytes) 1 to 520 bytes. Other key types are refused;
- *   - issuerUniqueID and subjectUniqueID skipped, extensions well-formed (an empty list too);
- *     is_ca is the cA BOOLEAN of the last basicConstraints that has one;
- *   - signatureAlgorithm a SEQUENCE starting with an OID, the signature a BIT STRING with no
- *     unused bits, nothing after the Certificate.
- * Signatures are not checked. JG_ERR_INPUT "certificate cannot be a trust anchor: ..." (the
- * reader's reason, or "bad value" for a key that is not usable) otherwise.
- */
-jg_status jg_cert_read_anchor(const unsigned char *der, size_t len, jg_cert_anchor *anchor,
-	jg_error *err);
-
-/*
- * Check that the certificate is signed by its own key with sha256WithRSAEncryption
- * (1.2.840.113549.1.1.11): RSA PKCS#1 v1.5 over SHA-256 of info->tbs, with the modulus and
- * exponent of info. JG_ERR_CHECK when the signature does not verify, JG_ERR_INPUT when the
- * algorithm or key is another one, or the key is above 4096 bits.
- */
-jg_status jg_cert_verify_self_signed(const jg_cert_info *info, jg_error *err);
-
-#define JG_CERT_SERIAL_LEN 16
-#define JG_CERT_CN_MAX 64 /* characters: X.520 ub-common-name, also used for O */
-
-typedef struct jg_cert_request {
-	const br_rsa_private_key *sk;
-	const br_rsa_public_key *pk;       /* the public half of sk */
-	const char *common_name;           /* UTF-8, 1 to 64 characters */
-	const char *organization;          /* UTF-8, 1 to 64 characters, or NULL */
-	unsigned char serial[JG_CERT_SERIAL_LEN]; /* random; top bit cleared when written */
-	int64_t not_before, not_after;     /* epoch seconds, not_before < not_after */
-} jg_cert_request;
-
-/*
- * Write the self-signed X.509 v3 certificate of req into out[0..cap), its length in *len:
- *   version 3 ([0] EXPLICIT INTEGER 2); serialNumber from req->serial with its top bit
- *   cleared (so positive; all zero is refused); signature sha256WithRSAEncryption with NULL
- *   parameters, here and in signatureAlgorithm; issuer = subject = RDNs O (if given) then CN,
- *   each a UTF8String; validity from the request (UTCTime up to 2049, GeneralizedTime after);
- *   the RSA SubjectPublicKeyInfo; extensions [3]: basicConstraints critical CA:FALSE (an empty
- *   SEQUENCE), keyUsage critical digitalSignature, subjectKeyIdentifier = the first 20 bytes
- *   of the SHA-256 of the RSAPublicKey bytes inside the SubjectPublicKeyInfo BIT STRING (RFC
- *   7093 section 2, method 1).
- * The TBSCertificate is signed with RSA PKCS#1 v1.5 over SHA-256, which is deterministic: equal
- * requests give equal bytes. The signature is verified with req->pk before returning, which
- * catches a public key that is not the private key's (and a faulty signature, which would leak
- * the key). JG_ERR_USAGE for a bad subject, serial or validity; JG_ERR_INPUT when the key
- * cannot sign, does not match, or the result does not fit.
- */
-jg_status jg_cert_write_self_signed(const jg_cert_request *req, unsigned char *out, size_t cap,
-	size_t *len, jg_error *err);
-
-/*
- * PEM: "-----BEGIN <label>-----\n", the base64 of der in lines of 64 characters, then
- * "-----END <label>-----\n". Writes out[0..cap) with a terminating NUL (which cap must have room
- * for), *out_len the length without it. JG_ERR_INPUT when it does not fit.
- */
-jg_status jg_pem_write(const char *label, const unsigned char *der, size_t len, char *out,
-	size_t cap, size_t *out_len, jg_error *err);
-
-/* SHA-256 of data as 64 lowercase hex digits and a NUL (as sha256sum prints it). */
-void jg_sha256_hex(const unsigned char *data, size_t len, char out[65]);
-
-/*
- * SHA-256 of data as 32 uppercase hex pairs joined by ':' and a NUL (95 characters), as
- * `openssl x509 -noout -fingerprint -sha256` prints after "sha256 Fingerprint=".
- */
-void jg_fingerprint_colon_hex(const unsigned char *data, size_t len, char out[96]);
 
 #endif

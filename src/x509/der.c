@@ -1,7 +1,6 @@
 #include "x509/der.h"
 
 #include "base/clock.h"
-#include <stdio.h>
 
 #include <inttypes.h>
 #include <stdio.h>
@@ -23,6 +22,11 @@ static int64_t floor_divide(int64_t a, int64_t b)
 {
 	int64_t q = a / b;
 	return (a % b != 0 && a < 0) ? q - 1 : q;
+}
+
+int jg_der_span_equals(jg_der_span span, const unsigned char *bytes, size_t len)
+{
+	return span.len == len && (len == 0 || memcmp(span.data, bytes, len) == 0);
 }
 
 /* --- writer ------------------------------------------------------------------------------ */
@@ -370,20 +374,48 @@ static int read_length(const unsigned char *p, size_t left, size_t *value, size_
 	return JG_DER_OK;
 }
 
+/*
+ * The one header reader: the tag and length of the TLV at p[0..left), its header size in
+ * *header. Only the header need be there. JG_DER_TRUNCATED when the bytes end inside it, and a
+ * verdict reached on some bytes never changes with more of them.
+ */
+static int read_header(const unsigned char *p, size_t left, unsigned *tag, size_t *value_len,
+	size_t *header)
+{
+	if (left == 0)
+		return JG_DER_TRUNCATED;
+	if ((p[0] & 0x1Fu) == 0x1Fu)
+		return JG_DER_BAD_TAG;
+	size_t length_size = 0;
+	int result = read_length(p + 1, left - 1, value_len, &length_size);
+	if (result != JG_DER_OK)
+		return result;
+	*tag = p[0];
+	*header = 1 + length_size;
+	return JG_DER_OK;
+}
+
+int jg_der_read_header(const unsigned char *data, size_t len, unsigned *tag, size_t *value_len)
+{
+	size_t header = 0;
+	int result = read_header(data, len, tag, value_len, &header);
+	if (result == JG_DER_TRUNCATED)
+		return -2;
+	return result == JG_DER_OK ? (int)header : -1;
+}
+
 int jg_der_read(jg_der_reader *r, jg_der_tlv *tlv)
 {
 	if (r->len == 0)
 		return JG_DER_END;
-	if ((r->data[0] & 0x1Fu) == 0x1Fu)
-		return JG_DER_BAD_TAG;
-	size_t value_len, length_size;
-	int result = read_length(r->data + 1, r->len - 1, &value_len, &length_size);
+	unsigned tag = 0;
+	size_t value_len = 0, header = 0;
+	int result = read_header(r->data, r->len, &tag, &value_len, &header);
 	if (result != JG_DER_OK)
 		return result;
-	size_t header = 1 + length_size;
 	if (value_len > r->len - header)
 		return JG_DER_OVERLONG;
-	tlv->tag = r->data[0];
+	tlv->tag = tag;
 	tlv->value.data = r->data + header;
 	tlv->value.len = value_len;
 	tlv->whole.data = r->data;

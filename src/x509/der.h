@@ -56,6 +56,9 @@ enum {
 
 /* Context-specific constructed tag [n], as in "[0] EXPLICIT" or "[3] EXPLICIT" (n below 31). */
 #define JG_DER_CONTEXT(n) (0xA0u | (unsigned)(n))
+/* Context-specific primitive tag [n], as in "[1] IMPLICIT BIT STRING" or a GeneralName's
+ * iPAddress "[7] IMPLICIT OCTET STRING" (n below 31). */
+#define JG_DER_CONTEXT_PRIMITIVE(n) (0x80u | (unsigned)(n))
 
 /* Deepest nesting of jg_der_begin() a writer accepts; a certificate needs 7. */
 #define JG_DER_MAX_DEPTH 12
@@ -81,6 +84,9 @@ typedef struct jg_der_span {
 	const unsigned char *data;
 	size_t len;
 } jg_der_span;
+
+/* 1 when span holds exactly bytes[0..len). */
+int jg_der_span_equals(jg_der_span span, const unsigned char *bytes, size_t len);
 
 /* Start writing at buf[0]; buf may be NULL when cap is 0 (measuring only). */
 void jg_der_writer_init(jg_der_writer *w, unsigned char *buf, size_t cap);
@@ -218,6 +224,17 @@ typedef struct jg_der_tlv {
 	jg_der_span value;
 	jg_der_span whole;
 } jg_der_tlv;
+
+/*
+ * Read only the header (tag and length) of the TLV at data[0..len), for a caller that holds
+ * the first bytes of a value that is still arriving (the TLS layer reads a certificate's
+ * issuer from its start). Returns the header's size (2 to 6 bytes) with *tag and *value_len
+ * set, whether or not the value's bytes are there yet; -2 when the bytes end inside the header
+ * ("need more"); -1 when the header breaks a rule of the file comment. picohttpparser's
+ * contract: a verdict given on some bytes (-1, or a size) is the same with more bytes after
+ * them. Example: 30 82 01 (a long length cut short) is -2; 30 82 01 0A is 4 with 266.
+ */
+int jg_der_read_header(const unsigned char *data, size_t len, unsigned *tag, size_t *value_len);
 
 /* Read the TLVs in data[0..len). */
 void jg_der_reader_init(jg_der_reader *r, const unsigned char *data, size_t len);

@@ -16,6 +16,10 @@
 #include <time.h>
 
 #include "x509/cert.h"
+#include "crypto/sha256.h"
+#include "x509/cert_verify.h"
+#include "x509/cert_write.h"
+#include "crypto/pem.h"
 #include "x509/der.h"
 
 /* --- fixtures ---------------------------------------------------------------------------- */
@@ -140,6 +144,9 @@ static int setup(void **state)
 		  "-out multi.pem && openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 "
 		  "-nodes -keyout ec.key -subj '/CN=ec' -days 1 -out ec.pem 2>/dev/null") != 0)
 		return setup_failed("openssl req (multi, ec)");
+	if (shell("openssl req -x509 -new -key key.pem -subj '/CN=san' -days 1 -addext "
+		  "'subjectAltName=DNS:localhost,IP:127.0.0.1' -out san.pem") != 0)
+		return setup_failed("openssl req (san)");
 	if (load_key("key.der", &key) != 0 || load_key("other.der", &other_key) != 0)
 		return setup_failed("br_skey_decoder");
 	return 0;
@@ -322,7 +329,7 @@ static void spki_and_fingerprints_match_openssl(void **state)
 	text[64] = '\0';
 	assert_string_equal(hex, text);
 
-	jg_fingerprint_colon_hex(der, len, colons);
+	jg_sha256_colon_hex(der, len, colons);
 	capture(text, sizeof text, "openssl x509 -in oracle.pem -noout -fingerprint -sha256");
 	assert_string_equal(colons, strchr(text, '=') + 1);
 	assert_int_equal(strlen(colons), 95);
@@ -669,6 +676,90 @@ static void write_respects_the_buffer(void **state)
 	assert_int_equal(len, full);
 }
 
+/* The walker finds every field by its tag; its partial form agrees with it on every start. */
+static void walk_finds_fields_and_partial_starts_agree(void **state)
+{
+	(void)state;
+	static unsigned char der[JG_CERT_DER_MAX];
+	static jg_cert_info info;
+	size_t len;
+	load_cert("san.pem", der, sizeof der, &len, &info);
+	jg_cert_fields f, part;
+	assert_int_equal(jg_cert_walk(der, len, &f), JG_DER_OK);
+	assert_int_equal(f.field[JG_CERT_VERSION].tag, JG_DER_CONTEXT(0));
+	assert_int_equal(f.field[JG_CERT_SERIAL].tag, JG_DER_INTEGER);
+	assert_null(f.field[JG_CERT_ISSUER_UID].whole.data);
+	assert_null(f.field[JG_CERT_SUBJECT_UID].whole.data);
+	assert_int_equal(f.field[JG_CERT_EXTENSIONS].tag, JG_DER_CONTEXT(3));
+	assert_int_equal(f.signature_value.tag, JG_DER_BIT_STRING);
+	/* Self-signed: issuer and subject are the same bytes; the SPKI is the one parsed. */
+	assert_int_equal(f.field[JG_CERT_ISSUER].whole.len, f.field[JG_CERT_SUBJECT].whole.len);
+	assert_memory_equal(f.field[JG_CERT_ISSUER].whole.data, f.field[JG_CERT_SUBJECT].whole.data,
+		f.field[JG_CERT_ISSUER].whole.len);
+	assert_ptr_equal(f.field[JG_CERT_SPKI].whole.data, info.spki.data);
+
+	const jg_der_span *spki = &f.field[JG_CERT_SPKI].whole;
+	size_t spki_end = (size_t)(spki->data - der) + spki->len;
+	for (size_t k = 0; k <= len; k++) {
+		int result = jg_cert_walk_start(der, k, JG_CERT_SPKI, &part);
+		if (k < spki_end) {
+			if (result != -2)
+				fail_msg("first %zu bytes: got %d, want -2", k, result);
+			continue;
+		}
+		assert_int_equal(result, 0);
+		for (int i = 0; i <= JG_CERT_SPKI; i++) {
+			assert_ptr_equal(part.field[i].whole.data, f.field[i].whole.data);
+			assert_int_equal(part.field[i].whole.len, f.field[i].whole.len);
+		}
+	}
+	/* Must fail: a byte after the certificate, a TBS that is not a SEQUENCE. */
+	der[len] = 0;
+	assert_int_equal(jg_cert_walk(der, len + 1, &f), JG_DER_TRAILING);
+	assert_int_equal(f.stop, JG_CERT_AT_ENVELOPE);
+	unsigned char tag = der[4];
+	der[4] = JG_DER_SET;
+	assert_int_equal(jg_cert_walk_start(der, len, JG_CERT_ISSUER, &part), -1);
+	der[4] = tag;
+}
+
+/* The extension finder: by OID, with the critical flag; absent is JG_DER_END. */
+static void find_extension_by_oid(void **state)
+{
+	(void)state;
+	static const unsigned char san_oid[] = { 0x55, 0x1D, 0x11 }, key_usage_oid[] = { 0x55,
+		0x1D, 0x0F }, policies_oid[] = { 0x55, 0x1D, 0x20 };
+	static const unsigned char ip[] = { 0x87, 0x04, 127, 0, 0, 1 };
+	static unsigned char der[JG_CERT_DER_MAX];
+	static jg_cert_info info;
+	size_t len;
+	load_cert("san.pem", der, sizeof der, &len, &info);
+	jg_cert_fields f;
+	jg_cert_extension ext;
+	assert_int_equal(jg_cert_walk(der, len, &f), JG_DER_OK);
+	assert_int_equal(jg_cert_find_extension(&f, san_oid, sizeof san_oid, &ext), JG_DER_OK);
+	assert_int_equal(ext.critical, 0);
+	assert_true(ext.value.len > sizeof ip);
+	assert_memory_equal(ext.value.data + ext.value.len - sizeof ip, ip, sizeof ip);
+	assert_int_equal(jg_cert_find_extension(&f, policies_oid, sizeof policies_oid, &ext),
+		JG_DER_END);
+
+	/* keygen's certificate: keyUsage is critical, and there is no subjectAltName. */
+	jg_cert_request req = request();
+	assert_int_equal(jg_cert_write_self_signed(&req, der, sizeof der, &len, NULL), JG_OK);
+	assert_int_equal(jg_cert_walk(der, len, &f), JG_DER_OK);
+	assert_int_equal(jg_cert_find_extension(&f, key_usage_oid, sizeof key_usage_oid, &ext),
+		JG_DER_OK);
+	assert_int_equal(ext.critical, 1);
+	assert_int_equal(jg_cert_find_extension(&f, san_oid, sizeof san_oid, &ext), JG_DER_END);
+	/* A malformed extension before the one sought: its critical BOOLEAN made two bytes long. */
+	unsigned char *boolean = memchr(f.field[JG_CERT_EXTENSIONS].value.data, JG_DER_BOOLEAN,
+		f.field[JG_CERT_EXTENSIONS].value.len);
+	assert_non_null(boolean);
+	boolean[1] = 2;
+	assert_int_not_equal(jg_cert_find_extension(&f, san_oid, sizeof san_oid, &ext), JG_DER_END);
+}
+
 static void pem_has_64_column_lines(void **state)
 {
 	(void)state;
@@ -704,7 +795,7 @@ static void fingerprint_formats(void **state)
 	char hex[65], colons[96];
 	jg_sha256_hex((const unsigned char *)"abc", 3, hex);
 	assert_string_equal(hex, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
-	jg_fingerprint_colon_hex((const unsigned char *)"abc", 3, colons);
+	jg_sha256_colon_hex((const unsigned char *)"abc", 3, colons);
 	assert_string_equal(colons, "BA:78:16:BF:8F:01:CF:EA:41:41:40:DE:5D:AE:22:23:"
 				    "B0:03:61:A3:96:17:7A:9C:B4:10:FF:61:F2:00:15:AD");
 }
@@ -722,6 +813,8 @@ int main(void)
 		cmocka_unit_test(written_cert_is_deterministic_and_verifies),
 		cmocka_unit_test(write_rejects_bad_requests),
 		cmocka_unit_test(write_respects_the_buffer),
+		cmocka_unit_test(walk_finds_fields_and_partial_starts_agree),
+		cmocka_unit_test(find_extension_by_oid),
 		cmocka_unit_test(pem_has_64_column_lines),
 		cmocka_unit_test(fingerprint_formats),
 	};

@@ -514,6 +514,57 @@ static void reader_rejects_bad_headers(void **state)
 	}
 }
 
+/*
+ * The header-only form, picohttpparser's contract: the header's size, -2 for "need more",
+ * -1 for a broken header; each input against a guard page, every shorter start checked to
+ * give -2 or the same verdict.
+ */
+static void header_reader_needs_only_the_header(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *name;
+		unsigned char der[8];
+		size_t len;
+		int result;
+		unsigned tag;
+		size_t value_len;
+	} cases[] = {
+		{ "empty", { 0 }, 0, -2, 0, 0 },
+		{ "tag only", { 0x30 }, 1, -2, 0, 0 },
+		{ "short form, no value yet", { 0x30, 0x05 }, 2, 2, 0x30, 5 },
+		{ "long form cut", { 0x30, 0x82, 0x01 }, 3, -2, 0, 0 },
+		{ "long form", { 0x30, 0x82, 0x01, 0x0A }, 4, 4, 0x30, 266 },
+		{ "four length bytes", { 0xA3, 0x84, 0x01, 0, 0, 0 }, 6, 6, 0xA3, 0x1000000 },
+		{ "multi-byte tag", { 0x1F }, 1, -1, 0, 0 },
+		{ "indefinite", { 0x30, 0x80 }, 2, -1, 0, 0 },
+		{ "five length bytes", { 0x30, 0x85 }, 2, -1, 0, 0 },
+		{ "leading zero", { 0x30, 0x82, 0x00, 0x80 }, 4, -1, 0, 0 },
+		{ "long form for 127", { 0x30, 0x81, 0x7F }, 3, -1, 0, 0 },
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		for (size_t cut = 0; cut <= cases[i].len; cut++) {
+			guarded g;
+			const unsigned char *at = guard_place(&g, cases[i].der, cut);
+			unsigned tag = 0;
+			size_t value_len = 0;
+			int result = jg_der_read_header(at, cut, &tag, &value_len);
+			guard_release(&g);
+			if (cut < cases[i].len && result != -2 && result != cases[i].result)
+				fail_msg("%s, first %zu bytes: got %d, want -2 or %d", cases[i].name, cut,
+					result, cases[i].result);
+			if (cut < cases[i].len)
+				continue;
+			if (result != cases[i].result)
+				fail_msg("%s: got %d, want %d", cases[i].name, result, cases[i].result);
+			if (result > 0) {
+				assert_int_equal(tag, cases[i].tag);
+				assert_int_equal(value_len, cases[i].value_len);
+			}
+		}
+	}
+}
+
 static void reader_rejects_inner_value_past_its_container(void **state)
 {
 	(void)state;
@@ -652,6 +703,7 @@ int main(void)
 		cmocka_unit_test(rsa_spki_layout),
 		cmocka_unit_test(reader_walks_tlvs),
 		cmocka_unit_test(reader_rejects_bad_headers),
+		cmocka_unit_test(header_reader_needs_only_the_header),
 		cmocka_unit_test(reader_rejects_inner_value_past_its_container),
 		cmocka_unit_test(reader_rejects_every_truncation),
 		cmocka_unit_test(read_time_is_strict),
