@@ -1,54 +1,40 @@
 #include "base/utf8.h"
 
-/* The leading byte: how many continuation bytes follow, and the range the second byte must lie
- * in (narrower than 80..BF where a wider one would allow overlong forms, surrogates or code
- * points above U+10FFFF). */
-static int lead(unsigned char c, size_t *extra, unsigned char *low, unsigned char *high)
+long jg_utf8_decode(const unsigned char *s, size_t len, size_t *used)
 {
-	*low = 0x80;
-	*high = 0xBF;
-	if (c >= 0xC2 && c <= 0xDF)
-		*extra = 1;
-	else if (c >= 0xE0 && c <= 0xEF)
-		*extra = 2;
-	else if (c >= 0xF0 && c <= 0xF4)
-		*extra = 3;
-	else
+	size_t count;
+	long code, smallest;
+	if (s[0] < 0x80) {
+		*used = 1;
+		return s[0];
+	} else if ((s[0] & 0xE0) == 0xC0) {
+		count = 2, code = s[0] & 0x1F, smallest = 0x80;
+	} else if ((s[0] & 0xF0) == 0xE0) {
+		count = 3, code = s[0] & 0x0F, smallest = 0x800;
+	} else if ((s[0] & 0xF8) == 0xF0) {
+		count = 4, code = s[0] & 0x07, smallest = 0x10000;
+	} else {
 		return -1;
-	if (c == 0xE0)
-		*low = 0xA0;
-	else if (c == 0xED)
-		*high = 0x9F;
-	else if (c == 0xF0)
-		*low = 0x90;
-	else if (c == 0xF4)
-		*high = 0x8F;
-	return 0;
-}
-
-size_t jg_utf8_char_length(const unsigned char *s, size_t len)
-{
-	if (len == 0)
-		return 0;
-	if (s[0] < 0x80)
-		return 1;
-	size_t extra = 0;
-	unsigned char low = 0, high = 0;
-	if (lead(s[0], &extra, &low, &high) != 0 || len <= extra || s[1] < low || s[1] > high)
-		return 0;
-	for (size_t i = 2; i <= extra; i++) {
-		if ((s[i] & 0xC0) != 0x80)
-			return 0;
 	}
-	return extra + 1;
+	if (len < count)
+		return -1;
+	for (size_t i = 1; i < count; i++) {
+		if ((s[i] & 0xC0) != 0x80)
+			return -1;
+		code = (code << 6) | (s[i] & 0x3F);
+	}
+	if (code < smallest || code > 0x10FFFF || (code >= 0xD800 && code <= 0xDFFF))
+		return -1;
+	*used = count;
+	return code;
 }
 
 int jg_utf8_valid(const char *s, size_t len)
 {
 	const unsigned char *p = (const unsigned char *)s;
 	while (len > 0) {
-		size_t n = jg_utf8_char_length(p, len);
-		if (n == 0)
+		size_t n = 0;
+		if (jg_utf8_decode(p, len, &n) < 0)
 			return 0;
 		p += n;
 		len -= n;

@@ -1,6 +1,8 @@
 /* Writing the self-signed certificate of keygen (header: x509/cert_write.h). */
 #include "x509/cert_write.h"
 
+#include "base/utf8.h"
+
 #include <string.h>
 
 #include "crypto/sha256.h"
@@ -43,7 +45,7 @@ static jg_status check_name_text(const char *what, const char *text, jg_error *e
 {
 	size_t len = strlen(text), chars = 0;
 	for (size_t i = 0, used; i < len; i += used, chars++) {
-		long code = jg_name_decode_utf8((const unsigned char *)text + i, len - i, &used);
+		long code = jg_utf8_decode((const unsigned char *)text + i, len - i, &used);
 		if (code < 0 || jg_name_is_control(code))
 			return jg_fail(err, JG_ERR_USAGE,
 				"certificate %s: not printable UTF-8 text", what);

@@ -3,6 +3,8 @@
  */
 #include "x509/name.h"
 
+#include "base/utf8.h"
+
 #include <string.h>
 
 /*
@@ -52,35 +54,6 @@ static jg_status malformed_name(jg_error *err, const char *where, int result)
  * The code point of the UTF-8 sequence at s[0..len) and its size in *used, or -1 for an
  * invalid one (bad continuation, overlong form, surrogate, beyond U+10FFFF).
  */
-long jg_name_decode_utf8(const unsigned char *s, size_t len, size_t *used)
-{
-	size_t count;
-	long code, smallest;
-	if (s[0] < 0x80) {
-		*used = 1;
-		return s[0];
-	} else if ((s[0] & 0xE0) == 0xC0) {
-		count = 2, code = s[0] & 0x1F, smallest = 0x80;
-	} else if ((s[0] & 0xF0) == 0xE0) {
-		count = 3, code = s[0] & 0x0F, smallest = 0x800;
-	} else if ((s[0] & 0xF8) == 0xF0) {
-		count = 4, code = s[0] & 0x07, smallest = 0x10000;
-	} else {
-		return -1;
-	}
-	if (len < count)
-		return -1;
-	for (size_t i = 1; i < count; i++) {
-		if ((s[i] & 0xC0) != 0x80)
-			return -1;
-		code = (code << 6) | (s[i] & 0x3F);
-	}
-	if (code < smallest || code > 0x10FFFF || (code >= 0xD800 && code <= 0xDFFF))
-		return -1;
-	*used = count;
-	return code;
-}
-
 /* Characters a terminal would act on: C0 controls, DEL and C1 controls. */
 int jg_name_is_control(long code)
 {
@@ -214,7 +187,7 @@ static long next_code_point(unsigned tag, const unsigned char *p, size_t len, si
 	*used = 1;
 	switch (tag) {
 	case JG_DER_UTF8_STRING:
-		code = jg_name_decode_utf8(p, len, used);
+		code = jg_utf8_decode(p, len, used);
 		if (code < 0)
 			*used = 1;
 		return code;

@@ -23,12 +23,6 @@
  */
 jg_status jg_name_text(jg_der_span name, char *out, size_t cap, jg_error *err);
 
-/*
- * The code point of the UTF-8 sequence at s[0..len) (len at least 1) and its size in *used, or
- * -1 for an invalid one (bad continuation, overlong form, surrogate, beyond U+10FFFF).
- */
-long jg_name_decode_utf8(const unsigned char *s, size_t len, size_t *used);
-
 /* Characters a terminal would act on: C0 controls, DEL and C1 controls. */
 int jg_name_is_control(long code);
 

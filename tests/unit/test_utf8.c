@@ -40,15 +40,19 @@ static void refuses_everything_else(void **state)
 		assert_false(jg_utf8_valid(bad[i], strlen(bad[i])));
 }
 
-static void measures_one_character(void **state)
+static void decodes_one_character(void **state)
 {
 	(void)state;
-	assert_int_equal(jg_utf8_char_length((const unsigned char *)"a", 1), 1);
-	assert_int_equal(jg_utf8_char_length((const unsigned char *)"\xc3\xb6", 2), 2);
-	assert_int_equal(jg_utf8_char_length((const unsigned char *)"\xe2\x82\xac", 3), 3);
-	assert_int_equal(jg_utf8_char_length((const unsigned char *)"\xf0\x9f\x98\x80", 4), 4);
-	assert_int_equal(jg_utf8_char_length((const unsigned char *)"\xf0\x9f\x98\x80", 3), 0);
-	assert_int_equal(jg_utf8_char_length((const unsigned char *)"", 0), 0);
+	size_t used = 0;
+	assert_int_equal(jg_utf8_decode((const unsigned char *)"a", 1, &used), 'a');
+	assert_int_equal(used, 1);
+	assert_int_equal(jg_utf8_decode((const unsigned char *)"\xc3\xb6", 2, &used), 0xF6);
+	assert_int_equal(used, 2);
+	assert_int_equal(jg_utf8_decode((const unsigned char *)"\xe2\x82\xac", 3, &used), 0x20AC);
+	assert_int_equal(used, 3);
+	assert_int_equal(jg_utf8_decode((const unsigned char *)"\xf0\x9f\x98\x80", 4, &used), 0x1F600);
+	assert_int_equal(used, 4);
+	assert_int_equal(jg_utf8_decode((const unsigned char *)"\xf0\x9f\x98\x80", 3, &used), -1);
 }
 
 int main(void)
@@ -56,7 +60,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(accepts_valid_text),
 		cmocka_unit_test(refuses_everything_else),
-		cmocka_unit_test(measures_one_character),
+		cmocka_unit_test(decodes_one_character),
 	};
 	return cmocka_run_group_tests_name("utf8", tests, NULL, NULL);
 }
