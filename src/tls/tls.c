@@ -547,9 +547,20 @@ static const char *suite_name(uint16_t suite)
 	return "unknown suite";
 }
 
+/* AES-GCM's two halves, each AES-NI / PCLMUL or BearSSL's portable code. */
+static const char *gcm_code(const br_ssl_engine_context *eng)
+{
+	int aes_ni = eng->iaes_ctr == br_aes_x86ni_ctr_get_vtable();
+	int pclmul = eng->ighash == br_ghash_pclmul_get();
+	if (aes_ni)
+		return pclmul ? "AES-NI and PCLMUL" : "AES-NI, portable GHASH";
+	return pclmul ? "portable AES, PCLMUL" : "portable constant-time AES and GHASH";
+}
+
 /*
  * Which code runs the record cipher of `suite`: what BearSSL's default selectors put in the
- * engine (read from its fields, which bearssl_ssl.h declares but offers no getter for).
+ * engine (read from its fields, which bearssl_ssl.h declares but offers no getter for). The
+ * x86 code is named; anything else is called portable.
  */
 static const char *record_code(const br_ssl_engine_context *eng, uint16_t suite)
 {
@@ -560,9 +571,7 @@ static const char *record_code(const br_ssl_engine_context *eng, uint16_t suite)
 		case JG_CHACHA20_POLY1305:
 			return eng->ichacha == br_chacha20_sse2_get() ? "SSE2 ChaCha20" : "portable ChaCha20";
 		case JG_AES_GCM:
-			if (eng->iaes_ctr == br_aes_x86ni_ctr_get_vtable() && eng->ighash == br_ghash_pclmul_get())
-				return "AES-NI and PCLMUL";
-			return "portable constant-time AES and GHASH";
+			return gcm_code(eng);
 		case JG_AES_CBC:
 			return eng->iaes_cbcenc == br_aes_x86ni_cbcenc_get_vtable() ? "AES-NI" :
 				"portable constant-time AES";

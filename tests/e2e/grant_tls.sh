@@ -101,8 +101,11 @@ cpu_has() { # FLAG — /proc/cpuinfo lists it
 }
 gcm_code='portable constant-time AES and GHASH' cbc_code='portable constant-time AES'
 chacha_code='portable ChaCha20'
-cpu_has aes && cbc_code=AES-NI
-cpu_has aes && cpu_has pclmulqdq && gcm_code='AES-NI and PCLMUL'
+cpu_has pclmulqdq && gcm_code='portable AES, PCLMUL'
+if cpu_has aes; then
+	cbc_code=AES-NI gcm_code='AES-NI, portable GHASH'
+	cpu_has pclmulqdq && gcm_code='AES-NI and PCLMUL'
+fi
 cpu_has sse2 && chacha_code='SSE2 ChaCha20'
 
 served_suite() { # SUITE — a grant against a mock offering only SUITE (an OpenSSL name)
