@@ -157,18 +157,44 @@ static const br_x509_class capture_vtable = {
 /* --- engine set-up ------------------------------------------------------------------------------- */
 
 /*
- * TLS 1.2 ECDHE suites with AES-GCM only: forward secrecy, AEAD, both certificate types. Every
- * TLS 1.2 server offers ECDHE with AES-GCM (it is the suite TLS 1.2 requires of HTTP/2), so the
- * ChaCha20-Poly1305 suites would only add code (4 KB): a grant moves a few kilobytes, for which
- * AES without AES-NI is fast enough.
+ * The suites we offer: TLS 1.2, ECDHE (forward secrecy) with an RSA or an ECDSA certificate,
+ * and an AEAD cipher, else AES-CBC with HMAC-SHA-256/384. The order is BearSSL's own
+ * (br_ssl_client_init_full): ChaCha20-Poly1305, then AES-GCM, then CBC; AES-128 before AES-256.
+ * Most servers pick by their own order anyway. Left out, though br_ssl_client_init_full offers
+ * them: static RSA and static ECDH key exchange (no forward secrecy), 3DES (64-bit blocks) and
+ * AES-CCM (made for small devices; servers that have it have GCM too). Left out as well: the
+ * CBC suites with HMAC-SHA-1. They would need SHA-1 in the engine, and BearSSL announces every
+ * hash of the engine in signature_algorithms, so the server could then sign its key exchange
+ * with SHA-1. A server that speaks TLS 1.2 yet has only those suites runs a TLS 1.0 era set-up.
+ * The names are OpenSSL's, as servers log them and `openssl s_client` shows them.
  */
-static const uint16_t suites[] = {
-	BR_TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256,
-	BR_TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256,
-	BR_TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384,
-	BR_TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384,
+enum jg_record_cipher { JG_CHACHA20_POLY1305, JG_AES_GCM, JG_AES_CBC };
+
+static const struct {
+	uint16_t id;
+	enum jg_record_cipher cipher;
+	const char *name;
+} offered_suites[] = {
+	{ BR_TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256, JG_CHACHA20_POLY1305,
+		"ECDHE-ECDSA-CHACHA20-POLY1305" },
+	{ BR_TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256, JG_CHACHA20_POLY1305,
+		"ECDHE-RSA-CHACHA20-POLY1305" },
+	{ BR_TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256, JG_AES_GCM, "ECDHE-ECDSA-AES128-GCM-SHA256" },
+	{ BR_TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256, JG_AES_GCM, "ECDHE-RSA-AES128-GCM-SHA256" },
+	{ BR_TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384, JG_AES_GCM, "ECDHE-ECDSA-AES256-GCM-SHA384" },
+	{ BR_TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384, JG_AES_GCM, "ECDHE-RSA-AES256-GCM-SHA384" },
+	{ BR_TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA256, JG_AES_CBC, "ECDHE-ECDSA-AES128-SHA256" },
+	{ BR_TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA256, JG_AES_CBC, "ECDHE-RSA-AES128-SHA256" },
+	{ BR_TLS_ECDHE_ECDSA_WITH_AES_256_CBC_SHA384, JG_AES_CBC, "ECDHE-ECDSA-AES256-SHA384" },
+	{ BR_TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA384, JG_AES_CBC, "ECDHE-RSA-AES256-SHA384" },
 };
 
+#define JG_SUITES_OFFERED (sizeof offered_suites / sizeof offered_suites[0])
+
+/*
+ * Certificates: signatures with SHA-256/384/512 only (a SHA-1 signature is refused as an
+ * unsupported algorithm); RSA and ECDSA with the code BearSSL picks for this machine.
+ */
 void jg_x509_capture_init(jg_x509_capture *c, const jg_trust *trust, int64_t now)
 {
 	br_x509_minimal_context *xc = &c->minimal;
@@ -177,7 +203,7 @@ void jg_x509_capture_init(jg_x509_capture *c, const jg_trust *trust, int64_t now
 	br_x509_minimal_set_hash(xc, br_sha384_ID, &br_sha384_vtable);
 	br_x509_minimal_set_hash(xc, br_sha512_ID, &br_sha512_vtable);
 	br_x509_minimal_set_rsa(xc, br_rsa_pkcs1_vrfy_get_default());
-	br_x509_minimal_set_ecdsa(xc, &br_ec_prime_i31, &br_ecdsa_i31_vrfy_asn1);
+	br_x509_minimal_set_ecdsa(xc, br_ec_get_default(), br_ecdsa_vrfy_asn1_get_default());
 	/* Days since 0000-01-01 (719528 of them before the epoch) and seconds in the day. */
 	br_x509_minimal_set_time(xc, (uint32_t)(719528 + now / 86400), (uint32_t)(now % 86400));
 	c->index = trust->index;
@@ -186,83 +212,37 @@ void jg_x509_capture_init(jg_x509_capture *c, const jg_trust *trust, int64_t now
 }
 
 /*
- * Elliptic curves for ECDHE: X25519 and P-256, P-384 and P-521, all with BearSSL's generic i31
- * code (the one ECDSA certificates need anyway). BearSSL offers X25519 first and servers take
- * it. Measured per key exchange (key pair and shared secret): X25519 0.63 ms of CPU with the i31
- * code (1.8 KB) or 0.21 ms with the m31 code (3.7 KB); P-256 1.29 ms with the i31 code, 0.57 ms
- * with the specialised m31 code (7.7 KB). The binary's size goal decides for the i31 code.
+ * The client engine, set up as br_ssl_client_init_full does but for the suites above, and with
+ * the implementations BearSSL's default selectors pick at run time: AES-NI and PCLMUL for AES
+ * and GHASH where the CPU has them (else the portable constant-time ct64 and ctmul64 code),
+ * SSE2 ChaCha20 and 64-bit-multiplication Poly1305, the i62 RSA code (i31 where the compiler has
+ * no 128-bit multiplication), and the m31 elliptic-curve code: specialised P-256 and X25519,
+ * generic i31 for P-384 and P-521. Hashes: SHA-256 and SHA-384 (the TLS 1.2 PRFs, the CBC
+ * suites' HMAC, signatures; SHA-256 also seeds the engine's HMAC_DRBG) and SHA-512 (signatures).
+ * No SHA-1 and no MD5: with TLS 1.2 and these suites the engine uses them for nothing but SHA-1
+ * signatures, which we do not want; TLS 1.0/1.1 and the HMAC-SHA-1 suites, which would need
+ * them, are not offered.
  */
-static const br_ec_impl *ecdhe_impl(int curve)
-{
-	return curve == BR_EC_curve25519 ? &br_ec_c25519_i31 : &br_ec_prime_i31;
-}
-
-static const unsigned char *ecdhe_generator(int curve, size_t *len)
-{
-	return ecdhe_impl(curve)->generator(curve, len);
-}
-
-static const unsigned char *ecdhe_order(int curve, size_t *len)
-{
-	return ecdhe_impl(curve)->order(curve, len);
-}
-
-static size_t ecdhe_xoff(int curve, size_t *len)
-{
-	return ecdhe_impl(curve)->xoff(curve, len);
-}
-
-static uint32_t ecdhe_mul(unsigned char *g, size_t g_len, const unsigned char *x, size_t x_len,
-	int curve)
-{
-	return ecdhe_impl(curve)->mul(g, g_len, x, x_len, curve);
-}
-
-static size_t ecdhe_mulgen(unsigned char *r, const unsigned char *x, size_t x_len, int curve)
-{
-	return ecdhe_impl(curve)->mulgen(r, x, x_len, curve);
-}
-
-static uint32_t ecdhe_muladd(unsigned char *a, const unsigned char *b, size_t len,
-	const unsigned char *x, size_t x_len, const unsigned char *y, size_t y_len, int curve)
-{
-	return ecdhe_impl(curve)->muladd(a, b, len, x, x_len, y, y_len, curve);
-}
-
-static const br_ec_impl ecdhe_curves = {
-	(uint32_t)1 << BR_EC_curve25519 | (uint32_t)1 << BR_EC_secp256r1 |
-		(uint32_t)1 << BR_EC_secp384r1 | (uint32_t)1 << BR_EC_secp521r1,
-	ecdhe_generator,
-	ecdhe_order,
-	ecdhe_xoff,
-	ecdhe_mul,
-	ecdhe_mulgen,
-	ecdhe_muladd,
-};
-
 static void init_client(jg_tls *t, const jg_trust *trust)
 {
 	br_ssl_client_context *cc = &t->client;
 	br_ssl_engine_context *eng = &cc->eng;
+	uint16_t suites[JG_SUITES_OFFERED];
+	for (size_t i = 0; i < JG_SUITES_OFFERED; i++)
+		suites[i] = offered_suites[i].id;
 	br_ssl_client_zero(cc);
 	br_ssl_engine_set_versions(eng, BR_TLS12, BR_TLS12);
-	br_ssl_engine_set_suites(eng, suites, sizeof suites / sizeof suites[0]);
+	br_ssl_engine_set_suites(eng, suites, JG_SUITES_OFFERED);
 	br_ssl_engine_set_default_rsavrfy(eng);
-	/* ECDSA with BearSSL's generic i31 code for P-256, P-384 and P-521; ECDHE as above. The
-	 * defaults would add the specialised P-256 code too (7.7 KB). */
-	br_ssl_engine_set_ecdsa(eng, &br_ecdsa_i31_vrfy_asn1);
-	br_ssl_engine_set_ec(eng, &ecdhe_curves);
+	br_ssl_engine_set_default_ecdsa(eng); /* sets the m31 curves for ECDHE as well */
 	br_ssl_engine_set_hash(eng, br_sha256_ID, &br_sha256_vtable);
 	br_ssl_engine_set_hash(eng, br_sha384_ID, &br_sha384_vtable);
 	br_ssl_engine_set_hash(eng, br_sha512_ID, &br_sha512_vtable);
 	br_ssl_engine_set_prf_sha256(eng, &br_tls12_sha256_prf);
 	br_ssl_engine_set_prf_sha384(eng, &br_tls12_sha384_prf);
-	/* AES-GCM in BearSSL's portable constant-time code (64-bit bitsliced AES, GHASH by 64-bit
-	 * multiplications): the AES-NI and PCLMUL variants would be 4 KB more for no gain a grant
-	 * could measure. */
-	br_ssl_engine_set_gcm(eng, &br_sslrec_in_gcm_vtable, &br_sslrec_out_gcm_vtable);
-	br_ssl_engine_set_aes_ctr(eng, &br_aes_ct64_ctr_vtable);
-	br_ssl_engine_set_ghash(eng, &br_ghash_ctmul64);
+	br_ssl_engine_set_default_chapol(eng);
+	br_ssl_engine_set_default_aes_gcm(eng);
+	br_ssl_engine_set_default_aes_cbc(eng);
 	jg_x509_capture_init(&t->x509, trust, t->now);
 	br_ssl_engine_set_x509(eng, &t->x509.vtable);
 	br_ssl_engine_set_buffer(eng, t->iobuf, sizeof t->iobuf, 0);
@@ -295,7 +275,8 @@ static jg_status explain_alert(int alert, int received, const jg_tls *t, jg_erro
 			"requires TLS 1.3, and jwtgrant speaks TLS 1.2 (BearSSL's highest)", t->host);
 	if (received && (alert == 40 || alert == 71))
 		return jg_fail(err, JG_ERR_TLS, "TLS handshake with %s refused (alert %d): no common TLS 1.2 "
-			"ECDHE suite with AES-GCM; the server may require TLS 1.3", t->host, alert);
+			"cipher suite (jwtgrant offers ECDHE with ChaCha20-Poly1305, AES-GCM or AES-CBC); the "
+			"server may require TLS 1.3", t->host, alert);
 	return jg_fail(err, JG_ERR_TLS, "TLS with %s failed: %s fatal alert %d", t->host,
 		received ? "the server sent" : "jwtgrant sent", alert);
 }
@@ -538,13 +519,44 @@ void jg_tls_close(jg_tls *t)
 
 static const char *suite_name(uint16_t suite)
 {
-	switch (suite) {
-	case BR_TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256: return "ECDHE-ECDSA-AES128-GCM-SHA256";
-	case BR_TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256: return "ECDHE-RSA-AES128-GCM-SHA256";
-	case BR_TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384: return "ECDHE-ECDSA-AES256-GCM-SHA384";
-	case BR_TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384: return "ECDHE-RSA-AES256-GCM-SHA384";
-	default: return "unknown suite";
+	for (size_t i = 0; i < JG_SUITES_OFFERED; i++) {
+		if (offered_suites[i].id == suite)
+			return offered_suites[i].name;
 	}
+	return "unknown suite";
+}
+
+/* AES-GCM's two halves, each AES-NI / PCLMUL or BearSSL's portable code. */
+static const char *gcm_code(const br_ssl_engine_context *eng)
+{
+	int aes_ni = eng->iaes_ctr == br_aes_x86ni_ctr_get_vtable();
+	int pclmul = eng->ighash == br_ghash_pclmul_get();
+	if (aes_ni)
+		return pclmul ? "AES-NI and PCLMUL" : "AES-NI, portable GHASH";
+	return pclmul ? "portable AES, PCLMUL" : "portable constant-time AES and GHASH";
+}
+
+/*
+ * Which code runs the record cipher of `suite`: what BearSSL's default selectors put in the
+ * engine (read from its fields, which bearssl_ssl.h declares but offers no getter for). The
+ * x86 code is named; anything else is called portable.
+ */
+static const char *record_code(const br_ssl_engine_context *eng, uint16_t suite)
+{
+	for (size_t i = 0; i < JG_SUITES_OFFERED; i++) {
+		if (offered_suites[i].id != suite)
+			continue;
+		switch (offered_suites[i].cipher) {
+		case JG_CHACHA20_POLY1305:
+			return eng->ichacha == br_chacha20_sse2_get() ? "SSE2 ChaCha20" : "portable ChaCha20";
+		case JG_AES_GCM:
+			return gcm_code(eng);
+		case JG_AES_CBC:
+			return eng->iaes_cbcenc == br_aes_x86ni_cbcenc_get_vtable() ? "AES-NI" :
+				"portable constant-time AES";
+		}
+	}
+	return "unknown";
 }
 
 void jg_tls_trace_session(const jg_tls *t)
@@ -553,7 +565,8 @@ void jg_tls_trace_session(const jg_tls *t)
 		return;
 	br_ssl_session_parameters sp;
 	br_ssl_engine_get_session_parameters(&t->client.eng, &sp);
-	jg_trace("TLS 1.2 connection using %s", suite_name(sp.cipher_suite));
+	jg_trace("TLS 1.2 connection using %s (%s)", suite_name(sp.cipher_suite),
+		record_code(&t->client.eng, sp.cipher_suite));
 	jg_cert_info info;
 	jg_error ignored;
 	if (t->x509.cert_overflow || jg_cert_parse(t->x509.cert, t->x509.cert_len, &info, &ignored) != JG_OK) {

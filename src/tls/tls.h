@@ -1,7 +1,8 @@
 /*
  * TLS: BearSSL's client engine driven over our own socket I/O, so that every read and write is
  * bounded by the command's deadline. TLS 1.2 only (BearSSL's highest), ECDHE with RSA or ECDSA
- * certificates, AES-GCM. Entropy comes from getrandom(), injected into
+ * certificates, ChaCha20-Poly1305, AES-GCM or AES-CBC (HMAC-SHA-256/384), with the code BearSSL
+ * picks for the CPU (AES-NI, PCLMUL, SSE2). Entropy comes from getrandom(), injected into
  * the engine (BearSSL 0.6 would look only for RDRAND and /dev/urandom). The server name is the
  * URL's host: sent as SNI and matched against the certificate's DNS names. For an IP-literal
  * host no SNI is sent (RFC 6066) and we check ourselves that the end-entity certificate carries

@@ -1,8 +1,9 @@
 #!/bin/sh
 # grant's TLS and trust against the mock token endpoint: certificates for another host, expired,
 # not yet valid, from an unknown CA, without their intermediate, a server that wants TLS 1.3 —
-# each exit 5 with a message saying why and no token request reaching the server; a chain with an
-# intermediate and an ECDSA certificate work; the trust set comes from --cacert/--capath, else
+# a server with only suites we do not offer (static RSA, HMAC-SHA-1) — each exit 5 with a message
+# saying why and no token request reaching the server; a chain with an intermediate, an ECDSA
+# certificate and every suite we offer work; the trust set comes from --cacert/--capath, else
 # SSL_CERT_FILE/SSL_CERT_DIR, else the embedded Mozilla set (which does not hold the test CA).
 # shellcheck source=tests/lib.sh
 . "$(dirname "$0")/../lib.sh"
@@ -89,6 +90,64 @@ if start_mock --cert "$PKI/server-ec.crt" --key "$PKI/server-ec.key"; then
 	expect_grep 'ECDSA' "$T/err" "ECDSA server certificate: -v shows an ECDSA suite"
 	stop_mock
 fi
+
+# --- cipher suites ------------------------------------------------------------------------------
+# Every suite we offer, each from a TLS 1.2 server that has only that one: the grant succeeds, the
+# mock negotiated it, and -v names it with the code that ran it. That code is BearSSL's choice for
+# this CPU (/proc/cpuinfo): AES-NI (and PCLMUL for GCM) when the CPU has them, which fails if the
+# release flags compiled BearSSL's x86 code out; SSE2 ChaCha20 on any x86-64.
+cpu_has() { # FLAG — /proc/cpuinfo lists it
+	grep -E -q "^flags.*[[:space:]]$1([[:space:]]|\$)" /proc/cpuinfo 2>/dev/null
+}
+gcm_code='portable constant-time AES and GHASH' cbc_code='portable constant-time AES'
+chacha_code='portable ChaCha20'
+cpu_has pclmulqdq && gcm_code='portable AES, PCLMUL'
+if cpu_has aes; then
+	cbc_code=AES-NI gcm_code='AES-NI, portable GHASH'
+	cpu_has pclmulqdq && gcm_code='AES-NI and PCLMUL'
+fi
+cpu_has sse2 && chacha_code='SSE2 ChaCha20'
+
+served_suite() { # SUITE — a grant against a mock offering only SUITE (an OpenSSL name)
+	_suite=$1
+	case $_suite in
+	ECDHE-ECDSA-*) set -- --cert "$PKI/server-ec.crt" --key "$PKI/server-ec.key" ;;
+	*) set -- ;;
+	esac
+	case $_suite in
+	*CHACHA20*) _code=$chacha_code ;;
+	*GCM*) _code=$gcm_code ;;
+	*) _code=$cbc_code ;;
+	esac
+	if start_mock --ciphers "$_suite" "$@"; then
+		grant 0 "server with only $_suite: exit 0" -v
+		succeeded "server with only $_suite: success line"
+		expect_grep "^\* TLS 1\.2 connection using $_suite \($_code\)\$" "$T/err" \
+			"server with only $_suite: -v names it and its code ($_code)"
+		stop_mock
+		expect_grep "\"cipher\":\"$_suite\"" "$MOCK_LOG" "server with only $_suite: the mock negotiated it"
+	fi
+}
+for suite in ECDHE-RSA-CHACHA20-POLY1305 ECDHE-ECDSA-CHACHA20-POLY1305 \
+	ECDHE-RSA-AES128-GCM-SHA256 ECDHE-ECDSA-AES128-GCM-SHA256 \
+	ECDHE-RSA-AES256-GCM-SHA384 ECDHE-ECDSA-AES256-GCM-SHA384 \
+	ECDHE-RSA-AES128-SHA256 ECDHE-ECDSA-AES128-SHA256 \
+	ECDHE-RSA-AES256-SHA384 ECDHE-ECDSA-AES256-SHA384; do
+	served_suite "$suite"
+done
+
+# refused_suites CIPHERS NAME — a TLS 1.2 server with only suites we do not offer: exit 5, the
+# message says there is no common suite, and no request reaches it.
+refused_suites() {
+	if start_mock --ciphers "$1"; then
+		grant 5 "$2: exit 5"
+		expect_grep 'no common TLS 1\.2 cipher suite' "$T/err" "$2: the message says no common suite"
+		stop_mock
+		no_request "$2: no token request reached the server"
+	fi
+}
+refused_suites AES128-GCM-SHA256:AES256-GCM-SHA384 "server with only static RSA key exchange"
+refused_suites ECDHE-RSA-AES128-SHA:ECDHE-RSA-AES256-SHA "server with only HMAC-SHA-1 CBC suites"
 
 if start_mock --tls13-only; then
 	grant 5 "server requiring TLS 1.3: exit 5"

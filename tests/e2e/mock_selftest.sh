@@ -238,6 +238,14 @@ if start_mock --tls12-only; then
 	expect_grep '"tls":"TLSv1.2"' "$MOCK_LOG" "--tls12-only negotiates TLS 1.2"
 	stop_mock
 fi
+if start_mock --ciphers ECDHE-RSA-CHACHA20-POLY1305; then
+	expect_curl_fails "--ciphers refuses a client without that suite" '35' "$good" \
+		--ciphers ECDHE-RSA-AES128-GCM-SHA256
+	expect_answer "--ciphers serves a client with that suite" 200 '"access_token"' "$good"
+	expect_grep '"tls":"TLSv1.2","cipher":"ECDHE-RSA-CHACHA20-POLY1305"' "$MOCK_LOG" \
+		"--ciphers: TLS 1.2 with the one suite offered"
+	stop_mock
+fi
 for c in expired notyet wronghost unknown-ca server-nochain; do
 	if start_mock --cert "$PKI/$c.crt"; then
 		expect_curl_fails "curl refuses the $c certificate" '60' "$good"

@@ -6,7 +6,8 @@ It answers POST /services/oauth2/token the way Salesforce does for the JWT beare
 the `openssl` CLI against the Connected App certificate, checks iss, aud, exp and sub, and
 answers 200 with a token or 400 with {"error", "error_description"}. --refuse forces any
 refusal of docs/salesforce-jwt.md after the checks passed; --mode makes the answer hostile or
-oddly framed (see MODES below) to test the client's HTTP handling.
+oddly framed (see MODES below) to test the client's HTTP handling. --ciphers offers only the
+TLS 1.2 suites named (an OpenSSL cipher list), to test that a client can use each suite.
 
 It listens on loopback only (127.0.0.1, or ::1 with --ipv6), on a free port that it writes to
 --port-file once listening. It exits by itself after --max-life seconds and on SIGTERM/SIGINT.
@@ -697,6 +698,14 @@ def tls_context(args):
         context.maximum_version = ssl.TLSVersion.TLSv1_2
     if args.tls13_only:
         context.minimum_version = ssl.TLSVersion.TLSv1_3
+    if args.ciphers:
+        # set_ciphers governs TLS 1.2 and below only (TLS 1.3 has its own suites): cap at 1.2 so
+        # that the list is what a client can get.
+        context.maximum_version = ssl.TLSVersion.TLSv1_2
+        try:
+            context.set_ciphers(args.ciphers)
+        except ssl.SSLError as e:
+            fail("--ciphers %r: no cipher suite OpenSSL knows (%s)" % (args.ciphers, e))
     return context
 
 
@@ -722,6 +731,8 @@ def parse_args(argv):
     p.add_argument("--delay", type=float, default=30.0, help="seconds for --mode slow")
     p.add_argument("--tls12-only", action="store_true", help="offer TLS 1.2 only")
     p.add_argument("--tls13-only", action="store_true", help="require TLS 1.3")
+    p.add_argument("--ciphers", help="TLS 1.2 suites offered, an OpenSSL cipher list such as "
+                   "ECDHE-RSA-CHACHA20-POLY1305 (implies --tls12-only)")
     p.add_argument("--plain", action="store_true", help="plain HTTP, no TLS")
     p.add_argument("--close-notify", action="store_true", help="send TLS close_notify before closing")
     p.add_argument("--no-date", action="store_true", help="omit the Date header")
@@ -738,8 +749,8 @@ def parse_args(argv):
     if args.refuse and args.refuse not in REFUSALS and ":" not in args.refuse:
         p.error("unknown --refuse %r (one of %s, or ERROR:DESCRIPTION)"
                 % (args.refuse, ", ".join(REFUSALS)))
-    if args.tls12_only and args.tls13_only:
-        p.error("--tls12-only and --tls13-only exclude each other")
+    if args.tls13_only and (args.tls12_only or args.ciphers):
+        p.error("--tls13-only excludes --tls12-only and --ciphers")
     if not args.plain and not (args.cert and args.key):
         p.error("--cert and --key are required unless --plain")
     return args
