@@ -140,17 +140,21 @@ void jg_json_put_name(jg_out *o, const char *name)
 	jg_out_put(o, ":", 1);
 }
 
-void jg_json_put_integer(jg_out *o, long long value)
+void jg_out_put_unsigned(jg_out *o, unsigned long long value)
 {
 	char digits[24];
 	size_t i = sizeof digits;
-	/* The magnitude in unsigned arithmetic, so that LLONG_MIN has one too. */
-	unsigned long long m = value < 0 ? 0ULL - (unsigned long long)value : (unsigned long long)value;
 	do {
-		digits[--i] = (char)('0' + m % 10);
-		m /= 10;
-	} while (m > 0);
-	if (value < 0)
-		digits[--i] = '-';
+		digits[--i] = (char)('0' + value % 10);
+		value /= 10;
+	} while (value > 0);
 	jg_out_put(o, digits + i, sizeof digits - i);
+}
+
+void jg_json_put_integer(jg_out *o, long long value)
+{
+	if (value < 0)
+		jg_out_put(o, "-", 1);
+	/* The magnitude in unsigned arithmetic, so that LLONG_MIN has one too. */
+	jg_out_put_unsigned(o, value < 0 ? 0ULL - (unsigned long long)value : (unsigned long long)value);
 }

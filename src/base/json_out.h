@@ -43,6 +43,9 @@ int jg_out_write_stream(void *ctx, const char *data, size_t len);
 void jg_out_put(jg_out *o, const char *s, size_t n);
 void jg_out_puts(jg_out *o, const char *s);
 
+/* A whole number in decimal: "0", "18446744073709551615". */
+void jg_out_put_unsigned(jg_out *o, unsigned long long value);
+
 /* Flush what a flushing sink still holds. Returns 0, or -1 when the sink has failed. */
 int jg_out_finish(jg_out *o);
 

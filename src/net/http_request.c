@@ -6,57 +6,21 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "base/json_out.h"
 #include "base/wipe.h"
 #include "net/http_text.h"
 
 /* ---- requests ------------------------------------------------------------------------------ */
 
-/* Appends to a request head. Overflow is sticky and checked once, at the end (as BearSSL's
- * engines do); the text so far is always NUL-terminated. */
-typedef struct head_writer {
-	char *out;
-	size_t cap;
-	size_t len;
-	int overflow;
-} head_writer;
-
-static void write_bytes(head_writer *w, const char *s, size_t n)
-{
-	/* One byte of cap stays free for the terminating NUL. */
-	if (w->overflow || w->cap == 0 || n >= w->cap - w->len) {
-		w->overflow = 1;
-		return;
-	}
-	memcpy(w->out + w->len, s, n);
-	w->len += n;
-	w->out[w->len] = '\0';
-}
-
-static void write_text(head_writer *w, const char *s)
-{
-	write_bytes(w, s, strlen(s));
-}
-
-static void write_decimal(head_writer *w, size_t value)
-{
-	char digits[24];
-	size_t n = sizeof digits;
-	do {
-		digits[--n] = (char)('0' + value % 10);
-		value /= 10;
-	} while (value != 0);
-	write_bytes(w, digits + n, sizeof digits - n);
-}
-
 /* "host" or, for an IPv6 literal, "[host]". */
-static void write_host(head_writer *w, const char *host)
+static void write_host(jg_out *w, const char *host)
 {
 	int ipv6 = strchr(host, ':') != NULL;
 	if (ipv6)
-		write_text(w, "[");
-	write_text(w, host);
+		jg_out_puts(w, "[");
+	jg_out_puts(w, host);
 	if (ipv6)
-		write_text(w, "]");
+		jg_out_puts(w, "]");
 }
 
 /* Non-empty, printable ASCII only; spaces only when allowed. */
@@ -114,12 +78,14 @@ static jg_status check_request_fields(const char *host, int port, const char *us
 	return JG_ERR_USAGE;
 }
 
-static jg_status finish_request(head_writer *w, size_t *len, jg_error *err)
+/* The head written into w: its length, or the refusal when it did not fit. The writer's
+ * failure is sticky and checked once, here, as BearSSL's engines keep their error. */
+static jg_status finish_request(jg_out *w, size_t *len, jg_error *err)
 {
-	if (w->overflow) {
+	if (w->failed) {
 		char why[64];
 		(void)snprintf(why, sizeof why, "the head does not fit in %zu bytes", w->cap);
-		return refuse_request(w->out, w->cap, len, err, why);
+		return refuse_request(w->buf, w->cap, len, err, why);
 	}
 	*len = w->len;
 	return JG_OK;
@@ -129,8 +95,9 @@ jg_status jg_http_build_post(char *out, size_t cap, size_t *len, const char *hos
                              const char *path, const char *user_agent, size_t body_len,
                              jg_error *err)
 {
-	head_writer w = { out, cap, 0, 0 };
+	jg_out w;
 	const char *why = NULL;
+	jg_out_init(&w, out, cap);
 
 	if (check_request_fields(host, port, user_agent, &why) != JG_OK)
 		return refuse_request(out, cap, len, err, why);
@@ -139,25 +106,25 @@ jg_status jg_http_build_post(char *out, size_t cap, size_t *len, const char *hos
 		                      "invalid path (not starting with '/', or holding a space, "
 		                      "control character or non-ASCII byte)");
 
-	write_text(&w, "POST ");
-	write_text(&w, path);
-	write_text(&w, " HTTP/1.1\r\nHost: ");
+	jg_out_puts(&w, "POST ");
+	jg_out_puts(&w, path);
+	jg_out_puts(&w, " HTTP/1.1\r\nHost: ");
 	write_host(&w, host);
 	if (port != 443) {
-		write_text(&w, ":");
-		write_decimal(&w, (size_t)port);
+		jg_out_puts(&w, ":");
+		jg_out_put_unsigned(&w, (unsigned)port);
 	}
-	write_text(&w, "\r\n");
+	jg_out_puts(&w, "\r\n");
 	if (user_agent != NULL) {
-		write_text(&w, "User-Agent: ");
-		write_text(&w, user_agent);
-		write_text(&w, "\r\n");
+		jg_out_puts(&w, "User-Agent: ");
+		jg_out_puts(&w, user_agent);
+		jg_out_puts(&w, "\r\n");
 	}
-	write_text(&w, "Accept: application/json\r\n"
+	jg_out_puts(&w, "Accept: application/json\r\n"
 	               "Content-Type: application/x-www-form-urlencoded\r\n"
 	               "Content-Length: ");
-	write_decimal(&w, body_len);
-	write_text(&w, "\r\nConnection: close\r\n\r\n");
+	jg_out_put_unsigned(&w, body_len);
+	jg_out_puts(&w, "\r\nConnection: close\r\n\r\n");
 	return finish_request(&w, len, err);
 }
 
@@ -165,8 +132,9 @@ jg_status jg_http_build_connect(char *out, size_t cap, size_t *len, const char *
                                 const char *proxy_auth_b64, const char *user_agent,
                                 jg_error *err)
 {
-	head_writer w = { out, cap, 0, 0 };
+	jg_out w;
 	const char *why = NULL;
+	jg_out_init(&w, out, cap);
 
 	if (check_request_fields(host, port, user_agent, &why) != JG_OK)
 		return refuse_request(out, cap, len, err, why);
@@ -176,23 +144,23 @@ jg_status jg_http_build_connect(char *out, size_t cap, size_t *len, const char *
 		                      "proxy credentials are not base64 text");
 
 	for (int line = 0; line < 2; line++) {
-		write_text(&w, line == 0 ? "CONNECT " : "Host: ");
+		jg_out_puts(&w, line == 0 ? "CONNECT " : "Host: ");
 		write_host(&w, host);
-		write_text(&w, ":");
-		write_decimal(&w, (size_t)port);
-		write_text(&w, line == 0 ? " HTTP/1.1\r\n" : "\r\n");
+		jg_out_puts(&w, ":");
+		jg_out_put_unsigned(&w, (unsigned)port);
+		jg_out_puts(&w, line == 0 ? " HTTP/1.1\r\n" : "\r\n");
 	}
 	if (proxy_auth_b64 != NULL) {
-		write_text(&w, "Proxy-Authorization: Basic ");
-		write_text(&w, proxy_auth_b64);
-		write_text(&w, "\r\n");
+		jg_out_puts(&w, "Proxy-Authorization: Basic ");
+		jg_out_puts(&w, proxy_auth_b64);
+		jg_out_puts(&w, "\r\n");
 	}
 	if (user_agent != NULL) {
-		write_text(&w, "User-Agent: ");
-		write_text(&w, user_agent);
-		write_text(&w, "\r\n");
+		jg_out_puts(&w, "User-Agent: ");
+		jg_out_puts(&w, user_agent);
+		jg_out_puts(&w, "\r\n");
 	}
-	write_text(&w, "\r\n");
+	jg_out_puts(&w, "\r\n");
 	return finish_request(&w, len, err);
 }
 
