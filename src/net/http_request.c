@@ -91,16 +91,35 @@ static jg_status finish_request(jg_out *w, size_t *len, jg_error *err)
 	return JG_OK;
 }
 
+/* Start a head in out[0..cap) after checking the fields every request has. */
+static jg_status begin_request(jg_out *w, char *out, size_t cap, size_t *len, const char *host,
+                               int port, const char *user_agent, jg_error *err)
+{
+	const char *why = NULL;
+	jg_out_init(w, out, cap);
+	if (check_request_fields(host, port, user_agent, &why) != JG_OK)
+		return refuse_request(out, cap, len, err, why);
+	return JG_OK;
+}
+
+/* "User-Agent: ...\r\n", when there is one. */
+static void write_user_agent(jg_out *w, const char *user_agent)
+{
+	if (user_agent == NULL)
+		return;
+	jg_out_puts(w, "User-Agent: ");
+	jg_out_puts(w, user_agent);
+	jg_out_puts(w, "\r\n");
+}
+
 jg_status jg_http_build_post(char *out, size_t cap, size_t *len, const char *host, int port,
                              const char *path, const char *user_agent, size_t body_len,
                              jg_error *err)
 {
 	jg_out w;
-	const char *why = NULL;
-	jg_out_init(&w, out, cap);
-
-	if (check_request_fields(host, port, user_agent, &why) != JG_OK)
-		return refuse_request(out, cap, len, err, why);
+	jg_status st = begin_request(&w, out, cap, len, host, port, user_agent, err);
+	if (st != JG_OK)
+		return st;
 	if (path == NULL || path[0] != '/' || !is_safe_field(path, 0))
 		return refuse_request(out, cap, len, err,
 		                      "invalid path (not starting with '/', or holding a space, "
@@ -115,11 +134,7 @@ jg_status jg_http_build_post(char *out, size_t cap, size_t *len, const char *hos
 		jg_out_put_unsigned(&w, (unsigned)port);
 	}
 	jg_out_puts(&w, "\r\n");
-	if (user_agent != NULL) {
-		jg_out_puts(&w, "User-Agent: ");
-		jg_out_puts(&w, user_agent);
-		jg_out_puts(&w, "\r\n");
-	}
+	write_user_agent(&w, user_agent);
 	jg_out_puts(&w, "Accept: application/json\r\n"
 	               "Content-Type: application/x-www-form-urlencoded\r\n"
 	               "Content-Length: ");
@@ -133,11 +148,9 @@ jg_status jg_http_build_connect(char *out, size_t cap, size_t *len, const char *
                                 jg_error *err)
 {
 	jg_out w;
-	const char *why = NULL;
-	jg_out_init(&w, out, cap);
-
-	if (check_request_fields(host, port, user_agent, &why) != JG_OK)
-		return refuse_request(out, cap, len, err, why);
+	jg_status st = begin_request(&w, out, cap, len, host, port, user_agent, err);
+	if (st != JG_OK)
+		return st;
 	/* Never quote the credentials themselves, not even in part. */
 	if (proxy_auth_b64 != NULL && !is_base64_text(proxy_auth_b64))
 		return refuse_request(out, cap, len, err,
@@ -155,11 +168,7 @@ jg_status jg_http_build_connect(char *out, size_t cap, size_t *len, const char *
 		jg_out_puts(&w, proxy_auth_b64);
 		jg_out_puts(&w, "\r\n");
 	}
-	if (user_agent != NULL) {
-		jg_out_puts(&w, "User-Agent: ");
-		jg_out_puts(&w, user_agent);
-		jg_out_puts(&w, "\r\n");
-	}
+	write_user_agent(&w, user_agent);
 	jg_out_puts(&w, "\r\n");
 	return finish_request(&w, len, err);
 }
