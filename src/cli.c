@@ -255,44 +255,60 @@ static void warn_ignored(const char *name)
 		"jwtgrant keeps no org store\n", name);
 }
 
-static jg_status apply_option(jg_options *o, const struct option *opt, char *value, jg_error *err)
+/* An option without a value: a flag, --json, or an ignored sf flag. */
+static void apply_flag(jg_options *o, const struct option *opt, const char *name)
 {
-	char name[64];
-	canonical(opt, name, sizeof name);
-	char *base = (char *)o;
+	if (opt->kind == FLAG)
+		*(int *)(void *)((char *)o + opt->field) = 1;
+	else if (opt->kind == OUTPUT_JSON)
+		o->output = "json";
+	else
+		warn_ignored(name);
+}
+
+/* An option with its value (never NULL). */
+static jg_status apply_value(jg_options *o, const struct option *opt, const char *name,
+	char *value, jg_error *err)
+{
+	char *field = (char *)o + opt->field;
 	switch (opt->kind) {
-	case FLAG:
-		*(int *)(void *)(base + opt->field) = 1;
-		return JG_OK;
 	case STRING:
 		if (*value == '\0')
 			return jg_fail(err, JG_ERR_USAGE, "%s needs a non-empty value", name);
-		*(const char **)(void *)(base + opt->field) = value;
+		*(const char **)(void *)field = value;
 		return JG_OK;
 	case LIST:
-		*(const char **)(void *)(base + opt->field) = value;
+		*(const char **)(void *)field = value;
 		return JG_OK;
 	case INTEGER:
-		return parse_integer(name, value, opt->min, opt->max, (long *)(void *)(base + opt->field), err);
+		return parse_integer(name, value, opt->min, opt->max, (long *)(void *)field, err);
 	case SECONDS:
-		return parse_seconds(name, value, opt->max, (long *)(void *)(base + opt->field), err);
-	case OUTPUT_JSON:
-		o->output = "json";
-		return JG_OK;
+		return parse_seconds(name, value, opt->max, (long *)(void *)field, err);
 	case PROXY:
 		o->proxy = keep_proxy(o, value);
 		return JG_OK;
-	case IGNORED:
-	case IGNORED_ARG:
+	default: /* IGNORED_ARG: its value is read and dropped */
 		warn_ignored(name);
 		return JG_OK;
 	}
-	return JG_OK;
 }
 
 static int takes_value(enum kind k)
 {
 	return k == STRING || k == LIST || k == INTEGER || k == SECONDS || k == PROXY || k == IGNORED_ARG;
+}
+
+static jg_status apply_option(jg_options *o, const struct option *opt, char *value, jg_error *err)
+{
+	char name[64];
+	canonical(opt, name, sizeof name);
+	if (!takes_value(opt->kind)) {
+		apply_flag(o, opt, name);
+		return JG_OK;
+	}
+	if (value == NULL)
+		return jg_fail(err, JG_ERR_USAGE, "%s needs a value", name);
+	return apply_value(o, opt, name, value, err);
 }
 
 /* Which command argv[*i] names; advances *i past it. */
