@@ -172,9 +172,10 @@ static jg_status give_up(const jg_options *o, jg_status st, int retries, jg_erro
 	return st;
 }
 
-static jg_status exchange(const jg_options *o, jg_error *err)
+/* Attempts until one succeeds, fails for good, or the retries or the time (deadline_ms: the
+ * command's start plus --max-time, as curl counts it) run out. */
+static jg_status exchange(const jg_options *o, int64_t deadline_ms, jg_error *err)
 {
-	int64_t deadline_ms = jg_net_now_ms() + o->max_time_ms;
 	for (int n = 0;; n++) {
 		int retryable = 0;
 		jg_status st = attempt(o, deadline_ms, &retryable, err);
@@ -213,7 +214,7 @@ jg_status jg_cmd_grant(const jg_options *o, jg_error *err)
 	jg_trust_init(&g.trust);
 	jg_status st = prepare(o, err);
 	if (st == JG_OK)
-		st = exchange(o, err);
+		st = exchange(o, started + o->max_time_ms, err);
 	if (st == JG_OK)
 		st = deliver(o, err);
 	wipe_secrets();
