@@ -4,11 +4,11 @@
  * certificates, ChaCha20-Poly1305, AES-GCM or AES-CBC (HMAC-SHA-256/384), with the code BearSSL
  * picks for the CPU (AES-NI, PCLMUL, SSE2). Entropy comes from getrandom(), injected into
  * the engine (BearSSL 0.6 would look only for RDRAND and /dev/urandom). The server name is the
- * URL's host: sent as SNI and matched against the certificate's DNS names. For an IP-literal
- * host no SNI is sent (RFC 6066) and we check ourselves that the end-entity certificate carries
- * the address as an iPAddress subjectAltName, which BearSSL never matches. The end-entity
- * certificate is kept for the -v trace. With the embedded trust set, the anchors BearSSL checks
- * each certificate against are made from the anchor index as the certificate arrives.
+ * URL's host without a final dot: sent as SNI and matched against the certificate's DNS names.
+ * For an IP-literal host no SNI is sent (RFC 6066) and the end-entity certificate must carry the
+ * address as an iPAddress subjectAltName, which BearSSL never matches. The chain goes through
+ * our X.509 engine (tls/x509_capture.h: chain order, extendedKeyUsage, IP names, anchors from the
+ * embedded index); every BearSSL error and TLS alert is told in words (tls/tls_error.h).
  */
 #ifndef JG_TLS_H
 #define JG_TLS_H
