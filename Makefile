@@ -152,7 +152,8 @@ $(B)/cjson.o: $(CJSON)/cJSON.c $(VENDOR)/.ready Makefile
 # --- tests ----------------------------------------------------------------------------------
 $(B)/tests/%: tests/unit/%.c $(wildcard tests/unit/*.h) $(HEADERS) $(B)/libjg.a $(B)/libbearssl.a $(B)/cjson.o
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS_OURS) -Wno-conversion -Itests/unit -o $@ $< $(B)/libjg.a $(B)/cjson.o \
+	$(CC) $(CFLAGS_OURS) -Wno-conversion -Itests/unit -DJG_BEARSSL_INC='"$(CURDIR)/$(BEARSSL)/inc"' \
+	  -o $@ $< $(B)/libjg.a $(B)/cjson.o \
 	  $(B)/libbearssl.a -lcmocka $(filter-out -s -static,$(LDFLAGS))
 
 unit-bins: $(UNIT_BIN)

@@ -109,8 +109,8 @@ jg_forget_pid() { # PID — drop it from the cleanup list
 }
 
 # --- PKI ----------------------------------------------------------------------------------------
-pki() { # — build the shared test PKI once (tests/pki.sh), sets PKI
-	[ -f "$PKI/.done" ] && return 0
+pki() { # — build the shared test PKI once (tests/pki.sh, which returns at once when it is
+	# up to date), sets PKI
 	if ! sh "$JG_TOP/tests/pki.sh" "$PKI" > "$T/pki.err" 2>&1 || [ ! -f "$PKI/.done" ]; then
 		not_ok "build the test PKI in $PKI" "$(head -n 5 "$T/pki.err")"
 		return 1

@@ -1,7 +1,8 @@
 #!/bin/sh
 # tests/pki.sh DIR — build the throwaway PKI used by the end-to-end tests.
 #
-# Idempotent: nothing happens when DIR/.done exists. The files are built in a temporary
+# Idempotent: nothing happens when DIR/.done holds the checksum of this script (a PKI made by an
+# older version of it is made again, so that new certificates appear). The files are built in a temporary
 # sibling directory and moved into place at the end, so a half-built DIR is never used.
 # Everything here is test material: keys are unencrypted and live under build/.
 #
@@ -17,6 +18,10 @@
 #   inter.key inter.crt         intermediate CA signed by ca
 #   server-chain.crt            leaf (DNS:localhost, key server.key) signed by inter, then inter.crt
 #   server-nochain.crt          the same leaf alone (its issuer is not sent: untrusted)
+#   chain-misordered.crt        the same leaf, then ca.crt, then inter.crt (out of order)
+#   chain-extra.crt             the same leaf, then other-ca.crt (not on the path), then inter.crt
+#   clientauth.crt              DNS:localhost, extendedKeyUsage clientAuth only (key: server.key)
+#   server-clientauth.crt       DNS:localhost, extendedKeyUsage serverAuth, clientAuth (key: server.key)
 #   app.key                     Connected App private key, RSA 2048, PKCS#8 "PRIVATE KEY"
 #   app-rsa.key                 the same key as PKCS#1 "RSA PRIVATE KEY"
 #   app.crt                     self-signed certificate of app.key (the one uploaded to the app)
@@ -34,7 +39,9 @@ if [ $# -ne 1 ]; then
 	exit 2
 fi
 dest=$1
-[ -f "$dest/.done" ] && exit 0
+stamp=$(cksum < "$0")
+fresh() { [ -f "$dest/.done" ] && [ "$(cat "$dest/.done")" = "$stamp" ]; }
+fresh && exit 0
 
 parent=$(dirname "$dest")
 mkdir -p "$parent"
@@ -96,7 +103,7 @@ authorityKeyIdentifier = keyid
 [ server_ext ]
 basicConstraints = critical, CA:FALSE
 keyUsage = critical, $ENV::JG_KU
-extendedKeyUsage = serverAuth
+extendedKeyUsage = $ENV::JG_EKU
 subjectAltName = $ENV::JG_SAN
 subjectKeyIdentifier = hash
 authorityKeyIdentifier = keyid
@@ -106,7 +113,7 @@ basicConstraints = critical, CA:FALSE
 keyUsage = critical, digitalSignature
 subjectKeyIdentifier = hash
 EOF
-export JG_SAN=DNS:localhost JG_KU='digitalSignature, keyEncipherment'
+export JG_SAN=DNS:localhost JG_KU='digitalSignature, keyEncipherment' JG_EKU=serverAuth
 cnf=ca-db/openssl.cnf
 
 rsa_key() { # OUT — RSA 2048, PKCS#8
@@ -166,6 +173,15 @@ csr inter.key "/O=jwtgrant tests/CN=jwtgrant test intermediate CA" ca-db/inter.c
 sign ca-db/inter.csr inter.crt inter_ext $CA_FROM $CA_TO ca.crt ca.key
 leaf server-nochain.crt DNS:localhost $VALID_FROM $VALID_TO inter.crt inter.key
 cat server-nochain.crt inter.crt > server-chain.crt
+cat server-nochain.crt ca.crt inter.crt > chain-misordered.crt
+cat server-nochain.crt other-ca.crt inter.crt > chain-extra.crt
+
+# Leaves for other purposes than a TLS server's, and for both.
+JG_EKU=clientAuth
+leaf clientauth.crt DNS:localhost $VALID_FROM $VALID_TO ca.crt ca.key
+JG_EKU='serverAuth, clientAuth'
+leaf server-clientauth.crt DNS:localhost $VALID_FROM $VALID_TO ca.crt ca.key
+JG_EKU=serverAuth
 
 # The Connected App's key pair and certificate, and keys that do not belong to it.
 rsa_key app.key
@@ -178,13 +194,13 @@ ec_key ec.key
 
 chmod 600 ./*.key
 rm -f ca-db/*.csr
-touch .done
+echo "$stamp" > .done
 
 cd - >/dev/null
-if [ -f "$dest/.done" ]; then
+if fresh; then
 	exit 0 # another run finished first; keep its files
 fi
 rm -rf "$dest"
-mv "$work" "$dest" 2>/dev/null || [ -f "$dest/.done" ]
+mv "$work" "$dest" 2>/dev/null || fresh
 trap - EXIT
 rm -rf "$work"

@@ -106,6 +106,11 @@ jg_status jg_resolve(const char *host, int port, int64_t deadline_ms, struct add
 	jg_error *err)
 {
 	*list = NULL;
+	/* "localhost." is "localhost" (RFC 6761 6.3), which hosts files spell without the final dot
+	 * and neither glibc nor musl matches with it. Other names keep their dot: DNS reads it as the
+	 * absolute name, and without it the search domains could make it another name. */
+	if (strcmp(host, "localhost.") == 0)
+		host = "localhost";
 	if (strlen(host) >= sizeof ((struct lookup *)NULL)->host)
 		return jg_fail(err, JG_ERR_NETWORK, "cannot resolve %.60s...: the name is too long", host);
 	struct lookup *l = lookup_new(host, port);

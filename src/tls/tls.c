@@ -7,151 +7,74 @@
 #include <sys/random.h>
 
 #include "x509/cert.h"
-#include "x509/der.h"
 #include "base/clock.h"
-#include <stdio.h>
 #include "net/net.h"
 #include "base/trace.h"
 #include "base/wipe.h"
+#include "tls/tls_error.h"
 
-/* --- the certificate-capturing x509 engine ---------------------------------------------------- */
+/* --- the client certificate we do not have ----------------------------------------------------- */
 
-static jg_x509_capture *capture_of(const br_x509_class **ctx)
+static void auth_no_name_list(const br_ssl_client_certificate_class **ctx)
 {
-	return (jg_x509_capture *)(void *)ctx;
+	(void)ctx;
 }
 
-/* With the embedded index: no anchor for a certificate until its issuer is known. */
-static void forget_issuer(jg_x509_capture *c)
+static void auth_no_name(const br_ssl_client_certificate_class **ctx, size_t len)
 {
-	c->prefix_len = 0;
-	c->issuer_done = 0;
-	if (c->index != NULL) {
-		c->minimal.trust_anchors = c->issuer_anchors;
-		c->minimal.trust_anchors_num = 0;
-	}
+	(void)ctx;
+	(void)len;
 }
 
-/*
- * Keep the certificate's first bytes until they hold its issuer Name, then give the minimal
- * engine the index's anchors for that Name (usually one; several for roots sharing a name). A
- * prefix that fills up first, or bytes that do not start a certificate, leave it none: the
- * chain is then not trusted, as it would not be with the whole table (no root's DN is that
- * long). The engine still verifies the certificate's signature with the anchor's key.
- */
-static void find_issuer_anchors(jg_x509_capture *c, const unsigned char *buf, size_t len)
+static void auth_no_name_bytes(const br_ssl_client_certificate_class **ctx,
+	const unsigned char *data, size_t len)
 {
-	size_t room = sizeof c->prefix - c->prefix_len;
-	size_t n = len < room ? len : room;
-	memcpy(c->prefix + c->prefix_len, buf, n);
-	c->prefix_len += n;
-	const unsigned char *issuer = NULL;
-	size_t issuer_len = 0;
-	jg_issuer_result found = jg_anchors_find_issuer(c->prefix, c->prefix_len, &issuer,
-		&issuer_len);
-	if (found == JG_ISSUER_MORE && c->prefix_len < sizeof c->prefix)
-		return;
-	c->issuer_done = 1;
-	if (found == JG_ISSUER_FOUND)
-		c->minimal.trust_anchors_num = jg_anchors_lookup(c->index, issuer, issuer_len,
-			c->issuer_anchors, JG_ANCHORS_MATCH_MAX);
+	(void)ctx;
+	(void)data;
+	(void)len;
 }
 
-static void capture_start_chain(const br_x509_class **ctx, const char *server_name)
+/* The server sent a CertificateRequest: note it, and offer no certificate (an empty chain). */
+static void auth_choose(const br_ssl_client_certificate_class **ctx,
+	const br_ssl_client_context *cc, uint32_t auth_types, br_ssl_client_certificate *choices)
 {
-	jg_x509_capture *c = capture_of(ctx);
-	c->cert_len = 0;
-	c->cert_index = 0;
-	c->cert_overflow = 0;
-	forget_issuer(c);
-	c->minimal.vtable->start_chain(&c->minimal.vtable, server_name);
+	(void)cc;
+	(void)auth_types;
+	((jg_tls_client_auth *)(void *)ctx)->requested = 1;
+	memset(choices, 0, sizeof *choices);
 }
 
-static void capture_start_cert(const br_x509_class **ctx, uint32_t length)
+/* Never called: with an empty chain the engine neither signs nor does static ECDH. */
+static uint32_t auth_no_keyx(const br_ssl_client_certificate_class **ctx, unsigned char *data,
+	size_t *len)
 {
-	jg_x509_capture *c = capture_of(ctx);
-	c->cert_index++;
-	forget_issuer(c);
-	c->minimal.vtable->start_cert(&c->minimal.vtable, length);
-}
-
-static void capture_append(const br_x509_class **ctx, const unsigned char *buf, size_t len)
-{
-	jg_x509_capture *c = capture_of(ctx);
-	if (c->index != NULL && !c->issuer_done)
-		find_issuer_anchors(c, buf, len);
-	if (c->cert_index == 1) {
-		if (len <= sizeof c->cert - c->cert_len) {
-			memcpy(c->cert + c->cert_len, buf, len);
-			c->cert_len += len;
-		} else {
-			c->cert_overflow = 1;
-		}
-	}
-	c->minimal.vtable->append(&c->minimal.vtable, buf, len);
-}
-
-static void capture_end_cert(const br_x509_class **ctx)
-{
-	jg_x509_capture *c = capture_of(ctx);
-	c->minimal.vtable->end_cert(&c->minimal.vtable);
-}
-
-/*
- * Whether the subjectAltName extension value (GeneralNames ::= SEQUENCE OF GeneralName) lists
- * the address ip[0..ip_len): iPAddress is [7] IMPLICIT OCTET STRING of 4 or 16 bytes.
- */
-static int names_ip(const jg_der_span *ext_value, const unsigned char *ip, size_t ip_len)
-{
-	jg_der_reader outer, names;
-	jg_der_tlv name;
-	jg_der_reader_init(&outer, ext_value->data, ext_value->len);
-	if (jg_der_enter(&outer, JG_DER_SEQUENCE, &names) != JG_DER_OK)
-		return 0;
-	while (jg_der_read(&names, &name) == JG_DER_OK) {
-		if (name.tag == JG_DER_CONTEXT_PRIMITIVE(7) && name.value.len == ip_len &&
-			memcmp(name.value.data, ip, ip_len) == 0)
-			return 1;
-	}
+	(void)ctx;
+	(void)data;
+	(void)len;
 	return 0;
 }
 
-/* Whether the certificate der[0..len) lists the address ip[0..ip_len) in its subjectAltName
- * (2.5.29.17). */
-static int cert_has_ip(const unsigned char *der, size_t len, const unsigned char *ip, size_t ip_len)
+static size_t auth_no_sign(const br_ssl_client_certificate_class **ctx, int hash_id,
+	size_t hv_len, unsigned char *data, size_t len)
 {
-	static const unsigned char san_oid[] = { 0x55, 0x1D, 0x11 };
-	jg_cert_fields fields;
-	jg_cert_extension san;
-	return jg_cert_walk(der, len, &fields) == JG_DER_OK &&
-		jg_cert_find_extension(&fields, san_oid, sizeof san_oid, &san) == JG_DER_OK &&
-		names_ip(&san.value, ip, ip_len);
+	(void)ctx;
+	(void)hash_id;
+	(void)hv_len;
+	(void)data;
+	(void)len;
+	return 0;
 }
 
-static unsigned capture_end_chain(const br_x509_class **ctx)
-{
-	jg_x509_capture *c = capture_of(ctx);
-	unsigned result = c->minimal.vtable->end_chain(&c->minimal.vtable);
-	if (result == BR_ERR_OK && c->ip_len > 0 &&
-		(c->cert_overflow || !cert_has_ip(c->cert, c->cert_len, c->ip, c->ip_len)))
-		return BR_ERR_X509_BAD_SERVER_NAME;
-	return result;
-}
-
-static const br_x509_pkey *capture_get_pkey(const br_x509_class *const *ctx, unsigned *usages)
-{
-	const jg_x509_capture *c = (const jg_x509_capture *)(const void *)ctx;
-	return c->minimal.vtable->get_pkey(&c->minimal.vtable, usages);
-}
-
-static const br_x509_class capture_vtable = {
-	sizeof(jg_x509_capture),
-	capture_start_chain,
-	capture_start_cert,
-	capture_append,
-	capture_end_cert,
-	capture_end_chain,
-	capture_get_pkey,
+static const br_ssl_client_certificate_class client_auth_vtable = {
+	sizeof(jg_tls_client_auth),
+	auth_no_name_list,
+	auth_no_name,
+	auth_no_name_bytes,
+	auth_no_name_list,
+	auth_no_name_list,
+	auth_choose,
+	auth_no_keyx,
+	auth_no_sign,
 };
 
 /* --- engine set-up ------------------------------------------------------------------------------- */
@@ -192,26 +115,6 @@ static const struct {
 #define JG_SUITES_OFFERED (sizeof offered_suites / sizeof offered_suites[0])
 
 /*
- * Certificates: signatures with SHA-256/384/512 only (a SHA-1 signature is refused as an
- * unsupported algorithm); RSA and ECDSA with the code BearSSL picks for this machine.
- */
-void jg_x509_capture_init(jg_x509_capture *c, const jg_trust *trust, int64_t now)
-{
-	br_x509_minimal_context *xc = &c->minimal;
-	br_x509_minimal_init(xc, &br_sha256_vtable, trust->anchors, trust->count);
-	br_x509_minimal_set_hash(xc, br_sha256_ID, &br_sha256_vtable);
-	br_x509_minimal_set_hash(xc, br_sha384_ID, &br_sha384_vtable);
-	br_x509_minimal_set_hash(xc, br_sha512_ID, &br_sha512_vtable);
-	br_x509_minimal_set_rsa(xc, br_rsa_pkcs1_vrfy_get_default());
-	br_x509_minimal_set_ecdsa(xc, br_ec_get_default(), br_ecdsa_vrfy_asn1_get_default());
-	/* Days since 0000-01-01 (719528 of them before the epoch) and seconds in the day. */
-	br_x509_minimal_set_time(xc, (uint32_t)(719528 + now / 86400), (uint32_t)(now % 86400));
-	c->index = trust->index;
-	forget_issuer(c);
-	c->vtable = &capture_vtable;
-}
-
-/*
  * The client engine, set up as br_ssl_client_init_full does but for the suites above, and with
  * the implementations BearSSL's default selectors pick at run time: AES-NI and PCLMUL for AES
  * and GHASH where the CPU has them (else the portable constant-time ct64 and ctmul64 code),
@@ -245,6 +148,9 @@ static void init_client(jg_tls *t, const jg_trust *trust)
 	br_ssl_engine_set_default_aes_cbc(eng);
 	jg_x509_capture_init(&t->x509, trust, t->now);
 	br_ssl_engine_set_x509(eng, &t->x509.vtable);
+	t->client_auth.vtable = &client_auth_vtable;
+	t->client_auth.requested = 0;
+	br_ssl_client_set_client_certificate(cc, &t->client_auth.vtable);
 	br_ssl_engine_set_buffer(eng, t->iobuf, sizeof t->iobuf, 0);
 }
 
@@ -268,17 +174,40 @@ static jg_status inject_entropy(jg_tls *t, jg_error *err)
 
 /* --- errors ----------------------------------------------------------------------------------------- */
 
+/*
+ * A fatal alert, by its name. protocol_version and handshake_failure / insufficient_security
+ * before any certificate are what servers send when they want TLS 1.3 or have no suite in
+ * common; the rest name the alert, its number and who sent it.
+ */
 static jg_status explain_alert(int alert, int received, const jg_tls *t, jg_error *err)
 {
+	const char *name = jg_tls_error_alert_name(alert);
 	if (received && alert == 70)
 		return jg_fail(err, JG_ERR_TLS, "TLS handshake with %s refused (protocol_version): the server "
 			"requires TLS 1.3, and jwtgrant speaks TLS 1.2 (BearSSL's highest)", t->host);
 	if (received && (alert == 40 || alert == 71))
-		return jg_fail(err, JG_ERR_TLS, "TLS handshake with %s refused (alert %d): no common TLS 1.2 "
-			"cipher suite (jwtgrant offers ECDHE with ChaCha20-Poly1305, AES-GCM or AES-CBC); the "
-			"server may require TLS 1.3", t->host, alert);
-	return jg_fail(err, JG_ERR_TLS, "TLS with %s failed: %s fatal alert %d", t->host,
-		received ? "the server sent" : "jwtgrant sent", alert);
+		return jg_fail(err, JG_ERR_TLS, "TLS handshake with %s refused (%s, alert %d): no common TLS "
+			"1.2 cipher suite (jwtgrant offers ECDHE with ChaCha20-Poly1305, AES-GCM or AES-CBC); the "
+			"server may require TLS 1.3", t->host, name, alert);
+	if (name == NULL)
+		name = "an alert no standard defines";
+	if (received)
+		return jg_fail(err, JG_ERR_TLS, "TLS with %s failed: the server sent the fatal alert %s "
+			"(%d)", t->host, name, alert);
+	return jg_fail(err, JG_ERR_TLS, "TLS with %s failed: jwtgrant ended the handshake with the fatal "
+		"alert %s (%d)", t->host, name, alert);
+}
+
+/* A code of the error table: "<what> <host> <verb>: <meaning> (<name>, <code>)[; <fix>]". */
+static jg_status explain_code(const char *what, const char *verb, int code, const jg_tls *t,
+	jg_error *err)
+{
+	const jg_tls_error_entry *e = jg_tls_error_find(code);
+	if (e == NULL)
+		return jg_fail(err, JG_ERR_TLS, "%s %s %s: BearSSL error %d, which BearSSL 0.6 does not "
+			"define", what, t->host, verb, code);
+	return jg_fail(err, JG_ERR_TLS, "%s %s %s: %s (%s, %d)%s%s", what, t->host, verb, e->meaning,
+		e->name, code, e->fix != NULL ? "; " : "", e->fix != NULL ? e->fix : "");
 }
 
 static jg_status explain_x509(int code, const jg_tls *t, jg_error *err)
@@ -300,49 +229,17 @@ static jg_status explain_x509(int code, const jg_tls *t, jg_error *err)
 			"in the trust set; behind a TLS-inspecting proxy, pass its CA with --cacert", t->host);
 	case BR_ERR_X509_WEAK_PUBLIC_KEY:
 		return jg_fail(err, JG_ERR_TLS, "server certificate of %s has a key too weak to trust", t->host);
-	case BR_ERR_X509_FORBIDDEN_KEY_USAGE:
-		return jg_fail(err, JG_ERR_TLS, "server certificate of %s does not allow TLS server use", t->host);
+	case JG_X509_ERR_NOT_FOR_SERVER:
+		return jg_fail(err, JG_ERR_TLS, "server certificate of %s is not for TLS servers: its "
+			"extendedKeyUsage lacks serverAuth (it is for other purposes, such as client "
+			"authentication); the server needs a certificate issued for TLS server use", t->host);
+	case JG_X509_ERR_CHAIN_TOO_LARGE:
+		return jg_fail(err, JG_ERR_TLS, "server certificate chain of %s is too large: over %d "
+			"certificates or %d bytes", t->host, JG_X509_CHAIN_CERTS_MAX, JG_X509_CHAIN_MAX);
 	default:
-		return jg_fail(err, JG_ERR_TLS, "server certificate of %s was refused (BearSSL X.509 error %d)",
-			t->host, code);
+		return explain_code("server certificate of", "refused", code, t, err);
 	}
 }
-
-/* BearSSL's SSL engine errors (bearssl_ssl.h), each with its name and what it means here. */
-static const struct {
-	int code;
-	const char *name, *meaning;
-} engine_errors[] = {
-	{ BR_ERR_BAD_PARAM, "BR_ERR_BAD_PARAM", "bad parameter" },
-	{ BR_ERR_BAD_STATE, "BR_ERR_BAD_STATE", "engine used in the wrong state" },
-	{ BR_ERR_UNSUPPORTED_VERSION, "BR_ERR_UNSUPPORTED_VERSION", "the server chose a TLS version other than 1.2" },
-	{ BR_ERR_BAD_VERSION, "BR_ERR_BAD_VERSION", "a record with an unexpected TLS version" },
-	{ BR_ERR_BAD_LENGTH, "BR_ERR_BAD_LENGTH", "a record with an invalid length" },
-	{ BR_ERR_TOO_LARGE, "BR_ERR_TOO_LARGE", "a record too large for the buffer" },
-	{ BR_ERR_BAD_MAC, "BR_ERR_BAD_MAC", "a record failed its integrity check (corrupted or tampered)" },
-	{ BR_ERR_NO_RANDOM, "BR_ERR_NO_RANDOM", "no source of randomness" },
-	{ BR_ERR_UNKNOWN_TYPE, "BR_ERR_UNKNOWN_TYPE", "a record of unknown type" },
-	{ BR_ERR_UNEXPECTED, "BR_ERR_UNEXPECTED", "an unexpected message from the server" },
-	{ BR_ERR_BAD_CCS, "BR_ERR_BAD_CCS", "a malformed ChangeCipherSpec" },
-	{ BR_ERR_BAD_ALERT, "BR_ERR_BAD_ALERT", "a malformed alert" },
-	{ BR_ERR_BAD_HANDSHAKE, "BR_ERR_BAD_HANDSHAKE", "a malformed handshake message" },
-	{ BR_ERR_OVERSIZED_ID, "BR_ERR_OVERSIZED_ID", "a session ID longer than 32 bytes" },
-	{ BR_ERR_BAD_CIPHER_SUITE, "BR_ERR_BAD_CIPHER_SUITE", "the server chose a cipher suite we did not offer" },
-	{ BR_ERR_BAD_COMPRESSION, "BR_ERR_BAD_COMPRESSION", "the server chose compression" },
-	{ BR_ERR_BAD_FRAGLEN, "BR_ERR_BAD_FRAGLEN", "a bad maximum fragment length" },
-	{ BR_ERR_BAD_SECRENEG, "BR_ERR_BAD_SECRENEG", "secure renegotiation failed" },
-	{ BR_ERR_EXTRA_EXTENSION, "BR_ERR_EXTRA_EXTENSION", "an extension we did not ask for" },
-	{ BR_ERR_BAD_SNI, "BR_ERR_BAD_SNI", "a malformed server name" },
-	{ BR_ERR_BAD_HELLO_DONE, "BR_ERR_BAD_HELLO_DONE", "a malformed ServerHelloDone" },
-	{ BR_ERR_LIMIT_EXCEEDED, "BR_ERR_LIMIT_EXCEEDED", "an internal limit was exceeded" },
-	{ BR_ERR_BAD_FINISHED, "BR_ERR_BAD_FINISHED", "the Finished message did not match" },
-	{ BR_ERR_RESUME_MISMATCH, "BR_ERR_RESUME_MISMATCH", "a session resumption mismatch" },
-	{ BR_ERR_INVALID_ALGORITHM, "BR_ERR_INVALID_ALGORITHM", "an unsupported or invalid algorithm" },
-	{ BR_ERR_BAD_SIGNATURE, "BR_ERR_BAD_SIGNATURE", "the server's key exchange signature does not verify" },
-	{ BR_ERR_WRONG_KEY_USAGE, "BR_ERR_WRONG_KEY_USAGE", "the server key's usage forbids this key exchange" },
-	{ BR_ERR_NO_CLIENT_AUTH, "BR_ERR_NO_CLIENT_AUTH", "the server asked for a client certificate" },
-	{ BR_ERR_IO, "BR_ERR_IO", "the connection failed or closed during TLS" },
-};
 
 /* Turn the engine's last error into one sentence. */
 static jg_status explain_engine_error(const jg_tls *t, jg_error *err)
@@ -359,12 +256,7 @@ static jg_status explain_engine_error(const jg_tls *t, jg_error *err)
 			"(it may require TLS 1.3, which BearSSL lacks)", t->host);
 	if (code == BR_ERR_NO_RANDOM)
 		return jg_fail(err, JG_ERR_TLS, "TLS failed: no source of randomness");
-	for (size_t i = 0; i < sizeof engine_errors / sizeof engine_errors[0]; i++) {
-		if (engine_errors[i].code == code)
-			return jg_fail(err, JG_ERR_TLS, "TLS with %s failed: %s (%s)", t->host,
-				engine_errors[i].meaning, engine_errors[i].name);
-	}
-	return jg_fail(err, JG_ERR_TLS, "TLS with %s failed: BearSSL error %d", t->host, code);
+	return explain_code("TLS with", "failed", code, t, err);
 }
 
 /* --- the I/O loop ------------------------------------------------------------------------------------ */
@@ -425,6 +317,58 @@ static jg_status run_engine(jg_tls *t, unsigned wanted, jg_error *err)
 	}
 }
 
+/*
+ * t->host: the name the certificate must carry and SNI sends, without the final dot of a fully
+ * qualified "sf.test." (RFC 6066 3: no trailing dot in SNI; certificates never have one). An IP
+ * literal goes into t->x509.ip for the capture's iPAddress check.
+ */
+static void set_server_name(jg_tls *t, const char *host)
+{
+	(void)snprintf(t->host, sizeof t->host, "%s", host);
+	size_t n = strlen(t->host);
+	if (n > 1 && t->host[n - 1] == '.') {
+		t->host[n - 1] = '\0';
+		jg_trace("host %s: the certificate name check and SNI use %s", host, t->host);
+	}
+	t->x509.ip_len = 0;
+	if (inet_pton(AF_INET, t->host, t->x509.ip) == 1)
+		t->x509.ip_len = 4;
+	else if (inet_pton(AF_INET6, t->host, t->x509.ip) == 1)
+		t->x509.ip_len = 16;
+	if (t->x509.ip_len > 0)
+		jg_trace("%s is an IP address: no SNI; the certificate must name it as an iPAddress SAN",
+			t->host);
+}
+
+/*
+ * A server that asked for a client certificate and got none ends the handshake its own way: an
+ * alert (handshake_failure, certificate_required, bad_certificate), or a close that we see as
+ * a broken pipe, a reset or an early end, depending on timing. Whichever it was, the cause is
+ * the certificate we do not have.
+ */
+static jg_status explain_client_auth(const jg_tls *t, jg_error *err)
+{
+	return jg_fail(err, JG_ERR_TLS, "TLS handshake with %s failed: the server requires a client "
+		"certificate (mutual TLS), which jwtgrant does not send; use an endpoint that does not ask "
+		"for one", t->host);
+}
+
+static jg_status finish_handshake(jg_tls *t, jg_error *err)
+{
+	jg_status st = run_engine(t, BR_SSL_SENDAPP, err);
+	unsigned state = br_ssl_engine_current_state(&t->client.eng);
+	if (st == JG_OK && (state & BR_SSL_SENDAPP) && !(state & BR_SSL_CLOSED))
+		return JG_OK;
+	if (t->client_auth.requested)
+		return explain_client_auth(t, err);
+	if (st != JG_OK)
+		return st;
+	if (state & BR_SSL_CLOSED)
+		return explain_engine_error(t, err);
+	return jg_fail(err, JG_ERR_TLS, "%s closed the connection during the TLS handshake "
+		"(it may require TLS 1.3, or refuse our cipher suites)", t->host);
+}
+
 jg_status jg_tls_handshake(jg_tls *t, int fd, const char *host, const jg_trust *trust,
 	int64_t now, int64_t deadline_ms, jg_error *err)
 {
@@ -432,31 +376,15 @@ jg_status jg_tls_handshake(jg_tls *t, int fd, const char *host, const jg_trust *
 	t->deadline_ms = deadline_ms;
 	t->peer_closed = 0;
 	t->now = now;
-	(void)snprintf(t->host, sizeof t->host, "%s", host);
 	init_client(t, trust);
+	set_server_name(t, host);
 	jg_status st = inject_entropy(t, err);
 	if (st != JG_OK)
 		return st;
-	t->x509.ip_len = 0;
-	if (inet_pton(AF_INET, host, t->x509.ip) == 1)
-		t->x509.ip_len = 4;
-	else if (inet_pton(AF_INET6, host, t->x509.ip) == 1)
-		t->x509.ip_len = 16;
-	if (t->x509.ip_len > 0)
-		jg_trace("%s is an IP address: no SNI; the certificate must name it as an iPAddress SAN", host);
 	/* No server name for an IP literal: BearSSL then sends no SNI and matches no DNS name. */
-	if (!br_ssl_client_reset(&t->client, t->x509.ip_len > 0 ? NULL : host, 0))
+	if (!br_ssl_client_reset(&t->client, t->x509.ip_len > 0 ? NULL : t->host, 0))
 		return explain_engine_error(t, err);
-	st = run_engine(t, BR_SSL_SENDAPP, err);
-	if (st != JG_OK)
-		return st;
-	unsigned state = br_ssl_engine_current_state(&t->client.eng);
-	if (state & BR_SSL_CLOSED)
-		return explain_engine_error(t, err);
-	if (!(state & BR_SSL_SENDAPP))
-		return jg_fail(err, JG_ERR_TLS, "%s closed the connection during the TLS handshake "
-			"(it may require TLS 1.3, or refuse our cipher suites)", host);
-	return JG_OK;
+	return finish_handshake(t, err);
 }
 
 jg_status jg_tls_write_all(jg_tls *t, const void *data, size_t len, jg_error *err)
@@ -569,8 +497,10 @@ void jg_tls_trace_session(const jg_tls *t)
 		record_code(&t->client.eng, sp.cipher_suite));
 	jg_cert_info info;
 	jg_error ignored;
-	if (t->x509.cert_overflow || jg_cert_parse(t->x509.cert, t->x509.cert_len, &info, &ignored) != JG_OK) {
-		jg_trace("server certificate: (not shown: %zu bytes, not parsed)", t->x509.cert_len);
+	size_t leaf_len = 0;
+	const unsigned char *leaf = jg_x509_capture_leaf(&t->x509, &leaf_len);
+	if (leaf == NULL || jg_cert_parse(leaf, leaf_len, &info, &ignored) != JG_OK) {
+		jg_trace("server certificate: (not shown: %zu bytes, not parsed)", leaf_len);
 		return;
 	}
 	char until[32];

@@ -84,6 +84,66 @@ if start_mock --cert "$PKI/server-chain.crt"; then
 	stop_mock
 fi
 
+# Chains as real servers send them: out of order (leaf, root, intermediate) and with a certificate
+# that is not on the path (another CA's root between leaf and intermediate). BearSSL alone wants
+# the chain in order ("X.509 error 55"); jwtgrant orders it first and leaves out the stranger.
+for chain in 'chain-misordered 1, 3, 2' 'chain-extra 1, 3'; do
+	path=${chain#* } chain=${chain%% *}
+	if start_mock --cert "$PKI/$chain.crt"; then
+		grant 0 "$chain.crt (leaf, then not its issuer): exit 0" -v
+		succeeded "$chain.crt: success line"
+		expect_grep "^\* server sent 3 certificates; validating certificates $path of them, in that" \
+			"$T/err" "$chain.crt: -v says which certificates were validated, in which order"
+		stop_mock
+	fi
+done
+
+# extendedKeyUsage: a leaf for client authentication only is not a TLS server's (curl refuses it
+# too); one for both purposes is, as is one without the extension (app.crt-style leaves: the
+# served certificates above all have serverAuth, so the no-EKU case is the unit test's).
+refused_cert clientauth.crt server.key 5 'not for TLS servers' \
+	"certificate with extendedKeyUsage clientAuth only"
+if start_mock --cert "$PKI/server-clientauth.crt"; then
+	grant 0 "certificate with extendedKeyUsage serverAuth, clientAuth: exit 0"
+	succeeded "certificate with extendedKeyUsage serverAuth, clientAuth: success line"
+	stop_mock
+fi
+
+# A host name with the final dot of a fully qualified name: the certificate says "localhost".
+if start_mock; then
+	expect_exit 0 "host name with a trailing dot (https://localhost.:PORT): exit 0" \
+		env -u SSL_CERT_FILE -u SSL_CERT_DIR "$JG" grant -i "$CID" -f "$PKI/app.key" -u "$USER" \
+		-r "https://localhost.:$MOCK_PORT" --max-time 10 --cacert "$PKI/ca.crt" -v
+	succeeded "host name with a trailing dot: success line"
+	expect_grep '^\* host localhost\.: the certificate name check and SNI use localhost$' "$T/err" \
+		"host name with a trailing dot: -v says the name is checked without the dot"
+	stop_mock
+	expect_grep '"sni":"localhost"' "$MOCK_LOG" "host name with a trailing dot: SNI without the dot"
+fi
+
+# A server that demands a client certificate (mutual TLS): the same exit and message every time,
+# whether its refusal reaches us as an alert or as a closed connection.
+if start_mock --client-ca "$PKI/ca.crt"; then
+	for i in 1 2 3 4 5; do
+		grant 5 "server requiring a client certificate, run $i: exit 5"
+		expect_grep 'requires a client certificate \(mutual TLS\), which jwtgrant does not send' \
+			"$T/err" "server requiring a client certificate, run $i: the message says so"
+	done
+	stop_mock
+	no_request "server requiring a client certificate: no token request reached the server"
+fi
+
+# A fatal alert from the server, named: a scripted server that answers the ClientHello with the
+# TLS 1.2 alert record "fatal, unknown_ca" (15 03 03 00 02 02 30).
+printf '\025\003\003\000\002\002\060' > "$T/alert-unknown-ca"
+if start_raw "$T/alert-unknown-ca" --read-timeout 0.3; then
+	expect_exit 5 "server sending the fatal alert unknown_ca: exit 5" env -u SSL_CERT_FILE \
+		-u SSL_CERT_DIR "$JG" grant -i "$CID" -f "$PKI/app.key" -u "$USER" \
+		-r "https://localhost:$RAW_PORT" --max-time 10 --cacert "$PKI/ca.crt"
+	expect_grep 'the server sent the fatal alert unknown_ca \(48\)' "$T/err" \
+		"server sending the fatal alert unknown_ca: the message names it"
+fi
+
 if start_mock --cert "$PKI/server-ec.crt" --key "$PKI/server-ec.key"; then
 	grant 0 "ECDSA server certificate: exit 0" -v
 	succeeded "ECDSA server certificate: success line"
@@ -142,6 +202,7 @@ refused_suites() {
 	if start_mock --ciphers "$1"; then
 		grant 5 "$2: exit 5"
 		expect_grep 'no common TLS 1\.2 cipher suite' "$T/err" "$2: the message says no common suite"
+		expect_grep '\(handshake_failure, alert 40\)' "$T/err" "$2: the message names the alert"
 		stop_mock
 		no_request "$2: no token request reached the server"
 	fi

@@ -698,6 +698,13 @@ def tls_context(args):
         context.maximum_version = ssl.TLSVersion.TLSv1_2
     if args.tls13_only:
         context.minimum_version = ssl.TLSVersion.TLSv1_3
+    if args.client_ca:
+        # Mutual TLS: a CertificateRequest naming this CA, and a refusal without a certificate.
+        context.verify_mode = ssl.CERT_REQUIRED
+        try:
+            context.load_verify_locations(args.client_ca)
+        except (OSError, ssl.SSLError) as e:
+            fail("cannot load --client-ca %s: %s" % (args.client_ca, e))
     if args.ciphers:
         # set_ciphers governs TLS 1.2 and below only (TLS 1.3 has its own suites): cap at 1.2 so
         # that the list is what a client can get.
@@ -731,6 +738,7 @@ def parse_args(argv):
     p.add_argument("--delay", type=float, default=30.0, help="seconds for --mode slow")
     p.add_argument("--tls12-only", action="store_true", help="offer TLS 1.2 only")
     p.add_argument("--tls13-only", action="store_true", help="require TLS 1.3")
+    p.add_argument("--client-ca", help="require a client certificate issued by this CA (PEM)")
     p.add_argument("--ciphers", help="TLS 1.2 suites offered, an OpenSSL cipher list such as "
                    "ECDHE-RSA-CHACHA20-POLY1305 (implies --tls12-only)")
     p.add_argument("--plain", action="store_true", help="plain HTTP, no TLS")
