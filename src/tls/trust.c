@@ -48,7 +48,13 @@ typedef struct loader {
 	size_t added;        /* anchors new to the set */
 	size_t skipped;      /* certificates not decodable */
 	size_t other;        /* "TRUSTED CERTIFICATE" objects, ignored */
+	size_t read_before;  /* files passed over: read into the set already */
 } loader;
+
+struct jg_trust_file {
+	dev_t dev;
+	ino_t ino;
+};
 
 void jg_trust_init(jg_trust *t)
 {
@@ -68,11 +74,35 @@ void jg_trust_free(jg_trust *t)
 			free(t->owned[i].dn.data);
 		free(t->owned);
 	}
+	free(t->files);
+	t->files = NULL;
+	t->files_count = 0;
+	t->files_capacity = 0;
 	t->anchors = NULL;
 	t->index = NULL;
 	t->owned = NULL;
 	t->count = 0;
 	t->capacity = 0;
+}
+
+/* 1 when the file st describes was read into t before; otherwise 0, and it is remembered (when
+ * memory allows: without it, a file may only be read twice). */
+static int read_before(jg_trust *t, const struct stat *st)
+{
+	for (size_t i = 0; i < t->files_count; i++) {
+		if (t->files[i].dev == st->st_dev && t->files[i].ino == st->st_ino)
+			return 1;
+	}
+	if (t->files_count == t->files_capacity) {
+		size_t capacity = t->files_capacity ? t->files_capacity * 2 : 64;
+		struct jg_trust_file *files = realloc(t->files, capacity * sizeof *files);
+		if (files == NULL)
+			return 0;
+		t->files = files;
+		t->files_capacity = capacity;
+	}
+	t->files[t->files_count++] = (struct jg_trust_file){ st->st_dev, st->st_ino };
+	return 0;
 }
 
 /* --- the set --------------------------------------------------------------------------------- */
@@ -372,10 +402,15 @@ jg_status jg_trust_add_file(jg_trust *t, const char *path, jg_error *err)
 			"cannot open CA file %s: %s; give a readable PEM file of CA certificates", path,
 			strerror(errno));
 	struct stat st;
-	if (fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
+	int known = fstat(fd, &st) == 0;
+	if (known && S_ISDIR(st.st_mode)) {
 		close(fd);
 		return jg_fail(err, JG_ERR_INPUT,
 			"CA file %s is a directory; give a directory as --capath or SSL_CERT_DIR", path);
+	}
+	if (known && S_ISREG(st.st_mode) && read_before(t, &st)) {
+		close(fd);
+		return JG_OK;
 	}
 	loader ld;
 	loader_start(&ld, t, origin, err);
@@ -394,6 +429,11 @@ static jg_status load_dir_entry(loader *ld, int dir_fd, const char *dir, const c
 		return JG_OK;
 	struct stat st;
 	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+		close(fd);
+		return JG_OK;
+	}
+	if (read_before(ld->trust, &st)) {
+		ld->read_before++;
 		close(fd);
 		return JG_OK;
 	}
@@ -430,7 +470,7 @@ jg_status jg_trust_add_dir(jg_trust *t, const char *dir, jg_error *err)
 	closedir(d);
 	if (status != JG_OK)
 		return status;
-	if (ld.usable == 0)
+	if (ld.usable == 0 && (ld.read_before == 0 || t->count == 0))
 		return jg_fail(err, JG_ERR_INPUT,
 			"CA directory %s: no usable certificate in any of its files (%zu not "
 			"decodable); it must hold PEM files of CA certificates", dir, ld.skipped);

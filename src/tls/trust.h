@@ -46,6 +46,10 @@ typedef struct jg_trust {
 	size_t capacity;
 	size_t skipped;    /* certificates seen but not decodable, over every load */
 	size_t duplicates; /* certificates whose anchor was already in the set */
+	/* The files read so far (device and inode): a file reached again, by a hash link of a CA
+	 * directory or as the bundle SSL_CERT_FILE names inside SSL_CERT_DIR, is not read twice. */
+	struct jg_trust_file *files;
+	size_t files_count, files_capacity;
 	char origin[JG_TRUST_ORIGIN_MAX]; /* filled by jg_trust_select */
 } jg_trust;
 

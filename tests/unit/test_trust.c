@@ -434,10 +434,40 @@ static void directory_of_symlinks_deduplicated(void **state)
 	jg_error err;
 	jg_trust_init(&t);
 	assert_int_equal(jg_trust_add_dir(&t, dir, &err), JG_OK);
-	/* a three times, b twice: two anchors, three duplicates, whatever the directory order. */
+	/* a.pem is read once through its two links, b.pem once, and the bundle's copies of a and b
+	 * are duplicates: two anchors, two duplicates, whatever the directory order. */
 	assert_int_equal(t.count, 2);
-	assert_int_equal(t.duplicates, 3);
+	assert_int_equal(t.duplicates, 2);
 	assert_int_equal(t.skipped, 0);
+	jg_trust_free(&t);
+}
+
+/* A file read as the CA file is not read again from the directory (SSL_CERT_FILE is usually the
+ * bundle inside SSL_CERT_DIR), and a directory whose only file was read already is no error. */
+static void file_read_once_across_file_and_directory(void **state)
+{
+	(void)state;
+	NEED_FIXTURE(f);
+	char dir[256], only[300], link[340], file[300];
+	make_cert_dir(f, dir, sizeof dir);
+	snprintf(file, sizeof file, "%s/bundle.crt", dir);
+	jg_trust t;
+	jg_error err;
+	jg_trust_init(&t);
+	assert_int_equal(jg_trust_add_file(&t, file, &err), JG_OK);
+	assert_int_equal(t.count, 2);
+	assert_int_equal(jg_trust_add_dir(&t, dir, &err), JG_OK);
+	/* The bundle is passed over; a.pem and b.pem each add a duplicate once. */
+	assert_int_equal(t.count, 2);
+	assert_int_equal(t.duplicates, 2);
+	snprintf(only, sizeof only, "%s/only-read", f->dir);
+	if (access(only, F_OK) != 0) {
+		assert_int_equal(mkdir(only, 0700), 0);
+		snprintf(link, sizeof link, "%s/bundle.crt", only);
+		assert_int_equal(symlink(file, link), 0);
+	}
+	assert_int_equal(jg_trust_add_dir(&t, only, &err), JG_OK);
+	assert_int_equal(t.duplicates, 2);
 	jg_trust_free(&t);
 }
 
@@ -658,6 +688,7 @@ int main(void)
 		cmocka_unit_test(missing_file_is_input_error),
 		cmocka_unit_test(oversized_file_is_input_error),
 		cmocka_unit_test(directory_of_symlinks_deduplicated),
+		cmocka_unit_test(file_read_once_across_file_and_directory),
 		cmocka_unit_test(directory_without_certificate_is_input_error),
 		cmocka_unit_test(system_cert_directory_matches_bundle),
 		cmocka_unit_test(embedded_set_is_the_index),
