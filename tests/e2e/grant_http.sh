@@ -80,3 +80,20 @@ if start_mock --mode drip; then
 	stdout_empty "mode drip: nothing on stdout"
 	stop_mock
 fi
+
+# --- a folded header line (obs-fold, RFC 9112 section 5.2) --------------------------------------
+# A client replaces each fold with spaces: a token answer whose Content-Type and a custom field
+# are folded over several lines is read as usual (issue 12, item 12).
+raw_answer() { # STATUS_LINE HEADER_LINES BODY — an answer with Content-Length, CR LF line ends
+	printf '%s\r\n%sContent-Length: %s\r\n\r\n%s' "$1" "$2" "${#3}" "$3"
+}
+token_json='{"access_token":"00D5g000004ABCD!ARfoldedtokenvalue","instance_url":"https://example.my.salesforce.com","id":"https://login.salesforce.com/id/00D5g000004ABCDEAA/0055g000001AbCdEAA","token_type":"Bearer","scope":"api","issued_at":"1700000000000"}'
+raw_answer 'HTTP/1.1 200 OK' "$(printf 'Content-Type:\r\n application/json;\r\n\tcharset=UTF-8\r\nX-Note: one\r\n  two\r\n')
+" "$token_json" > "$T/folded"
+if start_raw "$T/folded" --tls-cert "$PKI/server.crt" --tls-key "$PKI/server.key"; then
+	MOCK_URL=https://localhost:$RAW_PORT
+	grant 0 "a folded header line in the token answer: exit 0" --output token
+	[ "$(cat "$T/out")" = "00D5g000004ABCD!ARfoldedtokenvalue" ] && ok "folded header: the token is read" ||
+		not_ok "folded header: the token is read" "$(head -c 300 "$T/out" "$T/err")"
+	jg_stop_pid "$RAW_PID"
+fi
