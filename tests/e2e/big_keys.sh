@@ -86,3 +86,8 @@ expect_exit 3 "RSA-4096 with n not p*q: check refuses it" "$JG" check -f "$T/bad
 expect_grep "is not a consistent RSA private key" "$T/err" "RSA-4096 with n not p*q: check says why"
 expect_exit 3 "RSA-4096 with n not p*q: assertion refuses it" \
 	"$JG" assertion -i "$CID" -u "$USER" -f "$T/bad-n.der"
+
+# --- a small modulus with one oversized part (a 1,550-byte d): overflowed the decoder too -------
+cp "$JG_TOP/fuzz/corpus/key/huge-d.der" "$T/huge-d.der" && chmod 600 "$T/huge-d.der"
+expect_exit 3 "a 2048-bit key with a 1,550-byte d: check refuses it" "$JG" check -f "$T/huge-d.der"
+expect_grep "is a malformed RSA private key" "$T/err" "a 1,550-byte d: the message says malformed"
