@@ -23,6 +23,7 @@ static int parse_copy(const uint8_t *data, size_t len, jg_http_head *head)
 		FUZZ_CHECK(head->minor_version >= 0 && head->minor_version <= 9);
 		FUZZ_CHECK(head->num_headers <= JG_HTTP_MAX_HEADERS);
 		FUZZ_CHECK(head->reason >= copy && head->reason + head->reason_len <= copy + rc);
+		jg_http_unfold(copy, head); /* what the reader does: no line end is left in a value */
 		for (size_t i = 0; i < head->num_headers; i++) {
 			const jg_http_header *h = &head->headers[i];
 			FUZZ_CHECK(h->name_len > 0 && h->name >= copy);

@@ -25,6 +25,21 @@ k=$c/key
 cp "$tmp/k2048.pem" "$k/pkcs8.pem"
 q pkey -in "$tmp/k3072.pem" -traditional -out "$k/pkcs1-3072.pem"
 q pkcs8 -topk8 -nocrypt -in "$tmp/k2048.pem" -outform DER -out "$k/pkcs8.der"
+# Keys past BearSSL's 4,096-bit limit, whose decoder overflowed on them (issue 12): they must be
+# refused before decoding. smoke.sh's -max_len for this target covers the biggest form here.
+q genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:5000 -out "$k/rsa5000.pem"
+q genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:8192 -out "$tmp/k8192.pem"
+cp "$tmp/k8192.pem" "$k/rsa8192.pem"
+q rsa -in "$tmp/k8192.pem" -traditional -outform DER -out "$k/rsa8192-pkcs1.der"
+openssl base64 -A < "$tmp/k8192.pem" > "$k/rsa8192-pem.b64"
+q genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:4096 -out "$k/rsa4096.pem"
+# A 2,048-bit modulus with a 1,550-byte private exponent: a small key with one oversized part.
+python3 -c 'import sys
+def tlv(t, b):
+    n = len(b)
+    return bytes([t] + ([n] if n < 128 else [0x81, n] if n < 256 else [0x82, n >> 8, n & 255])) + b
+ints = [b"\0", b"\0\xc1" + b"\x11" * 255, b"\1\0\1", b"\x7f" * 1550] + [b"\x5a" * 128] * 5
+sys.stdout.buffer.write(tlv(0x30, b"".join(tlv(2, v) for v in ints)))' > "$k/huge-d.der"
 q rsa -in "$tmp/k2048.pem" -traditional -outform DER -out "$k/pkcs1.der"
 openssl base64 -A < "$tmp/k2048.pem" > "$k/pem.b64"
 openssl base64 < "$k/pkcs1.der" > "$k/der.b64"

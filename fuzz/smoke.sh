@@ -28,11 +28,23 @@ if [ $# -eq 0 ]; then
 	done
 fi
 
-# The longest input worth trying: the HTTP heads must pass JG_HTTP_MAX_LINE (8192), a CA file
-# holds several certificates; elsewhere 8 KiB covers a 4096-bit key in any of its forms.
+# The longest input worth trying: past the size cap of what each target reads, so that the
+# "too large" branches run too, or where the cap is far beyond any real input, past the biggest
+# real one. libFuzzer's default (4096, or the largest seed) silently skipped what is bigger: an
+# 8,192-bit key (issue 12) never reached the key loader.
+#   key           an 8,192-bit key in every form (base64 of its PEM is ~8.6 KB)
+#   http*, oauth  past JG_HTTP_ANSWER_MAX (65536), the answer cap
+#   cert          past JG_CERT_DER_MAX (16384) as PEM
+#   jwt           past JG_JWT_MAX (8192)
+#   trust         a CA file of several 4,096-bit certificates (the 4 MB cap is out of reach)
+#   issuer        the start of the largest certificate the TLS layer reads
 max_len() {
 	case $1 in
-	http|http_head|http_chunked|http_connect|trust) echo 16384 ;;
+	key) echo 16384 ;;
+	http|http_head|http_chunked|http_connect|oauth) echo 66000 ;;
+	cert|issuer) echo 24576 ;;
+	jwt) echo 12288 ;;
+	trust) echo 32768 ;;
 	*) echo 8192 ;;
 	esac
 }

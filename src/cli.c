@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "base/ascii.h"
+#include "base/wipe.h"
 #include <stdio.h>
 
 enum kind {
@@ -247,6 +248,13 @@ static const char *keep_proxy(jg_options *o, char *value)
 		memset(start, '*', (size_t)(at - start));
 	}
 	return o->proxy_copy;
+}
+
+void jg_cli_wipe(jg_options *o)
+{
+	if (o->proxy == o->proxy_copy)
+		o->proxy = NULL;
+	jg_wipe(o->proxy_copy, sizeof o->proxy_copy);
 }
 
 static void warn_ignored(const char *name)

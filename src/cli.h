@@ -40,6 +40,13 @@ typedef struct jg_options {
 /* Parse argv into o (defaults applied). JG_ERR_USAGE with a one-line message on bad input. */
 jg_status jg_cli_parse(int argc, char **argv, jg_options *o, jg_error *err);
 
+/*
+ * Wipe what the options keep that may hold a secret: the copy of --proxy, whose user info can
+ * hold a password (the other values point into argv or the environment). o->proxy is cleared
+ * when it pointed there. Called by main once the command has finished.
+ */
+void jg_cli_wipe(jg_options *o);
+
 /* The usage screen for a command (JG_CMD_NONE: the overview). */
 void jg_cli_usage(jg_command cmd, FILE *out);
 

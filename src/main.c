@@ -91,5 +91,6 @@ int main(int argc, char **argv)
 	}
 	if (st != JG_OK)
 		print_error(&opts, &err);
+	jg_cli_wipe(&opts); /* the copy of --proxy: its user info may hold a password */
 	return jg_exit_code(st);
 }

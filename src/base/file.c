@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include <stdio.h>
+#include "base/random.h"
 #include "base/wipe.h"
 
 static jg_status open_for_reading(const char *path, const char *what, int *fd, jg_error *err)
@@ -103,6 +104,24 @@ static jg_status check_target(const char *path, int overwrite, jg_error *err)
 	return JG_OK;
 }
 
+/*
+ * "<path>.tmp-<16 hex digits>": 64 random bits, so that no one can guess the name and put a file
+ * or symlink there first (the pid used to make it predictable; O_EXCL|O_NOFOLLOW kept that safe,
+ * but a planted name still made the write fail).
+ */
+static jg_status temporary_name(const char *path, char *out, size_t cap, jg_error *err)
+{
+	unsigned char r[8];
+	jg_status st = jg_random_bytes(r, sizeof r, err);
+	if (st != JG_OK)
+		return st;
+	int n = snprintf(out, cap, "%s.tmp-%02x%02x%02x%02x%02x%02x%02x%02x", path, r[0], r[1], r[2],
+		r[3], r[4], r[5], r[6], r[7]);
+	if (n < 0 || (size_t)n >= cap)
+		return jg_fail(err, JG_ERR_INPUT, "output path %.200s is too long", path);
+	return JG_OK;
+}
+
 jg_status jg_file_write_atomic(const char *path, const void *data, size_t len, mode_t mode,
 	int overwrite, jg_error *err)
 {
@@ -110,9 +129,9 @@ jg_status jg_file_write_atomic(const char *path, const void *data, size_t len, m
 	if (st != JG_OK)
 		return st;
 	char tmp[4096];
-	int n = snprintf(tmp, sizeof tmp, "%s.tmp-%ld", path, (long)getpid());
-	if (n < 0 || (size_t)n >= sizeof tmp)
-		return jg_fail(err, JG_ERR_INPUT, "output path %.200s is too long", path);
+	st = temporary_name(path, tmp, sizeof tmp, err);
+	if (st != JG_OK)
+		return st;
 	int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode);
 	if (fd < 0)
 		return jg_fail(err, JG_ERR_INPUT, "cannot create %s: %s", tmp, strerror(errno));

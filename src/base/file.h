@@ -17,8 +17,9 @@ jg_status jg_file_read(const char *path, const char *what, unsigned char *buf, s
 	size_t *len, jg_error *err);
 
 /*
- * Write data to `path` atomically: a temporary file beside the target, created with
- * O_CREAT|O_EXCL|O_NOFOLLOW and `mode`, written, fsync'd, then renamed over the target. Without
+ * Write data to `path` atomically: a temporary file beside the target with an unpredictable
+ * name ("<path>.tmp-" and 16 random hex digits), created with O_CREAT|O_EXCL|O_NOFOLLOW and
+ * `mode`, written, fsync'd, then renamed over the target. Without
  * `overwrite`, an existing target (or a symlink at the target) is refused and nothing changes;
  * with it, a symlink at the target is replaced, never followed. Nothing is left behind on
  * failure. Errors are JG_ERR_INPUT naming the path.

@@ -21,7 +21,7 @@ jg_status jg_cmd_assertion(const jg_options *o, jg_error *err)
 	if (st == JG_OK)
 		st = jg_cmd_assertion_from_options(o, &claims, err);
 	if (st == JG_OK)
-		st = jg_jwt_make_assertion(&claims, now, &key.sk, jwt, JG_JWT_MAX, &len, err);
+		st = jg_jwt_make_assertion(&claims, now, &key.sk, &key.pk, jwt, JG_JWT_MAX, &len, err);
 	if (st == JG_OK) {
 		jwt[len++] = '\n';
 		st = jg_cmd_emit(o, jwt, len, err);

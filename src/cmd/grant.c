@@ -102,7 +102,7 @@ static jg_status attempt(const jg_options *o, int64_t deadline_ms, int *retryabl
 	jg_http_reader_wipe(&g.reader); /* the last attempt's answer */
 	jg_status st = jg_clock_now(&now, err);
 	if (st == JG_OK)
-		st = jg_jwt_make_assertion(&g.claims, now, &g.key.sk, g.jwt, sizeof g.jwt, &jwt_len, err);
+		st = jg_jwt_make_assertion(&g.claims, now, &g.key.sk, &g.key.pk, g.jwt, sizeof g.jwt, &jwt_len, err);
 	if (st == JG_OK)
 		st = jg_oauth_build_body(g.jwt, g.body, sizeof g.body, &body_len, err);
 	if (st != JG_OK)

@@ -65,8 +65,25 @@ static void sha256(const void *data, size_t len, unsigned char out[32])
 	br_sha256_out(&hc, out);
 }
 
-jg_status jg_jwt_sign(const jg_claims *claims, const br_rsa_private_key *sk, char *out,
-	size_t cap, size_t *len, jg_error *err)
+/*
+ * 1 when sig (siglen bytes) is the RS256 signature of hash under pk. Checked on every signature
+ * before it leaves, as keygen checks its certificate: a fault during the CRT computation (a
+ * glitch, a bit flip) can give a wrong signature from which the key's factors are recovered
+ * (Boneh, DeMillo and Lipton's attack on RSA-CRT), and a wrong signature is never sent.
+ */
+static int signature_verifies(const unsigned char *sig, size_t siglen, const unsigned char hash[32],
+	const br_rsa_public_key *pk)
+{
+	unsigned char recovered[32];
+	int ok = siglen == pk->nlen && br_rsa_pkcs1_vrfy_get_default()(sig, siglen,
+		BR_HASH_OID_SHA256, sizeof recovered, pk, recovered) &&
+		memcmp(recovered, hash, sizeof recovered) == 0;
+	jg_wipe(recovered, sizeof recovered);
+	return ok;
+}
+
+jg_status jg_jwt_sign(const jg_claims *claims, const br_rsa_private_key *sk,
+	const br_rsa_public_key *pk, char *out, size_t cap, size_t *len, jg_error *err)
 {
 	char json[3 * JG_CLAIM_MAX * 6 + 128];
 	unsigned char hash[32];
@@ -85,6 +102,12 @@ jg_status jg_jwt_sign(const jg_claims *claims, const br_rsa_private_key *sk, cha
 	if (siglen > sizeof sig || !br_rsa_pkcs1_sign_get_default()(BR_HASH_OID_SHA256, hash,
 			sizeof hash, sk, sig)) {
 		st = jg_fail(err, JG_ERR_INPUT, "signing the assertion failed: the RSA key is not usable");
+		goto done;
+	}
+	if (!signature_verifies(sig, siglen, hash, pk)) {
+		st = jg_fail(err, JG_ERR_INPUT, "the assertion's signature does not verify with the key's "
+			"public half (a fault while signing, or a damaged key); nothing was sent: try again, "
+			"and check the key with: jwtgrant check");
 		goto done;
 	}
 	if (append_raw(out, cap, &p, ".") || append_b64url(out, cap, &p, sig, siglen)) {
@@ -165,7 +188,7 @@ jg_status jg_jwt_verify_rs256(const jg_jwt_parts *parts, const br_rsa_public_key
 }
 
 jg_status jg_jwt_make_assertion(const jg_assertion *a, int64_t now, const br_rsa_private_key *sk,
-	char *out, size_t cap, size_t *len, jg_error *err)
+	const br_rsa_public_key *pk, char *out, size_t cap, size_t *len, jg_error *err)
 {
 	jg_claims claims = {
 		.iss = a->issuer,
@@ -176,5 +199,5 @@ jg_status jg_jwt_make_assertion(const jg_assertion *a, int64_t now, const br_rsa
 	};
 	jg_trace("assertion: iat %lld, exp %lld (%ld s later)", (long long)claims.iat,
 		(long long)claims.exp, a->lifetime);
-	return jg_jwt_sign(&claims, sk, out, cap, len, err);
+	return jg_jwt_sign(&claims, sk, pk, out, cap, len, err);
 }

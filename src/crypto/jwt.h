@@ -32,9 +32,14 @@ typedef struct jg_claims {
 jg_status jg_jwt_claims_json(const jg_claims *claims, char *out, size_t cap, size_t *len,
 	jg_error *err);
 
-/* Build and sign the assertion into out (NUL-terminated). Temporaries are wiped. */
-jg_status jg_jwt_sign(const jg_claims *claims, const br_rsa_private_key *sk, char *out,
-	size_t cap, size_t *len, jg_error *err);
+/*
+ * Build and sign the assertion into out (NUL-terminated). The signature is verified with pk, the
+ * public half of sk, before it is written: JG_ERR_INPUT (and out wiped) when it does not verify,
+ * so that a faulty signature, which can leak the key's factors, never leaves. Temporaries are
+ * wiped.
+ */
+jg_status jg_jwt_sign(const jg_claims *claims, const br_rsa_private_key *sk,
+	const br_rsa_public_key *pk, char *out, size_t cap, size_t *len, jg_error *err);
 
 /* What the assertion of a JWT bearer grant says (RFC 7523, section 3), its times aside. */
 typedef struct jg_assertion {
@@ -46,7 +51,7 @@ typedef struct jg_assertion {
 
 /* Sign the assertion issued at `now` (iat now, exp now + lifetime) into out, as jg_jwt_sign. */
 jg_status jg_jwt_make_assertion(const jg_assertion *a, int64_t now, const br_rsa_private_key *sk,
-	char *out, size_t cap, size_t *len, jg_error *err);
+	const br_rsa_public_key *pk, char *out, size_t cap, size_t *len, jg_error *err);
 
 /* A compact JWT split into its three base64url parts (pointers into the caller's text). */
 typedef struct jg_jwt_parts {

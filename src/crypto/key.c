@@ -119,6 +119,7 @@ struct rsa_public_view {
 	const unsigned char *n, *e;
 	size_t nlen, elen;
 	unsigned bits;
+	int fits; /* every INTEGER fits br_skey_decoder's buffer (see rsa_fields_fit) */
 };
 
 static const unsigned char oid_rsa[] = { 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x01 };
@@ -152,7 +153,8 @@ static int span_is(jg_der_span span, const unsigned char *bytes, size_t len)
 	return span.len == len && memcmp(span.data, bytes, len) == 0;
 }
 
-static enum peek peek_key(const unsigned char *der, size_t len, struct rsa_public_view *pub);
+static enum peek peek_key(const unsigned char *der, size_t len, int inner,
+	struct rsa_public_view *pub);
 
 /*
  * The rest of a PKCS#8 PrivateKeyInfo after its version: the AlgorithmIdentifier `algorithm`
@@ -172,16 +174,48 @@ static enum peek peek_pkcs8(jg_der_reader *info, jg_der_span algorithm,
 		return PEEK_OTHER_ALG;
 	if (jg_der_read_expect(info, JG_DER_OCTET_STRING, &key) != JG_DER_OK)
 		return PEEK_UNKNOWN;
-	return peek_key(key.value.data, key.value.len, pub);
+	return peek_key(key.value.data, key.value.len, 1, pub);
+}
+
+/* The room in br_skey_decoder_context for a key's parts: 3 * BR_X509_BUFSIZE_SIG, 1,536 bytes. */
+#define DECODER_KEY_ROOM sizeof(((br_skey_decoder_context *)0)->key_data)
+
+/*
+ * After n and e of a PKCS#1 RSAPrivateKey: d, p, q, dp, dq, qinv, checked against what BearSSL
+ * 0.6's br_skey_decoder does with them (src/x509/skey_decoder.t0). It reads each INTEGER,
+ * leading zeros dropped, into its key_data buffer: n, e and d one after the other at its start,
+ * then p, q, dp, dq and qinv side by side. Its bound is 3 * BR_X509_BUFSIZE_KEY (1,560 bytes),
+ * 24 more than the buffer holds, and five parts of a 5,000-bit key already need 1,565: an
+ * overflow of the caller's stack. So the decoder only sees keys whose every part fits: each at
+ * most 512 bytes (a 4,096-bit key's parts are at most that) and the five CRT parts together
+ * within the buffer. 1 when they do.
+ */
+static int rsa_fields_fit(jg_der_reader *key)
+{
+	jg_der_tlv field;
+	size_t crt = 0;
+	for (int i = 0; i < 6; i++) {
+		if (jg_der_read_expect(key, JG_DER_INTEGER, &field) != JG_DER_OK)
+			return 0;
+		size_t len = strip_integer(field.value).len;
+		if (len > JG_KEY_MAX_BITS / 8)
+			return 0;
+		if (i > 0)
+			crt += len;
+	}
+	return crt <= DECODER_KEY_ROOM;
 }
 
 /*
- * Classify a PKCS#1 RSAPrivateKey (SEQUENCE { version, n, e, d, p, q, dp, dq, qinv }) or a
- * PKCS#8 PrivateKeyInfo (SEQUENCE { version, AlgorithmIdentifier, OCTET STRING { key } }), and
- * for RSA point n and e into der (leading zeros stripped). BearSSL recomputes e only when
- * p = q = 3 mod 4, which keys made elsewhere need not satisfy, so we read both from the DER.
+ * Classify a PKCS#1 RSAPrivateKey (SEQUENCE { version, n, e, d, p, q, dp, dq, qinv }), a PKCS#8
+ * PrivateKeyInfo (SEQUENCE { version, AlgorithmIdentifier, OCTET STRING { key } }; `inner` is
+ * set inside one, where another is not allowed) or a SEC1 ECPrivateKey (SEQUENCE { version,
+ * OCTET STRING, ... }), and for RSA point n and e into der (leading zeros stripped) and say
+ * whether the parts fit the decoder. BearSSL recomputes e only when p = q = 3 mod 4, which keys
+ * made elsewhere need not satisfy, so we read both from the DER.
  */
-static enum peek peek_key(const unsigned char *der, size_t len, struct rsa_public_view *pub)
+static enum peek peek_key(const unsigned char *der, size_t len, int inner,
+	struct rsa_public_view *pub)
 {
 	jg_der_reader top, key;
 	jg_der_tlv version, next, exponent;
@@ -190,8 +224,10 @@ static enum peek peek_key(const unsigned char *der, size_t len, struct rsa_publi
 		jg_der_read_expect(&key, JG_DER_INTEGER, &version) != JG_DER_OK ||
 		jg_der_read(&key, &next) != JG_DER_OK)
 		return PEEK_UNKNOWN;
-	if (next.tag == JG_DER_SEQUENCE)
+	if (next.tag == JG_DER_SEQUENCE && !inner)
 		return peek_pkcs8(&key, next.value, pub);
+	if (next.tag == JG_DER_OCTET_STRING)
+		return PEEK_EC;
 	if (next.tag != JG_DER_INTEGER || /* PKCS#1: n follows the version */
 		jg_der_read_expect(&key, JG_DER_INTEGER, &exponent) != JG_DER_OK)
 		return PEEK_UNKNOWN;
@@ -201,6 +237,8 @@ static enum peek peek_key(const unsigned char *der, size_t len, struct rsa_publi
 	pub->bits = bit_length(n);
 	pub->e = e.data;
 	pub->elen = e.len;
+	pub->fits = pub->bits <= JG_KEY_MAX_BITS && e.len <= JG_KEY_MAX_BITS / 8 &&
+		rsa_fields_fit(&key);
 	return PEEK_RSA;
 }
 
@@ -243,9 +281,28 @@ static int copy_private(jg_key *key, const br_rsa_private_key *sk)
 }
 
 /*
- * Take n and e from the DER. n must have the private key's bit length and, where BearSSL can
- * recompute it from p and q, be their product (i31 refuses exactly-4096-bit moduli: its scratch
- * space is a few words short, so that check is skipped there).
+ * 1 when a signature made with the private key verifies with the public key. Where n cannot be
+ * recomputed from p and q, this is what ties the n and e read from the DER to the private key:
+ * a key whose n is not p * q fails here instead of signing assertions nobody can verify.
+ */
+static int pair_signs(const br_rsa_private_key *sk, const br_rsa_public_key *pk)
+{
+	static const unsigned char probe[32] = "jwtgrant: does n belong to p, q?";
+	unsigned char sig[JG_KEY_MAX_BITS / 8], hash[sizeof probe];
+	size_t siglen = (sk->n_bitlen + 7) / 8;
+	int ok = siglen <= sizeof sig && pk->nlen == siglen &&
+		br_rsa_pkcs1_sign_get_default()(BR_HASH_OID_SHA256, probe, sizeof probe, sk, sig) &&
+		br_rsa_pkcs1_vrfy_get_default()(sig, siglen, BR_HASH_OID_SHA256, sizeof hash, pk, hash) &&
+		memcmp(hash, probe, sizeof hash) == 0;
+	jg_wipe(sig, sizeof sig);
+	return ok;
+}
+
+/*
+ * Take n and e from the DER. n must have the private key's bit length and be the product of p
+ * and q: compared with the modulus BearSSL recomputes where it can, and otherwise (i31 refuses
+ * exactly-4096-bit moduli: its scratch space is a few words short) checked with a signature
+ * made with the private key and verified with n and e.
  */
 static jg_status copy_public(jg_key *key, const struct rsa_public_view *pub, const char *origin,
 	jg_error *err)
@@ -254,22 +311,25 @@ static jg_status copy_public(jg_key *key, const struct rsa_public_view *pub, con
 	size_t clen = br_rsa_compute_modulus_get_default()(computed, &key->sk);
 	int consistent = pub->bits == key->sk.n_bitlen && pub->elen > 0 && pub->elen <= 4 &&
 		(clen == 0 || (clen == pub->nlen && memcmp(computed, pub->n, clen) == 0));
+	if (consistent) {
+		memcpy(key->pk_buf, pub->n, pub->nlen);
+		memcpy(key->pk_buf + pub->nlen, pub->e, pub->elen);
+		key->pk.n = key->pk_buf;
+		key->pk.nlen = pub->nlen;
+		key->pk.e = key->pk_buf + pub->nlen;
+		key->pk.elen = pub->elen;
+		consistent = clen != 0 || pair_signs(&key->sk, &key->pk);
+	}
 	if (!consistent)
 		return jg_fail(err, JG_ERR_INPUT, "%s is not a consistent RSA private key; export it again",
 			origin);
-	memcpy(key->pk_buf, pub->n, pub->nlen);
-	memcpy(key->pk_buf + pub->nlen, pub->e, pub->elen);
-	key->pk.n = key->pk_buf;
-	key->pk.nlen = pub->nlen;
-	key->pk.e = key->pk_buf + pub->nlen;
-	key->pk.elen = pub->elen;
 	return JG_OK;
 }
 
 static jg_status refuse_der(const unsigned char *der, size_t len, const char *origin, jg_error *err)
 {
 	struct rsa_public_view pub = { 0 };
-	switch (peek_key(der, len, &pub)) {
+	switch (peek_key(der, len, 0, &pub)) {
 	case PEEK_EC:
 		return jg_fail(err, JG_ERR_INPUT,
 			"%s is an EC private key; Salesforce signs with RS256, which needs an RSA key "
@@ -292,34 +352,31 @@ static jg_status refuse_der(const unsigned char *der, size_t len, const char *or
 	}
 }
 
+/*
+ * The DER goes to br_skey_decoder only once peek_key has read it as an RSA key whose every part
+ * fits the decoder's buffer (rsa_fields_fit): anything else is refused from the peek alone.
+ */
 static jg_status decode_der(const unsigned char *der, size_t len, const char *origin, jg_key *key,
 	jg_error *err)
 {
+	struct rsa_public_view pub = { 0 };
+	if (peek_key(der, len, 0, &pub) != PEEK_RSA || !pub.fits)
+		return refuse_der(der, len, origin, err);
 	br_skey_decoder_context dc;
 	br_skey_decoder_init(&dc);
 	br_skey_decoder_push(&dc, der, len);
 	jg_status st = JG_OK;
 	const br_rsa_private_key *sk = br_skey_decoder_get_rsa(&dc);
-	if (br_skey_decoder_last_error(&dc) != 0)
+	if (br_skey_decoder_last_error(&dc) != 0 || sk == NULL)
 		st = refuse_der(der, len, origin, err);
-	else if (sk == NULL)
-		st = jg_fail(err, JG_ERR_INPUT,
-			"%s is an EC private key; Salesforce signs with RS256, which needs an RSA key "
-			"(make one with: jwtgrant keygen)", origin);
 	else if (sk->n_bitlen < JG_KEY_MIN_BITS)
 		st = jg_fail(err, JG_ERR_INPUT,
 			"%s is an RSA key of %u bits; Salesforce needs at least %d bits: "
 			"make a new key (jwtgrant keygen) and upload its certificate",
 			origin, (unsigned)sk->n_bitlen, JG_KEY_MIN_BITS);
-	else if (sk->n_bitlen > JG_KEY_MAX_BITS)
-		st = jg_fail(err, JG_ERR_INPUT,
-			"%s is an RSA key of %u bits; the limit is %d bits (BearSSL's); "
-			"use a 2048 to 4096-bit key (jwtgrant keygen --bits 4096)", origin,
-			(unsigned)sk->n_bitlen, JG_KEY_MAX_BITS);
 	else {
-		struct rsa_public_view pub = { 0 };
 		key->bits = sk->n_bitlen;
-		if (copy_private(key, sk) != 0 || peek_key(der, len, &pub) != PEEK_RSA)
+		if (copy_private(key, sk) != 0)
 			st = jg_fail(err, JG_ERR_INPUT, "%s is a malformed RSA private key; export it again", origin);
 		else
 			st = copy_public(key, &pub, origin, err);

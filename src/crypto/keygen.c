@@ -1,8 +1,6 @@
 #include "crypto/keygen.h"
 
-#include <errno.h>
 #include <string.h>
-#include <sys/random.h>
 
 #include <bearssl.h>
 
@@ -19,23 +17,6 @@
 int jg_keygen_bits_allowed(long bits)
 {
 	return bits == 2048 || bits == 3072 || bits == 4096;
-}
-
-jg_status jg_random_bytes(void *buf, size_t len, jg_error *err)
-{
-	unsigned char *p = buf;
-	while (len > 0) {
-		ssize_t n = getrandom(p, len, 0);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return jg_fail(err, JG_ERR_INPUT,
-				"no randomness from the kernel: getrandom: %s",
-				n < 0 ? strerror(errno) : "no bytes");
-		p += n;
-		len -= (size_t)n;
-	}
-	return JG_OK;
 }
 
 jg_status jg_keygen_rsa(unsigned bits, jg_key *key, jg_error *err)

@@ -22,6 +22,7 @@
 #include <stddef.h>
 
 #include "base/error.h"
+#include "base/random.h" /* jg_random_bytes, which keygen seeds from */
 #include "crypto/key.h"
 
 #define JG_KEYGEN_PUBLIC_EXPONENT 65537
@@ -32,11 +33,6 @@
 /* 1 when bits is a size keygen offers: 2048, 3072 or 4096. */
 int jg_keygen_bits_allowed(long bits);
 
-/*
- * Fill buf[0..len) with bytes from the kernel's random generator (getrandom(2), retried after
- * signals and short reads). JG_ERR_INPUT when the kernel gives none.
- */
-jg_status jg_random_bytes(void *buf, size_t len, jg_error *err);
 
 /*
  * Generate an RSA key pair of `bits` bits (a size jg_keygen_bits_allowed() accepts) with

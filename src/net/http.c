@@ -41,7 +41,7 @@ static const struct {
 	{ HEAD_BAD_STATUS, 0, "bad status code (not three digits from 100 to 599)" },
 	{ HEAD_BARE_CR, 0, "a CR not followed by LF" },
 	{ HEAD_CONTROL_CHARACTER, 0, "a control character in the head" },
-	{ HEAD_FOLDED_LINE, 0, "a folded header line (obs-fold)" },
+	{ HEAD_FOLDED_LINE, 0, "a line starting with a space or tab right after the status line" },
 	{ HEAD_NO_COLON, 0, "a header line without a colon" },
 	{ HEAD_SPACE_IN_NAME, 0, "a space in a header name or before its colon" },
 	{ HEAD_BAD_NAME, 0, "an empty header name or one with a character not allowed" },
@@ -137,10 +137,6 @@ static int parse_field_line(const char *line, size_t n, jg_http_header *field,
 {
 	const char *colon = memchr(line, ':', n);
 
-	if (is_space_or_tab((unsigned char)line[0])) {
-		*problem = HEAD_FOLDED_LINE;
-		return -1;
-	}
 	if (colon == NULL) {
 		*problem = HEAD_NO_COLON;
 		return -1;
@@ -169,6 +165,26 @@ static int parse_field_line(const char *line, size_t n, jg_http_header *field,
 	return 1;
 }
 
+/*
+ * An obs-fold line (RFC 9112 section 5.2: line[0..n) starts with a space or tab) continues the
+ * value of `field`, the line before: the value now runs to the end of this line's content,
+ * spaces trimmed, across the line end that jg_http_unfold() later turns into spaces. An empty
+ * value starts at the continuation's first character instead.
+ */
+static void fold_into(jg_http_header *field, const char *line, size_t n)
+{
+	size_t first = 0, last = n;
+	while (first < last && is_space_or_tab((unsigned char)line[first]))
+		first++;
+	while (last > first && is_space_or_tab((unsigned char)line[last - 1]))
+		last--;
+	if (first == last)
+		return;
+	if (field->value_len == 0)
+		field->value = line + first;
+	field->value_len = (size_t)(line + last - field->value);
+}
+
 /* jg_http_parse_head, also saying what was wrong. The result always fits in an int: a head is
  * at most 66 lines of at most JG_HTTP_MAX_LINE + 2 bytes. */
 static int parse_head(const char *buf, size_t len, jg_http_head *head, head_problem *problem)
@@ -186,6 +202,15 @@ static int parse_head(const char *buf, size_t len, jg_http_head *head, head_prob
 			return rc;
 		if (span.content_end == 0)
 			return (int)(pos + span.next);
+		if (is_space_or_tab((unsigned char)buf[pos])) {
+			if (head->num_headers == 0) { /* nothing to continue: space after the status line */
+				*problem = HEAD_FOLDED_LINE;
+				return -1;
+			}
+			fold_into(&head->headers[head->num_headers - 1], buf + pos, span.content_end);
+			pos += span.next;
+			continue;
+		}
 		if (head->num_headers == JG_HTTP_MAX_HEADERS) {
 			*problem = HEAD_TOO_MANY_FIELDS;
 			return -1;
@@ -203,6 +228,28 @@ int jg_http_parse_head(const char *buf, size_t len, jg_http_head *head)
 {
 	head_problem problem;
 	return parse_head(buf, len, head, &problem);
+}
+
+/* An obs-fold is [OWS] CR LF RWS (RFC 9112 section 5.2): the spaces and tabs around the line end
+ * belong to it, and all of it becomes spaces. */
+static void unfold_value(char *value, size_t len)
+{
+	for (size_t j = 0; j < len; j++) {
+		if (value[j] != '\n')
+			continue;
+		for (size_t k = j; k > 0 && (value[k - 1] == '\r' || is_space_or_tab((unsigned char)value[k - 1])); k--)
+			value[k - 1] = ' ';
+		for (; j < len && (value[j] == '\n' || is_space_or_tab((unsigned char)value[j])); j++)
+			value[j] = ' ';
+	}
+}
+
+void jg_http_unfold(char *buf, const jg_http_head *head)
+{
+	for (size_t i = 0; i < head->num_headers; i++) {
+		const jg_http_header *field = &head->headers[i];
+		unfold_value(buf + (field->value - buf), field->value_len);
+	}
 }
 
 const jg_http_header *jg_http_find_header(const jg_http_head *head, const char *name)
@@ -423,8 +470,10 @@ static jg_status advance_head(jg_http_reader *r, jg_error *err)
 			return JG_OK;
 		if (rc == -1)
 			return report_head_problem(r, problem, err);
-		if (r->head.status >= 200)
+		if (r->head.status >= 200) {
+			jg_http_unfold(r->buf, &r->head); /* once: a complete head is not parsed again */
 			return choose_framing(r, (size_t)rc, err);
+		}
 		if (r->head.status == 101)
 			return fail_reader(r, err, "HTTP answer malformed: 101 Switching Protocols, "
 			                   "which was not asked for");

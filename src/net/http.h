@@ -94,10 +94,16 @@ typedef struct jg_http_head {
  *
  * then header fields "<name>:<optional spaces><value><optional spaces>", then an empty line.
  * Lines end in CR LF or in a bare LF; a CR elsewhere is an error. Names are tokens (RFC 9110
- * tchar); a name followed by a space before its colon, a line without a colon, a line starting
- * with a space or tab (obs-fold), a control character other than tab, a line longer than
- * JG_HTTP_MAX_LINE bytes and more than JG_HTTP_MAX_HEADERS fields are all errors. Bytes 0x80
- * and above are accepted in the reason and in values.
+ * tchar); a name followed by a space before its colon, a line without a colon, a control
+ * character other than tab, a line longer than JG_HTTP_MAX_LINE bytes and more than
+ * JG_HTTP_MAX_HEADERS fields are all errors. Bytes 0x80 and above are accepted in the reason
+ * and in values.
+ *
+ * A line starting with a space or tab is an obs-fold (RFC 9112 section 5.2): it continues the
+ * value of the field above it, whose value then runs across the line end ("X: a" CR LF " b" is
+ * one field X whose value spans "a" CR LF " b"); jg_http_unfold() then replaces those line ends
+ * with spaces, as a client must. Right after the status line, with no field to continue, such a
+ * line is an error.
  *
  * Returns the length of the head, empty line included (> 0), with *head filled and pointing
  * into buf; -2 when buf holds a correct but incomplete head (call again with more bytes); -1 on
@@ -105,6 +111,16 @@ typedef struct jg_http_head {
  * or past buf[len] is read. *head is only meaningful when the result is positive.
  */
 int jg_http_parse_head(const char *buf, size_t len, jg_http_head *head);
+
+/*
+ * Replace each obs-fold of a parsed head with spaces, in place: a line end inside a field value
+ * (only a fold puts one there) and the spaces and tabs around it become spaces, so "a" CR LF
+ * "\tb" reads "a   b". The
+ * lengths and pointers of *head stay valid. Call it once the head is complete (the parse result
+ * was positive), on the buffer that was parsed: parsing it again afterwards would see one long
+ * line where there were two.
+ */
+void jg_http_unfold(char *buf, const jg_http_head *head);
 
 /* The first header field called name (compared without regard to ASCII case), or NULL. */
 const jg_http_header *jg_http_find_header(const jg_http_head *head, const char *name);

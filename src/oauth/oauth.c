@@ -9,6 +9,7 @@
 #include "base/clock.h"
 #include "base/utf8.h"
 #include "base/wipe.h"
+#include "net/url.h"
 
 static const char grant_prefix[] =
 	"grant_type=urn%3Aietf%3Aparams%3Aoauth%3Agrant-type%3Ajwt-bearer&assertion=";
@@ -323,13 +324,95 @@ static jg_status read_parsed_answer(const jg_http_reader *a, const cJSON *json,
 	return unexpected(a, json, "an error answer without an OAuth \"error\"", err);
 }
 
+/* --- answers that are not for us: redirects, encodings we did not ask for ------------------- */
+
+static int is_redirect(int status)
+{
+	return status == 301 || status == 302 || status == 303 || status == 307 || status == 308;
+}
+
+/* A header's value for the terminal (copy_for_terminal), cut at 200 bytes with "...". */
+static void value_for_terminal(const jg_http_header *h, char *out, size_t cap)
+{
+	char raw[204];
+	size_t n = h->value_len > 200 ? 200 : h->value_len;
+	memcpy(raw, h->value, n);
+	(void)snprintf(raw + n, sizeof raw - n, "%s", n < h->value_len ? "..." : "");
+	copy_for_terminal(out, cap, raw);
+}
+
+/*
+ * "https://host[:port]" of an absolute https Location, to suggest as --instance-url: its
+ * authority goes through jg_url_parse (the host checked and lowercased) and is written back by
+ * jg_url_redacted, so only what an instance URL may hold reaches the terminal. 0 otherwise.
+ */
+static int location_origin(const jg_http_header *location, char *out, size_t cap)
+{
+	static const char https[] = "https://";
+	const size_t skip = sizeof https - 1;
+	char origin[JG_URL_HOST_MAX + 32];
+	size_t end = skip;
+	if (location->value_len < skip || strncasecmp(location->value, https, skip) != 0)
+		return 0;
+	while (end < location->value_len && strchr("/?#", location->value[end]) == NULL)
+		end++;
+	if (end >= sizeof origin)
+		return 0;
+	memcpy(origin, location->value, end);
+	origin[end] = '\0';
+	jg_url u;
+	jg_error ignored;
+	if (jg_url_parse(origin, &u, &ignored) != JG_OK)
+		return 0;
+	jg_url_redacted(&u, out, cap);
+	return 1;
+}
+
+/* A redirect is shown, never followed: following it would hand the assertion to another host. */
+static jg_status refuse_redirect(const jg_http_reader *a, jg_error *err)
+{
+	const jg_http_header *location = jg_http_find_header(&a->head, "Location");
+	char shown[900], origin[JG_URL_HOST_MAX + 32];
+	if (location == NULL)
+		return jg_fail(err, JG_ERR_PROTOCOL, "the token endpoint answered HTTP %d (a redirect) "
+			"without a Location; check --instance-url", a->status);
+	value_for_terminal(location, shown, sizeof shown);
+	if (location_origin(location, origin, sizeof origin))
+		return jg_fail(err, JG_ERR_PROTOCOL, "the token endpoint answered HTTP %d, a redirect to "
+			"\"%s\"; jwtgrant does not follow redirects with the assertion: if that host is the "
+			"right one, use --instance-url %s", a->status, shown, origin);
+	return jg_fail(err, JG_ERR_PROTOCOL, "the token endpoint answered HTTP %d, a redirect to "
+		"\"%s\"; jwtgrant does not follow redirects with the assertion: check --instance-url "
+		"(https://login.salesforce.com, https://test.salesforce.com or your My Domain URL)",
+		a->status, shown);
+}
+
+/* A body in an encoding we did not ask for (we send no Accept-Encoding) cannot be read. */
+static jg_status refuse_encoding(const jg_http_reader *a, jg_error *err)
+{
+	const jg_http_header *ce = jg_http_find_header(&a->head, "Content-Encoding");
+	if (ce == NULL || ce->value_len == 0 ||
+		(ce->value_len == 8 && strncasecmp(ce->value, "identity", 8) == 0))
+		return JG_OK;
+	char shown[900];
+	value_for_terminal(ce, shown, sizeof shown);
+	return jg_fail(err, JG_ERR_PROTOCOL, "the token endpoint sent its answer (HTTP %d) with "
+		"Content-Encoding \"%s\", which jwtgrant did not ask for and cannot read; a proxy or load "
+		"balancer in front of it may be compressing answers", a->status, shown);
+}
+
 jg_status jg_oauth_read_answer(const jg_http_reader *a, const jg_refusal_context *ctx,
 	jg_token *token, jg_error *err)
 {
+	if (is_redirect(a->status))
+		return refuse_redirect(a, err);
+	jg_status st = refuse_encoding(a, err);
+	if (st != JG_OK)
+		return st;
 	/* Parsed first, so that the decision to quote the body is made on the decoded names. cJSON
 	 * frees through jg_wipe_free (main.c), so the tree's copy of a token dies wiped. */
 	cJSON *json = parse_body(a);
-	jg_status st = read_parsed_answer(a, json, ctx, token, err);
+	st = read_parsed_answer(a, json, ctx, token, err);
 	cJSON_Delete(json);
 	return st;
 }

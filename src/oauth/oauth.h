@@ -38,8 +38,12 @@ typedef struct jg_refusal_context {
  * Read a complete answer. 200 with the token JSON: JG_OK and *token filled (orgId and userId
  * are the last two segments of the `id` URL). 400/401 with a JSON `error`: JG_ERR_REFUSED,
  * err->code = the error, err->detail = the server's words verbatim, the instance URL and
- * audience, and a hint. Anything else (HTML, empty, 5xx, 429, malformed token JSON):
- * JG_ERR_PROTOCOL naming the status and the first bytes, printable characters only.
+ * audience, and a hint. A redirect (301, 302, 303, 307, 308): JG_ERR_PROTOCOL showing the
+ * Location (made safe for a terminal) and, for an absolute https one, its scheme, host and port
+ * as the --instance-url to use; it is never followed. A Content-Encoding other than identity
+ * (none is asked for): JG_ERR_PROTOCOL naming it. Anything else (HTML, empty, 5xx, 429,
+ * malformed token JSON): JG_ERR_PROTOCOL naming the status and the first bytes, printable
+ * characters only.
  */
 jg_status jg_oauth_read_answer(const jg_http_reader *answer, const jg_refusal_context *ctx,
 	jg_token *token, jg_error *err);

@@ -1,8 +1,10 @@
 #!/bin/sh
 # grant's HTTP and JSON handling against every framing mode of the mock token endpoint: chunked
 # (with extensions and a trailer) and read-to-close answers work; truncated, cut, HTML, empty,
-# oversized, endless or giant headers, hostile JSON, a token answer without ids, a redirect: exit 6;
-# an answer dripping one byte a second: exit 4 at --max-time. Nothing on stdout when it fails.
+# oversized, endless or giant headers, hostile JSON, a token answer without ids: exit 6; a redirect
+# (shown with the --instance-url to try, never followed) and a Content-Encoding nobody asked for:
+# exit 6; folded header lines are unfolded; an answer dripping one byte a second: exit 4 at
+# --max-time. Nothing on stdout when it fails.
 # shellcheck source=tests/lib.sh
 . "$(dirname "$0")/../lib.sh"
 
@@ -80,3 +82,63 @@ if start_mock --mode drip; then
 	stdout_empty "mode drip: nothing on stdout"
 	stop_mock
 fi
+
+# --- a folded header line (obs-fold, RFC 9112 section 5.2) --------------------------------------
+# A client replaces each fold with spaces: a token answer whose Content-Type and a custom field
+# are folded over several lines is read as usual (issue 12, item 12).
+raw_answer() { # STATUS_LINE HEADER_LINES BODY — an answer with Content-Length, CR LF line ends
+	printf '%s\r\n%sContent-Length: %s\r\n\r\n%s' "$1" "$2" "${#3}" "$3"
+}
+token_json='{"access_token":"00D5g000004ABCD!ARfoldedtokenvalue","instance_url":"https://example.my.salesforce.com","id":"https://login.salesforce.com/id/00D5g000004ABCDEAA/0055g000001AbCdEAA","token_type":"Bearer","scope":"api","issued_at":"1700000000000"}'
+raw_answer 'HTTP/1.1 200 OK' "$(printf 'Content-Type:\r\n application/json;\r\n\tcharset=UTF-8\r\nX-Note: one\r\n  two\r\n')
+" "$token_json" > "$T/folded"
+if start_raw "$T/folded" --tls-cert "$PKI/server.crt" --tls-key "$PKI/server.key"; then
+	MOCK_URL=https://localhost:$RAW_PORT
+	grant 0 "a folded header line in the token answer: exit 0" --output token
+	[ "$(cat "$T/out")" = "00D5g000004ABCD!ARfoldedtokenvalue" ] && ok "folded header: the token is read" ||
+		not_ok "folded header: the token is read" "$(head -c 300 "$T/out" "$T/err")"
+	jg_stop_pid "$RAW_PID"
+fi
+
+# --- a redirect, and an encoding nobody asked for (issue 12, item 15) -------------------------------
+# A redirect is shown (the Location, safe for the terminal) with its scheme://host[:port] as the
+# --instance-url to try, and never followed with the assertion: exit 6. The mock's redirect
+# points at login.salesforce.com: the one token request is the only one.
+if start_mock --mode redirect; then
+	grant 6 "a redirect: exit 6"
+	expect_grep 'HTTP 302, a redirect to "https://login\.salesforce\.com/services/oauth2/token"' \
+		"$T/err" "a redirect: the message shows the Location"
+	expect_grep 'use --instance-url https://login\.salesforce\.com$' "$T/err" \
+		"a redirect: the message suggests its host as --instance-url"
+	[ "$(mock_token_requests)" -eq 1 ] && ok "a redirect: not followed (one token request)" ||
+		not_ok "a redirect: not followed (one token request)" "$(mock_token_requests) requests"
+	stop_mock
+fi
+# A Location on another port, with a C1 control (CSI, U+009B) and a query: the C1 is escaped,
+# the suggestion keeps the port and drops path and query.
+raw_answer 'HTTP/1.1 307 Temporary Redirect' "$(printf 'Location: https://Other.Example:8443/services/oauth2/token?x=\302\2332J\r')
+" '' > "$T/redirect"
+if start_raw "$T/redirect" --tls-cert "$PKI/server.crt" --tls-key "$PKI/server.key"; then
+	MOCK_URL=https://localhost:$RAW_PORT
+	grant 6 "a 307 to another port: exit 6"
+	expect_grep 'a redirect to "https://Other\.Example:8443/services/oauth2/token\?x=\\xc2\\x9b2J"' \
+		"$T/err" "a 307: the C1 control in the Location is escaped"
+	expect_grep 'use --instance-url https://other\.example:8443$' "$T/err" \
+		"a 307: the suggestion is scheme, host and port"
+	if LC_ALL=C grep -q "$(printf '\302\233')" "$T/err"; then
+		not_ok "a 307: no raw C1 byte reaches stderr"
+	else ok "a 307: no raw C1 byte reaches stderr"; fi
+	jg_stop_pid "$RAW_PID"
+fi
+for enc in gzip br; do
+	raw_answer 'HTTP/1.1 200 OK' "$(printf 'Content-Type: application/json\r\nContent-Encoding: %s\r' "$enc")
+" "$(printf '\037\213\010\000compressed')" > "$T/encoded"
+	if start_raw "$T/encoded" --tls-cert "$PKI/server.crt" --tls-key "$PKI/server.key"; then
+		MOCK_URL=https://localhost:$RAW_PORT
+		grant 6 "Content-Encoding $enc: exit 6"
+		expect_grep "with Content-Encoding \"$enc\", which jwtgrant did not ask for" "$T/err" \
+			"Content-Encoding $enc: the message names it"
+		stdout_empty "Content-Encoding $enc: nothing on stdout"
+		jg_stop_pid "$RAW_PID"
+	fi
+done

@@ -614,6 +614,18 @@ static void build_refuses_what_it_cannot_hold(void **state)
 	assert_int_equal(jg_anchors_build(&ti.index, ti.entries, ti.keys, sizeof ti.keys, &rsa, 1,
 				 NULL, &err), JG_ERR_INPUT);
 	assert_non_null(strstr(err.message, "does not fit"));
+	/* Nor does one over 520 bytes (BearSSL's key buffer): 521, and 776, which the entry's byte
+	 * would hold as 8, are refused before anything is narrowed, and nothing is indexed. */
+	static unsigned char big_exponent[776];
+	size_t sizes[] = { 521, sizeof big_exponent };
+	for (size_t i = 0; i < 2; i++) {
+		rsa.pkey.key.rsa = (br_rsa_public_key){ points[0], 65, big_exponent, sizes[i] };
+		ti.index.count = 99;
+		assert_int_equal(jg_anchors_build(&ti.index, ti.entries, ti.keys, sizeof ti.keys, &rsa,
+					 1, NULL, &err), JG_ERR_INPUT);
+		assert_non_null(strstr(err.message, "does not fit"));
+		assert_int_equal(ti.index.count, 0);
+	}
 	/* Nor does a key type other than RSA and EC. */
 	br_x509_trust_anchor other = anchors[0];
 	other.pkey.key_type = 7;

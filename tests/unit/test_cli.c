@@ -100,6 +100,23 @@ static void connect_timeout_has_its_own_limit(void **state)
 	assert_int_equal(o.connect_timeout_ms, 2500);
 }
 
+/* The copy of --proxy (its user info may hold a password) is wiped once the command is done. */
+static void proxy_copy_wiped(void **state)
+{
+	(void)state;
+	static jg_options o;
+	static const unsigned char zero[sizeof o.proxy_copy];
+	jg_error err;
+	char value[] = "http://user:s3cret@proxy.example:3128";
+	assert_int_equal(parse("--proxy", value, &o, &err), JG_OK);
+	assert_non_null(o.proxy);
+	assert_non_null(strstr(o.proxy, "s3cret"));
+	assert_null(strstr(value, "s3cret")); /* scrubbed from argv already */
+	jg_cli_wipe(&o);
+	assert_null(o.proxy);
+	assert_memory_equal(o.proxy_copy, zero, sizeof zero);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -107,6 +124,7 @@ int main(void)
 		cmocka_unit_test(fractions_of_a_millisecond_round_up),
 		cmocka_unit_test(out_of_range_or_malformed_is_refused),
 		cmocka_unit_test(connect_timeout_has_its_own_limit),
+		cmocka_unit_test(proxy_copy_wiped),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
