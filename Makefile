@@ -174,9 +174,10 @@ sanitize: vendor
 demo: all
 	@tests/demo.sh
 
-# memcheck over the end-to-end runs of grant (success, refusals, TLS failures) and assertion, on
-# the dynamic glibc build: valgrind cannot see a musl static binary's heap.
-VALGRIND_TESTS ?= e2e/(assertion|grant_outputs|grant_refusals|grant_tls)$$
+# memcheck over the end-to-end runs of grant (success, refusals, HTTP framing, TLS failures,
+# usage errors), assertion, check, decode and the big-key refusals, on the dynamic glibc build:
+# valgrind cannot see a musl static binary's heap.
+VALGRIND_TESTS ?= e2e/(assertion|big_keys|check|decode|grant_http|grant_outputs|grant_refusals|grant_tls|grant_usage)$$
 valgrind: all
 	@vendor/need.sh valgrind valgrind
 	@$(MAKE) --no-print-directory VARIANT=host B=build/host build/host/jwtgrant
