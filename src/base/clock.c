@@ -8,7 +8,6 @@
 #include <time.h>
 
 #include "base/ascii.h"
-#include <stdio.h>
 
 jg_status jg_clock_now(int64_t *now, jg_error *err)
 {

@@ -7,7 +7,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <stdio.h>
 #include "base/random.h"
 #include "base/wipe.h"
 

@@ -3,7 +3,6 @@
 #include <stdarg.h>
 #include <stdio.h>
 
-#include <stdio.h>
 
 static int trace_on;
 

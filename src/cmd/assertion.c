@@ -2,9 +2,9 @@
 #include <string.h>
 
 #include "base/clock.h"
+#include "base/wipe.h"
 #include "cmd/cmd.h"
 #include "crypto/jwt.h"
-#include "base/wipe.h"
 
 jg_status jg_cmd_assertion(const jg_options *o, jg_error *err)
 {

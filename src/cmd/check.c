@@ -20,15 +20,14 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "x509/cert.h"
-#include "crypto/sha256.h"
-#include "x509/cert_verify.h"
 #include "base/clock.h"
-#include "cmd/cmd.h"
-#include "x509/der.h"
 #include "base/file.h"
-#include <stdio.h>
 #include "base/wipe.h"
+#include "cmd/cmd.h"
+#include "crypto/sha256.h"
+#include "x509/cert.h"
+#include "x509/cert_verify.h"
+#include "x509/der.h"
 
 /* Warn, without failing, when the key file can be read by group or others. */
 static void warn_if_readable(const char *path)

@@ -2,17 +2,16 @@
 #include <string.h>
 
 #include "base/ascii.h"
+#include "base/file.h"
+#include "base/trace.h"
+#include "base/utf8.h"
+#include "base/wipe.h"
+#include "cmd/cmd.h"
+#include "crypto/jwt.h"
+#include "net/url.h"
 #include "oauth/audience.h"
 #include "x509/cert.h"
 #include "x509/der.h"
-#include "cmd/cmd.h"
-#include "base/file.h"
-#include <stdio.h>
-#include "crypto/jwt.h"
-#include "base/trace.h"
-#include "base/utf8.h"
-#include "net/url.h"
-#include "base/wipe.h"
 
 /* A certificate file: PEM is a third larger than the DER, plus any text around it. */
 #define CERT_FILE_MAX (4 * JG_CERT_DER_MAX)

@@ -10,18 +10,17 @@
 #include <time.h>
 
 #include "base/clock.h"
+#include "base/trace.h"
+#include "base/wipe.h"
 #include "cmd/cmd.h"
-#include <stdio.h>
-#include "oauth/https.h"
 #include "crypto/jwt.h"
 #include "net/net.h"
+#include "net/proxy.h"
+#include "net/url.h"
+#include "oauth/https.h"
 #include "oauth/oauth.h"
 #include "oauth/output.h"
-#include "net/proxy.h"
-#include "base/trace.h"
 #include "tls/trust.h"
-#include "net/url.h"
-#include "base/wipe.h"
 
 #ifndef JG_BUILD_EPOCH
 #define JG_BUILD_EPOCH 0

@@ -16,17 +16,16 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "x509/cert.h"
-#include "crypto/sha256.h"
-#include "x509/cert_write.h"
-#include "crypto/pem.h"
 #include "base/clock.h"
-#include "cmd/cmd.h"
-#include "x509/der.h"
 #include "base/file.h"
-#include <stdio.h>
-#include "crypto/keygen.h"
 #include "base/wipe.h"
+#include "cmd/cmd.h"
+#include "crypto/keygen.h"
+#include "crypto/pem.h"
+#include "crypto/sha256.h"
+#include "x509/cert.h"
+#include "x509/cert_write.h"
+#include "x509/der.h"
 
 #define DAYS_MIN 1
 #define DAYS_MAX 9999

@@ -5,10 +5,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "crypto/base64.h"
 #include "base/file.h"
-#include "crypto/pem.h"
 #include "base/wipe.h"
+#include "crypto/base64.h"
+#include "crypto/pem.h"
 #include "x509/der.h"
 
 #define DER_MAX (16 * 1024)

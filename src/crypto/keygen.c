@@ -4,8 +4,8 @@
 
 #include <bearssl.h>
 
-#include "crypto/pem.h"
 #include "base/wipe.h"
+#include "crypto/pem.h"
 
 /* Seed of the DRBG: 384 bits, the entropy plus nonce that SP 800-90A asks of HMAC-DRBG
  * with SHA-256 at its 256-bit strength (32 bytes of entropy, 16 of nonce). */

@@ -4,13 +4,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/trace.h"
+#include "base/wipe.h"
 #include "crypto/base64.h"
-#include <stdio.h>
 #include "net/http.h"
 #include "net/net.h"
 #include "net/noproxy.h"
-#include "base/trace.h"
-#include "base/wipe.h"
 
 /* The proxy URL text and where it came from; NULL when none is configured. */
 static const char *configured_proxy(const char *flag, const char **source)

@@ -5,7 +5,6 @@
 #include <string.h>
 
 #include "base/ascii.h"
-#include <stdio.h>
 #include "base/wipe.h"
 
 /* Longest piece of user text echoed in a message (a port, a scheme, a host name). */

@@ -3,11 +3,10 @@
 #include <stdio.h>
 #include <string.h>
 
-#include <stdio.h>
-#include "net/net.h"
-#include "tls/tls.h"
 #include "base/trace.h"
 #include "base/wipe.h"
+#include "net/net.h"
+#include "tls/tls.h"
 
 #define REQUEST_MAX (2048 + 12288)
 

@@ -12,8 +12,8 @@
 #include "base/error.h"
 #include "net/http.h"
 #include "net/proxy.h"
-#include "tls/trust.h"
 #include "net/url.h"
+#include "tls/trust.h"
 
 #define JG_ANSWER_MAX 65536 /* a token answer is about 600 bytes; anything past this is refused */
 

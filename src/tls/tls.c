@@ -6,12 +6,12 @@
 #include <arpa/inet.h>
 #include <sys/random.h>
 
-#include "x509/cert.h"
 #include "base/clock.h"
-#include "net/net.h"
 #include "base/trace.h"
 #include "base/wipe.h"
+#include "net/net.h"
 #include "tls/tls_error.h"
+#include "x509/cert.h"
 
 /* --- the client certificate we do not have ----------------------------------------------------- */
 

@@ -18,8 +18,8 @@
 
 #include <bearssl.h>
 
-#include "tls/anchors.h"
 #include "base/error.h"
+#include "tls/anchors.h"
 #include "tls/trust.h"
 #include "tls/x509_capture.h"
 

@@ -22,8 +22,8 @@
 
 #include <bearssl_x509.h>
 
-#include "tls/anchors.h"
 #include "base/error.h"
+#include "tls/anchors.h"
 
 /* Largest CA file (and largest file in a CA directory) we read. */
 #define JG_TRUST_FILE_MAX ((size_t)4 << 20)

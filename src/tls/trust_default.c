@@ -10,7 +10,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <stdio.h>
 
 /* A CA file and/or directory (either may be NULL) and the names the user gave them by. */
 typedef struct trust_source {

@@ -3,9 +3,9 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "base/trace.h"
 #include "x509/cert.h"
 #include "x509/der.h"
-#include "base/trace.h"
 
 static jg_x509_capture *capture_of(const br_x509_class **ctx)
 {

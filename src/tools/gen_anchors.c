@@ -11,7 +11,6 @@
 #include <stdlib.h>
 
 #include "tls/anchors.h"
-#include <stdio.h>
 #include "tls/trust.h"
 
 /* Index the loaded set and write it as C. */

@@ -34,8 +34,8 @@
 
 #include <bearssl.h>
 
-#include "x509/der.h"
 #include "base/error.h"
+#include "x509/der.h"
 
 /* Largest certificate accepted, DER; PEM input may be a third larger plus surrounding text. */
 #define JG_CERT_DER_MAX 16384

@@ -6,8 +6,8 @@
 
 #include <bearssl.h>
 
-#include "x509/cert.h"
 #include "base/error.h"
+#include "x509/cert.h"
 
 /*
  * Check that the certificate is signed by its own key with sha256WithRSAEncryption

@@ -7,8 +7,8 @@
 
 #include <bearssl.h>
 
-#include "x509/cert.h"
 #include "base/error.h"
+#include "x509/cert.h"
 
 #define JG_CERT_SERIAL_LEN 16
 #define JG_CERT_CN_MAX 64 /* characters: X.520 ub-common-name, also used for O */

@@ -7,8 +7,8 @@
 
 #include <stddef.h>
 
-#include "x509/der.h"
 #include "base/error.h"
+#include "x509/der.h"
 
 /*
  * The Name whose contents (the RDN SETs) are name[0..len) as text into out[0..cap): RFC 4514
