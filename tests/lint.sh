@@ -1,11 +1,13 @@
 #!/bin/sh
 # Static analysis of our C sources: cppcheck on every .c file under src/ (tools included),
 # clang-tidy (the checks of .clang-tidy) on the product's, both with the project's compiler
-# flags, and two size rules: no source file over 900 lines, no function over 60 lines. Prints
+# flags, two size rules: no source file over 900 lines, no function over 60 lines, and a compile
+# of the bench's helpers (which only `make bench` builds, so nothing else notices when a change to
+# src/ breaks them). Prints
 # every finding as "file:line: ... [check]", one TAP line per check, and exits 1 on any finding,
 # or when a tool is missing and cannot be installed.
 #
-#   tests/lint.sh [--only cppcheck|clang-tidy|size] [FILE...]
+#   tests/lint.sh [--only cppcheck|clang-tidy|size|bench] [FILE...]
 #
 #   LINT_JOBS=N      clang-tidy processes at once (default 2)
 #   LINT_VERBOSE=1   show clang-tidy's notes and source excerpts too
@@ -134,12 +136,25 @@ run_size_check() {
 	report "$out/size.txt" "files under 900 lines, functions under 60 ($(echo $targets | wc -w) files)"
 }
 
+# The bench's helpers (tests/bench/*.c) compile against the current src/ headers, warnings as
+# errors: a changed prototype shows here, not first in a bench run.
+run_bench_compile() {
+	: > "$out/bench.txt"
+	for f in tests/bench/*.c; do
+		# shellcheck disable=SC2086
+		gcc -fsyntax-only -Werror $cflags "$f" >> "$out/bench.txt" 2>&1
+	done
+	grep -E '^[^ :]+:[0-9]+:[0-9]+: (warning|error):' "$out/bench.txt" > "$out/bench-errors.txt"
+	report "$out/bench-errors.txt" "the bench's helpers compile ($(ls tests/bench/*.c | wc -l) files)"
+}
+
 case $only in
-'') run_cppcheck; run_clang_tidy; run_size_check ;;
+'') run_cppcheck; run_clang_tidy; run_size_check; run_bench_compile ;;
+bench) run_bench_compile ;;
 cppcheck) run_cppcheck ;;
 clang-tidy) run_clang_tidy ;;
 size) run_size_check ;;
-*) echo "lint.sh: --only cppcheck, clang-tidy or size" >&2; exit 2 ;;
+*) echo "lint.sh: --only cppcheck, clang-tidy, size or bench" >&2; exit 2 ;;
 esac
 
 if [ "$failed" -gt 0 ]; then
