@@ -1,5 +1,5 @@
 /* ASCII text, whatever the locale: case for host names, URL schemes, HTTP field names and
- * NO_PROXY; decimal integers. */
+ * NO_PROXY; hexadecimal digits; decimal integers. */
 #ifndef JG_ASCII_H
 #define JG_ASCII_H
 
@@ -13,6 +13,16 @@ int jg_ascii_equal_n(const char *a, const char *b, size_t n);
 
 /* 1 when s[0..len) equals the NUL-terminated word ignoring ASCII case. */
 int jg_ascii_equal_word(const char *s, size_t len, const char *word);
+
+/* The value of a hexadecimal digit 0-9, a-f, A-F, or -1 for any other byte. */
+int jg_ascii_hex_value(int c);
+
+/*
+ * text[0..len), an even number of hex digits, as bytes into out[0..cap), *out_len how many.
+ * Returns 0, or -1 (out wiped) when a byte is not a hex digit, len is odd or the bytes do not fit.
+ */
+int jg_ascii_hex_decode(const char *text, size_t len, unsigned char *out, size_t cap,
+	size_t *out_len);
 
 /*
  * The whole of text as a decimal integer from min to max: an optional '-' or '+', then one or

@@ -44,16 +44,6 @@ static int fail_chunk(jg_http_chunked *c, const char *why)
 	return -1;
 }
 
-static int hex_value(unsigned char c)
-{
-	if (is_digit(c))
-		return c - '0';
-	c = (unsigned char)jg_ascii_lower((char)c);
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	return -1;
-}
-
 /* Count one more byte of a size or trailer line against the line cap. Without the cap an
  * endless extension or trailer would be read forever, since those bytes are dropped and never
  * count against the reader's buffer. */
@@ -80,7 +70,7 @@ static int end_size_line(jg_http_chunked *c)
 
 static int step_size(jg_http_chunked *c, unsigned char b)
 {
-	int digit = hex_value(b);
+	int digit = jg_ascii_hex_value(b);
 
 	if (digit >= 0 && (c->state == CHUNK_SIZE_FIRST || c->state == CHUNK_SIZE)) {
 		if (c->remaining > (SIZE_MAX >> 4))

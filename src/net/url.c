@@ -24,17 +24,6 @@ static int is_digit(char c)
 	return c >= '0' && c <= '9';
 }
 
-static int hex_value(char c)
-{
-	if (is_digit(c))
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 static int echo_length(size_t n)
 {
 	return (int)(n < ECHO_MAX ? n : ECHO_MAX);
@@ -167,7 +156,7 @@ static int has_numeric_last_label(const char *name)
 	size_t len = n - start;
 	size_t digits = 0;
 	if (len > 2 && label[0] == '0' && jg_ascii_lower(label[1]) == 'x') {
-		for (digits = 2; digits < len && hex_value(label[digits]) >= 0; digits++)
+		for (digits = 2; digits < len && jg_ascii_hex_value((unsigned char)label[digits]) >= 0; digits++)
 			;
 	} else {
 		while (digits < len && is_digit(label[digits]))
@@ -215,8 +204,8 @@ static jg_status percent_decode(const char *p, size_t n, char *out, size_t cap,
 	for (size_t i = 0; i < n; i++) {
 		int c = (unsigned char)p[i];
 		if (c == '%') {
-			int high = i + 2 < n ? hex_value(p[i + 1]) : -1;
-			int low = high >= 0 ? hex_value(p[i + 2]) : -1;
+			int high = i + 2 < n ? jg_ascii_hex_value((unsigned char)p[i + 1]) : -1;
+			int low = high >= 0 ? jg_ascii_hex_value((unsigned char)p[i + 2]) : -1;
 			if (low < 0)
 				return jg_fail(err, JG_ERR_USAGE,
 					"invalid %s: malformed percent-encoding in the %s", proxy_what, field);
@@ -283,8 +272,8 @@ static jg_status parse_path(const char *p, jg_url *u, jg_error *err)
 		return jg_fail(err, JG_ERR_USAGE, "invalid %s: the path is longer than %d bytes",
 			instance_what, JG_URL_PATH_MAX);
 	for (size_t i = 0; i < n; i++) {
-		if (p[i] == '%' && (i + 2 >= n || hex_value(p[i + 1]) < 0 ||
-			hex_value(p[i + 2]) < 0))
+		if (p[i] == '%' && (i + 2 >= n || jg_ascii_hex_value((unsigned char)p[i + 1]) < 0 ||
+			jg_ascii_hex_value((unsigned char)p[i + 2]) < 0))
 			return jg_fail(err, JG_ERR_USAGE,
 				"invalid %s: malformed percent-encoding in the path", instance_what);
 	}
