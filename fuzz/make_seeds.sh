@@ -9,7 +9,7 @@ set -eu
 c=fuzz/corpus
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/jwtgrant-seeds.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT INT TERM
-for d in key http http_head http_chunked http_connect oauth jwt base64 trust cert issuer url noproxy; do
+for d in key encrypted http http_head http_chunked http_connect oauth jwt base64 trust cert issuer url noproxy; do
 	mkdir -p "$c/$d"
 	find "$c/$d" -type f ! -name 'crash-*' -exec rm -f {} +
 done
@@ -52,6 +52,58 @@ cp "$tmp/k1024.pem" "$k/rsa1024.pem"
 q pkey -in "$tmp/k2048.pem" -pubout -out "$k/public.pem"
 q pkey -in "$tmp/k1024.pem" -aes128 -passout pass:seed -out "$k/encrypted.pem"
 cp "$tmp/c2048.pem" "$k/certificate-only.pem"
+
+# --- encrypted keys (fuzz/fuzz_encrypted.c) ---------------------------------------------------
+# Each seed starts with the target's options byte (0: the defaults); the passphrase "seed" and the
+# raw key and IV below are the target's own, test material only. PBKDF2 runs once (-iter 1, and
+# the target passes --enc-iter 1) so that the seeds open quickly; the 2000-iteration one is there
+# for the target's "parse only" path.
+e=$c/encrypted
+rawk=000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f
+rawiv=f0e0d0c0b0a090807060504030201000
+seed_enc() { # NAME OPTIONS-BYTE(octal) FILE
+	{ printf "\\$2"; cat "$3"; } > "$e/$1"
+}
+p8() { # NAME OPTIONS-BYTE openssl-pkcs8-arguments...
+	name=$1 byte=$2; shift 2
+	q pkcs8 -topk8 -in "$tmp/k1024.pem" -passout pass:seed "$@" -out "$tmp/e"
+	seed_enc "$name" "$byte" "$tmp/e"
+}
+enc() { # NAME OPTIONS-BYTE openssl-enc-arguments...
+	name=$1 byte=$2; shift 2
+	q enc -pass pass:seed -in "$tmp/k1024.pem" "$@" -out "$tmp/e"
+	seed_enc "$name" "$byte" "$tmp/e"
+}
+p8 pkcs8-aes256.pem 000 -v2 aes-256-cbc -v2prf hmacWithSHA256 -iter 1
+p8 pkcs8-des3.der 000 -v2 des3 -iter 1 -outform DER
+p8 pkcs8-aes256-sha1.der 000 -v2 aes-256-cbc -v2prf hmacWithSHA1 -iter 1 -outform DER
+p8 pkcs8-aes128-sha512.pem 000 -v2 aes-128-cbc -v2prf hmacWithSHA512 -iter 1
+p8 pkcs8-2000-iterations.der 000 -v2 aes-192-cbc -v2prf hmacWithSHA224 -iter 2000 -outform DER
+p8 pkcs12-3des.der 000 -v1 PBE-SHA1-3DES -outform DER
+p8 scrypt.der 000 -scrypt -scrypt_N 1024 -scrypt_r 8 -scrypt_p 1 -outform DER
+p8 camellia.der 000 -v2 camellia-128-cbc -iter 1 -outform DER
+# PBES1 (pbeWithMD5AndDES-CBC) by hand: OpenSSL 3 writes it only with its legacy provider.
+python3 -c 'import sys
+def tlv(t, b):
+    n = len(b)
+    return bytes([t] + ([n] if n < 128 else [0x82, n >> 8, n & 255])) + b
+params = tlv(0x30, tlv(4, b"saltsalt") + tlv(2, b"\x08\x00"))
+alg = tlv(6, bytes.fromhex("2a864886f70d010503")) + params
+sys.stdout.buffer.write(b"\0" + tlv(0x30, tlv(0x30, alg) + tlv(4, bytes(64))))' > "$e/pbes1.der"
+q rsa -in "$tmp/k1024.pem" -traditional -aes256 -passout pass:seed -out "$tmp/t.pem"
+seed_enc traditional-aes256.pem 000 "$tmp/t.pem"
+q rsa -in "$tmp/k1024.pem" -traditional -des3 -passout pass:seed -out "$tmp/t.pem"
+sed 's/$/\r/' "$tmp/t.pem" > "$tmp/t-crlf.pem"
+seed_enc traditional-des3-crlf.pem 000 "$tmp/t-crlf.pem"
+enc salted-pbkdf2.bin 000 -aes-256-cbc -pbkdf2 -iter 1
+enc salted-pbkdf2.b64 000 -aes-256-cbc -pbkdf2 -iter 1 -a
+enc salted-md5-one-line.b64 000 -aes-256-cbc -md md5 -a -A
+enc salted-aes128-sha256.bin 002 -aes-128-cbc -md sha256
+enc salted-des3-sha512.bin 036 -des-ede3-cbc -pbkdf2 -iter 1 -md sha512
+enc raw.bin 001 -aes-256-cbc -nosalt -K $rawk -iv $rawiv
+enc raw-aes128.b64 003 -aes-128-cbc -nosalt -K ${rawk%????????????????????????????????} -iv $rawiv -base64
+seed_enc plain-pkcs8.der 000 "$k/pkcs8.der"
+seed_enc plain.pem 000 "$k/pkcs8.pem"
 
 # --- certificates and CA bundles -------------------------------------------------------------
 q req -new -x509 -key "$tmp/k2048.pem" -sha256 -days 365 \

@@ -56,7 +56,7 @@ dict_of() {
 	oauth|jwt) echo fuzz/dict/json.dict ;;
 	key|trust|cert) echo fuzz/dict/pem.dict ;;
 	url|noproxy) echo fuzz/dict/url.dict ;;
-	fmt) echo fuzz/dict/fmt.dict ;;
+	encrypted) echo fuzz/dict/encrypted.dict ;;
 	esac
 }
 
