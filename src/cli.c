@@ -5,9 +5,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <stdio.h>
+
 #include "base/ascii.h"
 #include "base/wipe.h"
-#include <stdio.h>
+#include "crypto/cbc.h"
+#include "crypto/kdf.h"
 
 enum kind {
 	FLAG,        /* sets an int to 1 */
@@ -17,12 +20,14 @@ enum kind {
 	SECONDS,     /* seconds, decimals allowed, stored as milliseconds in (0, max] */
 	OUTPUT_JSON, /* --json: --output json */
 	PROXY,       /* stored in proxy_copy, user info scrubbed from argv */
+	SECRET,      /* would take a secret on the command line: refused, value never shown */
 	IGNORED,     /* sf/sfdx flag without meaning here: warn once */
 	IGNORED_ARG  /* the same, with an argument */
 };
 
 #define GRANT_LIKE (JG_CMD_GRANT | JG_CMD_ASSERTION)
 #define KEY_USERS (JG_CMD_GRANT | JG_CMD_ASSERTION | JG_CMD_CHECK)
+#define PASSPHRASE_USERS (KEY_USERS | JG_CMD_KEYGEN)
 #define ALL (JG_CMD_GRANT | JG_CMD_ASSERTION | JG_CMD_KEYGEN | JG_CMD_CHECK | JG_CMD_DECODE)
 #define FIELD(f) offsetof(jg_options, f)
 
@@ -46,12 +51,19 @@ static const struct option options[] = {
 	{ "--client-id|-i|--clientid", STRING, GRANT_LIKE, FIELD(client_id), 0, 0 },
 	{ "--connect-timeout", SECONDS, JG_CMD_GRANT, FIELD(connect_timeout_ms), 0, 3600 },
 	{ "--days", INTEGER, JG_CMD_KEYGEN, FIELD(days), -(1L << 30), 1L << 30 },
+	{ "--enc-cipher", STRING, KEY_USERS, FIELD(enc_cipher), 0, 0 },
+	{ "--enc-iter", INTEGER, KEY_USERS, FIELD(enc_iter), 1, JG_KDF_ITER_MAX },
+	{ "--enc-iv-env", STRING, KEY_USERS, FIELD(enc_iv_env), 0, 0 },
+	{ "--enc-key-env", STRING, KEY_USERS, FIELD(enc_key_env), 0, 0 },
+	{ "--enc-md", STRING, KEY_USERS, FIELD(enc_md), 0, 0 },
+	{ "--encrypt", FLAG, JG_CMD_KEYGEN, FIELD(encrypt), 0, 0 },
 	{ "--force", FLAG, JG_CMD_KEYGEN, FIELD(force), 0, 0 },
 	{ "--help|-h", FLAG, ALL, FIELD(help), 0, 0 },
 	{ "--instance-url|-r|--instanceurl|-l|--login-url", STRING, GRANT_LIKE, FIELD(instance_url), 0, 0 },
 	{ "--json", OUTPUT_JSON, JG_CMD_GRANT, FIELD(output), 0, 0 },
 	{ "--jwt-key-env", STRING, KEY_USERS, FIELD(key_env), 0, 0 },
 	{ "--jwt-key-file|-f|--jwtkeyfile|--keyfile|--key-file", STRING, KEY_USERS, FIELD(key_file), 0, 0 },
+	{ "--kdf-iter", INTEGER, JG_CMD_KEYGEN, FIELD(kdf_iter), 1, JG_KDF_ITER_MAX },
 	{ "--key-out", STRING, JG_CMD_KEYGEN, FIELD(key_out), 0, 0 },
 	{ "--lifetime", INTEGER, GRANT_LIKE, FIELD(lifetime), 1, 3600 },
 	{ "--loglevel", IGNORED_ARG, JG_CMD_GRANT, 0, 0, 0 },
@@ -61,6 +73,9 @@ static const struct option options[] = {
 	{ "--org", STRING, JG_CMD_KEYGEN, FIELD(org), 0, 0 },
 	{ "--output", STRING, JG_CMD_GRANT, FIELD(output), 0, 0 },
 	{ "--output-file", STRING, GRANT_LIKE, FIELD(output_file), 0, 0 },
+	{ "--passphrase|--passin|-k|--pass", SECRET, PASSPHRASE_USERS, 0, 0, 0 },
+	{ "--passphrase-env", STRING, PASSPHRASE_USERS, FIELD(passphrase_env), 0, 0 },
+	{ "--passphrase-file", STRING, PASSPHRASE_USERS, FIELD(passphrase_file), 0, 0 },
 	{ "--proxy|-x", PROXY, JG_CMD_GRANT, FIELD(proxy), 0, 0 },
 	{ "--retry", INTEGER, JG_CMD_GRANT, FIELD(retry), 0, 100 },
 	{ "--set-default|-s|--setdefaultusername", IGNORED, JG_CMD_GRANT, 0, 0, 0 },
@@ -350,6 +365,7 @@ static void set_defaults(jg_options *o)
 	o->key_out = "server.key";
 	o->cert_out = "server.crt";
 	o->subject = "jwtgrant";
+	o->kdf_iter = 600000;
 }
 
 /*
@@ -400,6 +416,10 @@ static jg_status parse_one(int argc, char **argv, int *i, jg_options *o, jg_erro
 	if (o->command != JG_CMD_NONE && !(opt->commands & o->command))
 		return jg_fail(err, JG_ERR_USAGE, "%s is not an option of %s; see jwtgrant %s --help",
 			name, jg_cli_command_name(o->command), jg_cli_command_name(o->command));
+	if (opt->kind == SECRET)
+		return jg_fail(err, JG_ERR_USAGE, "%.*s would put the passphrase on the command line, where "
+			"ps and shell history show it; give it with --passphrase-env VAR or --passphrase-file "
+			"FILE, or let jwtgrant ask on the terminal", (int)len, arg);
 	char *value = NULL;
 	if (takes_value(opt->kind)) {
 		jg_status st = take_value(argc, argv, i, attached, name, &value, err);
@@ -420,6 +440,35 @@ static jg_status check_output(const jg_options *o, jg_error *err)
 	}
 	return jg_fail(err, JG_ERR_USAGE, "--output: '%.40s' is not one of text, json, env, github, token",
 		o->output);
+}
+
+/* The options of encrypted keys, together: names that exist, sources that do not clash. */
+static jg_status check_encryption(const jg_options *o, jg_error *err)
+{
+	static const char *const digests[] = { "sha256", "sha1", "sha512", "md5" };
+	int md_known = o->enc_md == NULL;
+	for (size_t i = 0; i < sizeof digests / sizeof digests[0] && !md_known; i++)
+		md_known = jg_ascii_equal_word(o->enc_md, strlen(o->enc_md), digests[i]);
+	if (o->enc_cipher != NULL && jg_cipher_by_name(o->enc_cipher) == JG_CIPHER_NONE)
+		return jg_fail(err, JG_ERR_USAGE, "--enc-cipher: '%.40s' is not one of aes-256-cbc, "
+			"aes-192-cbc, aes-128-cbc, des-ede3-cbc", o->enc_cipher);
+	if (!md_known)
+		return jg_fail(err, JG_ERR_USAGE, "--enc-md: '%.40s' is not one of sha256, sha1, sha512, md5",
+			o->enc_md);
+	if (o->passphrase_env != NULL && o->passphrase_file != NULL)
+		return jg_fail(err, JG_ERR_USAGE, "give either --passphrase-env or --passphrase-file, not both");
+	if ((o->enc_key_env == NULL) != (o->enc_iv_env == NULL))
+		return jg_fail(err, JG_ERR_USAGE, "--enc-key-env and --enc-iv-env go together: the key and the "
+			"IV that openssl enc took as -K and -iv");
+	if (o->passphrase_file != NULL && strcmp(o->passphrase_file, "-") == 0 && o->key_file != NULL &&
+		strcmp(o->key_file, "-") == 0)
+		return jg_fail(err, JG_ERR_USAGE, "--passphrase-file - and --jwt-key-file - both want standard "
+			"input; give one of them a file");
+	if (o->command == JG_CMD_KEYGEN && !o->encrypt &&
+		(o->passphrase_env != NULL || o->passphrase_file != NULL || o->kdf_iter != 600000))
+		return jg_fail(err, JG_ERR_USAGE, "--passphrase-env, --passphrase-file and --kdf-iter go with "
+			"keygen --encrypt");
+	return JG_OK;
 }
 
 jg_status jg_cli_parse(int argc, char **argv, jg_options *o, jg_error *err)
@@ -447,7 +496,8 @@ jg_status jg_cli_parse(int argc, char **argv, jg_options *o, jg_error *err)
 				arg, jg_cli_command_name(o->command));
 		}
 	}
-	return check_output(o, err);
+	jg_status st = check_output(o, err);
+	return st == JG_OK ? check_encryption(o, err) : st;
 }
 
 static const char usage_overview[] =
@@ -494,6 +544,18 @@ static const char usage_grant[] =
 	"\n"
 	"sf/sfdx flags (-a, -d, -s, -p, --loglevel, ...) are accepted and ignored with a warning.\n";
 
+static const char usage_encrypted[] =
+	"\n"
+	"An encrypted key (PKCS#8, traditional PEM, openssl enc) is opened with its passphrase:\n"
+	"      --passphrase-env VAR   the passphrase from an environment variable\n"
+	"      --passphrase-file PATH its first line (- reads stdin); neither: asked on the terminal\n"
+	"      --enc-cipher NAME      openssl enc files: aes-256-cbc (default), aes-192-cbc,\n"
+	"                             aes-128-cbc, des-ede3-cbc\n"
+	"      --enc-iter N           openssl enc -pbkdf2 -iter N (default 10000)\n"
+	"      --enc-md NAME          openssl enc -md: sha256, sha1, sha512, md5\n"
+	"      --enc-key-env VAR      openssl enc -nosalt: the hex key (-K) in VAR\n"
+	"      --enc-iv-env VAR       ... and the hex IV (-iv) in VAR\n";
+
 static const char usage_assertion[] =
 	"Usage: jwtgrant assertion --client-id ID (--jwt-key-file PATH | --jwt-key-env VAR)\n"
 	"                          --username USER [--instance-url URL] [--audience URL]\n"
@@ -504,9 +566,13 @@ static const char usage_assertion[] =
 static const char usage_keygen[] =
 	"Usage: jwtgrant keygen [--bits 2048|3072|4096] [--key-out server.key]\n"
 	"                       [--cert-out server.crt] [--subject CN] [--org O] [--days N] [--force]\n"
+	"                       [--encrypt [--kdf-iter N] [--passphrase-env VAR | --passphrase-file F]]\n"
 	"\n"
 	"Create an RSA key (PKCS#8 PEM, mode 0600) and a self-signed certificate (PEM) to upload\n"
-	"to the Connected App (\"Use digital signatures\"). Existing files need --force.\n";
+	"to the Connected App or External Client App (\"Use digital signatures\"). Existing files\n"
+	"need --force. --encrypt writes the key encrypted (PBES2, PBKDF2-HMAC-SHA256 with\n"
+	"--kdf-iter iterations, default 600000, AES-256-CBC); the passphrase is asked twice on the\n"
+	"terminal unless --passphrase-env or --passphrase-file gives it.\n";
 
 static const char usage_check[] =
 	"Usage: jwtgrant check (--jwt-key-file PATH | --jwt-key-env VAR) [--cert FILE]\n"
@@ -521,7 +587,7 @@ static const char usage_decode[] =
 	"Print the header and claims of a JWT (from the argument or stdin). Without --cert the\n"
 	"signature is not checked; with --cert it is verified (RS256), exit 7 when it fails.\n";
 
-void jg_cli_usage(jg_command cmd, FILE *out)
+static void usage_text(jg_command cmd, FILE *out)
 {
 	switch (cmd) {
 	case JG_CMD_GRANT: (void)fputs(usage_grant, out); break;
@@ -531,4 +597,11 @@ void jg_cli_usage(jg_command cmd, FILE *out)
 	case JG_CMD_DECODE: (void)fputs(usage_decode, out); break;
 	default: (void)fputs(usage_overview, out); break;
 	}
+}
+
+void jg_cli_usage(jg_command cmd, FILE *out)
+{
+	usage_text(cmd, out);
+	if (cmd & KEY_USERS)
+		(void)fputs(usage_encrypted, out);
 }

@@ -31,6 +31,12 @@ typedef struct jg_options {
 	long bits, days;
 	const char *key_out, *cert_out, *subject, *org;
 	int force;
+	/* encrypted keys (grant, assertion, check; keygen --encrypt) */
+	const char *passphrase_env, *passphrase_file;
+	const char *enc_cipher, *enc_md, *enc_key_env, *enc_iv_env;
+	long enc_iter;             /* 0: the default of openssl enc -pbkdf2 */
+	int encrypt;               /* keygen --encrypt */
+	long kdf_iter;             /* keygen --kdf-iter, default 600000 */
 	/* check, decode */
 	const char *cert;
 	const char *jwt; /* decode's positional argument */

@@ -17,7 +17,7 @@ jg_status jg_cmd_assertion(const jg_options *o, jg_error *err)
 	if (st == JG_OK)
 		st = jg_clock_now(&now, err);
 	if (st == JG_OK)
-		st = jg_cmd_load_key(o, &key, err);
+		st = jg_cmd_load_key(o, &key, NULL, err);
 	if (st == JG_OK)
 		st = jg_cmd_assertion_from_options(o, &claims, err);
 	if (st == JG_OK)

@@ -6,6 +6,7 @@
  * Output, one "name: value" a line:
  *   key: RSA 2048 bits
  *   public key SHA-256: <64 lowercase hex digits>
+ *   encrypted: PBES2, PBKDF2-HMAC-SHA256 (600000 iterations), AES-256-CBC   (encrypted keys only)
  *   subject: CN=..., O=...             (--cert only, from here on)
  *   issuer: CN=..., O=...
  *   not before: 2020-01-01T00:00:00Z
@@ -65,7 +66,7 @@ static int key_matches(const br_rsa_public_key *pk, const jg_cert_info *info)
 			strip_leading_zeros(info->rsa_exponent.data, info->rsa_exponent.len));
 }
 
-static jg_status print_key(const jg_key *key, jg_error *err)
+static jg_status print_key(const jg_key *key, const jg_enc_info *encryption, jg_error *err)
 {
 	unsigned char spki[JG_DER_RSA_SPKI_MAX];
 	size_t len = 0;
@@ -75,6 +76,8 @@ static jg_status print_key(const jg_key *key, jg_error *err)
 		return st;
 	jg_sha256_hex(spki, len, hex);
 	printf("key: RSA %u bits\npublic key SHA-256: %s\n", key->bits, hex);
+	if (encryption->format != JG_ENC_NONE)
+		printf("encrypted: %s\n", encryption->description);
 	return JG_OK;
 }
 
@@ -151,6 +154,7 @@ jg_status jg_cmd_check(const jg_options *o, jg_error *err)
 	static jg_key key;
 	static unsigned char der[JG_CERT_DER_MAX];
 	jg_cert_info info = { 0 };
+	jg_enc_info encryption = { 0 };
 	size_t der_len = 0;
 	int64_t now = 0;
 	char problems[JG_ERROR_MESSAGE_MAX / 2] = "";
@@ -158,11 +162,11 @@ jg_status jg_cmd_check(const jg_options *o, jg_error *err)
 	if (st == JG_OK && o->key_file != NULL && o->key_env == NULL)
 		warn_if_readable(o->key_file);
 	if (st == JG_OK)
-		st = jg_cmd_load_key(o, &key, err);
+		st = jg_cmd_load_key(o, &key, &encryption, err);
 	if (st == JG_OK && o->cert != NULL)
 		st = jg_cmd_load_cert(o->cert, der, sizeof der, &der_len, &info, err);
 	if (st == JG_OK)
-		st = print_key(&key, err);
+		st = print_key(&key, &encryption, err);
 	if (st == JG_OK && o->cert != NULL)
 		print_certificate(&key, &info, der, der_len, now, problems, sizeof problems);
 	if (st == JG_OK && fflush(stdout) != 0)

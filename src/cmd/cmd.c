@@ -57,16 +57,23 @@ jg_status jg_cmd_load_cert(const char *path, unsigned char *der, size_t cap, siz
 	return st;
 }
 
-jg_status jg_cmd_load_key(const jg_options *o, jg_key *key, jg_error *err)
+jg_status jg_cmd_load_key(const jg_options *o, jg_key *key, jg_enc_info *info, jg_error *err)
 {
+	static jg_cmd_unlock u;
 	if (o->key_file != NULL && o->key_env != NULL)
 		return jg_fail(err, JG_ERR_USAGE, "give either --jwt-key-file or --jwt-key-env, not both");
-	if (o->key_file != NULL)
-		return jg_key_load_file(o->key_file, key, err);
-	if (o->key_env != NULL)
-		return jg_key_load_env(o->key_env, key, err);
-	return jg_fail(err, JG_ERR_USAGE,
-		"no private key: give --jwt-key-file PATH (or - for stdin) or --jwt-key-env VAR");
+	if (o->key_file == NULL && o->key_env == NULL)
+		return jg_fail(err, JG_ERR_USAGE,
+			"no private key: give --jwt-key-file PATH (or - for stdin) or --jwt-key-env VAR");
+	jg_status st = jg_cmd_unlock_init(o, &u, err);
+	if (st == JG_OK && o->key_file != NULL)
+		st = jg_key_load_file(o->key_file, &u.unlock, key, err);
+	else if (st == JG_OK)
+		st = jg_key_load_env(o->key_env, &u.unlock, key, err);
+	if (info != NULL)
+		*info = u.unlock.info;
+	jg_cmd_unlock_wipe(&u);
+	return st;
 }
 
 /* The claims' texts go into the JWT as JSON strings, which must be UTF-8: refuse anything else

@@ -6,6 +6,7 @@
 #include <stdint.h>
 
 #include "base/error.h"
+#include "base/passphrase.h"
 #include "cli.h"
 #include "crypto/jwt.h"
 #include "crypto/key.h"
@@ -19,8 +20,32 @@ jg_status jg_cmd_decode(const jg_options *o, jg_error *err);
 
 /* Shared by the commands (cmd/cmd.c). */
 
-/* Load the key named by --jwt-key-file or --jwt-key-env (exactly one of them). */
-jg_status jg_cmd_load_key(const jg_options *o, jg_key *key, jg_error *err);
+/*
+ * Load the key named by --jwt-key-file or --jwt-key-env (exactly one of them), opening it with
+ * the passphrase options when it is encrypted. *info (may be NULL) says what the container was.
+ */
+jg_status jg_cmd_load_key(const jg_options *o, jg_key *key, jg_enc_info *info, jg_error *err);
+
+/* What jg_cmd_load_key opens an encrypted key with (cmd/unlock.c). */
+typedef struct jg_cmd_unlock {
+	jg_key_unlock unlock;
+	unsigned char raw_key[JG_CIPHER_MAX_KEY]; /* --enc-key-env, decoded */
+	unsigned char raw_iv[JG_CIPHER_MAX_BLOCK]; /* --enc-iv-env, decoded */
+} jg_cmd_unlock;
+
+/* From the options; JG_ERR_INPUT when --enc-key-env or --enc-iv-env does not hold hex. */
+jg_status jg_cmd_unlock_init(const jg_options *o, jg_cmd_unlock *u, jg_error *err);
+void jg_cmd_unlock_wipe(jg_cmd_unlock *u);
+
+/* 1 when a passphrase can be had: --passphrase-env, --passphrase-file, or a terminal. */
+int jg_cmd_has_passphrase_source(const jg_options *o);
+
+/*
+ * The passphrase from --passphrase-env, --passphrase-file or a prompt on the terminal naming
+ * `source` ("Passphrase for <source>: "), asked twice when confirm is set.
+ */
+jg_status jg_cmd_read_passphrase(const jg_options *o, const char *source, int confirm,
+	jg_passphrase *p, jg_error *err);
 
 /*
  * Read and parse the certificate at path (PEM or DER) into der[0..cap) and *info (which points

@@ -82,7 +82,7 @@ static jg_status prepare(const jg_options *o, jg_error *err)
 	if (st == JG_OK)
 		st = check_clock(now, err);
 	if (st == JG_OK)
-		st = jg_cmd_load_key(o, &g.key, err);
+		st = jg_cmd_load_key(o, &g.key, NULL, err);
 	if (st == JG_OK)
 		st = jg_trust_select(&g.trust, o->cacert, o->capath, &origin, err);
 	if (st == JG_OK)

@@ -180,34 +180,80 @@ static jg_status write_outputs(const jg_options *o, const char *key_pem, size_t 
 		why, o->key_out);
 }
 
+/*
+ * What remains to do in Salesforce, for both kinds of app: orgs created since Spring '26 make
+ * External Client Apps (Salesforce Help, "Configure a JWT Bearer Flow" and "Preauthorize User
+ * App Access Through External Client App Policies"); older orgs keep Connected Apps.
+ */
+static void print_next_steps(const jg_options *o)
+{
+	printf("\nNext steps in Salesforce, for an External Client App (new orgs):\n");
+	printf("  1. Setup > External Client Apps Manager > your app > Edit Settings > OAuth Settings:\n"
+	       "     Enable OAuth (scopes api and refresh_token), tick \"Enable JWT Bearer Flow\"\n"
+	       "     and upload %s.\n", o->cert_out);
+	printf("  2. The app's Edit Policies > OAuth Policies: Permitted Users \"Admin approved users\n"
+	       "     are pre-authorized\"; select the user's profile or permission set.\n");
+	printf("  3. Copy the consumer key (Settings > OAuth Settings > Consumer Key and Secret).\n");
+	printf("For a Connected App (older orgs):\n");
+	printf("  1. Setup > App Manager > your Connected App > Edit: tick \"Use digital signatures\"\n"
+	       "     and upload %s; Selected OAuth Scopes: api and refresh_token.\n", o->cert_out);
+	printf("  2. Manage > Edit Policies: Permitted Users \"Admin approved users are\n"
+	       "     pre-authorized\"; then add the user's profile or permission set.\n");
+	printf("  3. Copy the consumer key (App Manager > View > Manage Consumer Details).\n");
+	printf("Then:\n  jwtgrant grant --client-id <consumer key> --jwt-key-file %s --username <user>%s\n"
+	       "  (sandbox: add --instance-url https://test.salesforce.com)\n", o->key_out,
+		o->encrypt ? " \\\n      --passphrase-env <VAR>" : "");
+}
+
 static void print_summary(const jg_options *o, const jg_key *key, const keygen_result *r)
 {
 	char from[32], until[32];
 	jg_clock_iso8601(r->not_before, from);
 	jg_clock_iso8601(r->not_after, until);
-	printf("wrote %s: RSA %u-bit private key (PKCS#8 PEM, mode 0600)\n", o->key_out, key->bits);
+	if (o->encrypt)
+		printf("wrote %s: RSA %u-bit private key (PKCS#8 PEM, mode 0600), encrypted: PBES2, "
+		       "PBKDF2-HMAC-SHA256 (%ld iterations), AES-256-CBC\n", o->key_out, key->bits,
+			o->kdf_iter);
+	else
+		printf("wrote %s: RSA %u-bit private key (PKCS#8 PEM, mode 0600)\n", o->key_out,
+			key->bits);
 	printf("wrote %s: self-signed certificate (PEM, mode 0644)\n", o->cert_out);
 	printf("sha256 Fingerprint=%s\n", r->fingerprint);
 	printf("public key SHA-256: %s\n", r->public_key);
 	printf("not before: %s\n", from);
 	printf("not after: %s (%ld days)\n", until, o->days);
-	printf("\nNext steps in Salesforce:\n");
-	printf("  1. Setup > App Manager > your Connected App > Edit:"
-	       " tick \"Use digital signatures\"\n"
-	       "     and upload %s.\n",
-		o->cert_out);
-	printf("  2. Selected OAuth Scopes: api and refresh_token (add web if wanted).\n");
-	printf("  3. Manage > Edit Policies: Permitted Users \"Admin approved users are\n"
-	       "     pre-authorized\"; then add the user's profile or permission set.\n");
-	printf("  4. Copy the consumer key (App Manager > View > Manage Consumer Details).\n");
-	printf("  5. jwtgrant grant --client-id <consumer key> --jwt-key-file %s"
-	       " --username <user>\n"
-	       "     (sandbox: add --instance-url https://test.salesforce.com)\n",
-		o->key_out);
+	print_next_steps(o);
+}
+
+/*
+ * --encrypt: the passphrase, before any work (asked twice on a terminal). A run that cannot
+ * have one fails here, having made and written nothing.
+ */
+static jg_status take_passphrase(const jg_options *o, jg_passphrase *p, jg_error *err)
+{
+	if (!o->encrypt)
+		return JG_OK;
+	if (!jg_cmd_has_passphrase_source(o))
+		return jg_fail(err, JG_ERR_INPUT, "keygen --encrypt needs a passphrase and there is no "
+			"terminal to ask on: give it with --passphrase-env VAR or --passphrase-file FILE");
+	char source[600];
+	(void)snprintf(source, sizeof source, "the new key %.500s", o->key_out);
+	return jg_cmd_read_passphrase(o, source, 1, p, err);
+}
+
+/* The key's PEM: plain PKCS#8, or encrypted with the passphrase (--encrypt). */
+static jg_status key_pem_text(const jg_options *o, const jg_key *key, const jg_passphrase *p,
+	char *out, size_t cap, size_t *len, jg_error *err)
+{
+	if (!o->encrypt)
+		return jg_keygen_private_pem(key, out, cap, len, err);
+	return jg_keygen_encrypted_pem(key, p->bytes, p->len, (unsigned long)o->kdf_iter, out, cap,
+		len, err);
 }
 
 jg_status jg_cmd_keygen(const jg_options *o, jg_error *err)
 {
+	static jg_passphrase passphrase;
 	static jg_key key;
 	static char key_pem[JG_KEYGEN_PEM_MAX];
 	static unsigned char cert_der[JG_CERT_DER_MAX];
@@ -224,9 +270,12 @@ jg_status jg_cmd_keygen(const jg_options *o, jg_error *err)
 	if (st == JG_OK)
 		st = check_output(o->cert_out, o->force, &cert_existed, err);
 	if (st == JG_OK)
+		st = take_passphrase(o, &passphrase, err);
+	if (st == JG_OK)
 		st = jg_keygen_rsa((unsigned)o->bits, &key, err);
 	if (st == JG_OK)
-		st = jg_keygen_private_pem(&key, key_pem, sizeof key_pem, &key_len, err);
+		st = key_pem_text(o, &key, &passphrase, key_pem, sizeof key_pem, &key_len, err);
+	jg_passphrase_wipe(&passphrase);
 	if (st == JG_OK)
 		st = make_certificate(o, &key, now, cert_der, sizeof cert_der, &cert_len, &result,
 			err);

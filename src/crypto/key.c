@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "base/file.h"
+#include "base/trace.h"
 #include "base/wipe.h"
 #include "crypto/base64.h"
 #include "crypto/pem.h"
@@ -86,8 +87,8 @@ static jg_status refuse_pem(const struct pem_findings *f, const char *origin, jg
 {
 	if (f->encrypted)
 		return jg_fail(err, JG_ERR_INPUT,
-			"%s is an encrypted private key; jwtgrant needs it unencrypted: "
-			"openssl pkey -in ENCRYPTED.key -out server.key (then keep server.key mode 0600)", origin);
+			"%s holds an encrypted private key that does not decode; check that it was copied whole",
+			origin);
 	if (f->ec)
 		return jg_fail(err, JG_ERR_INPUT,
 			"%s holds an EC private key; Salesforce signs with RS256, which needs an RSA key "
@@ -395,10 +396,6 @@ static jg_status decode_pem(const unsigned char *text, size_t len, const char *o
 	jg_status st;
 	if (f.found_key)
 		st = decode_der(f.der, f.der_len, origin, key, err);
-	else if (f.broken && contains(text, len, "Proc-Type: 4,ENCRYPTED"))
-		st = jg_fail(err, JG_ERR_INPUT,
-			"%s is an encrypted private key; jwtgrant needs it unencrypted: "
-			"openssl pkey -in ENCRYPTED.key -out server.key (then keep server.key mode 0600)", origin);
 	else
 		st = refuse_pem(&f, origin, err);
 	jg_wipe(f.der, f.der_len);
@@ -406,11 +403,11 @@ static jg_status decode_pem(const unsigned char *text, size_t len, const char *o
 }
 
 static jg_status decode_any(unsigned char *buf, size_t len, const char *origin, int depth,
-	jg_key *key, jg_error *err);
+	jg_key_unlock *unlock, jg_key *key, jg_error *err);
 
 /* Base64 of PEM or DER (a CI secret stored as one line). */
 static jg_status decode_base64(const unsigned char *text, size_t len, const char *origin,
-	int depth, jg_key *key, jg_error *err)
+	int depth, jg_key_unlock *unlock, jg_key *key, jg_error *err)
 {
 	static unsigned char raw[JG_KEY_INPUT_MAX];
 	size_t rlen = 0;
@@ -419,26 +416,94 @@ static jg_status decode_base64(const unsigned char *text, size_t len, const char
 			JG_B64_STD | JG_B64_SKIP_SPACE) != 0 || rlen == 0)
 		st = refuse_der(text, len, origin, err);
 	else
-		st = decode_any(raw, rlen, origin, depth + 1, key, err);
+		st = decode_any(raw, rlen, origin, depth + 1, unlock, key, err);
 	jg_wipe(raw, len < sizeof raw ? len : sizeof raw); /* base64 output is shorter than its input */
 	return st;
 }
 
-static jg_status decode_any(unsigned char *buf, size_t len, const char *origin, int depth,
-	jg_key *key, jg_error *err)
+/* --- encrypted keys ----------------------------------------------------------------------------- */
+
+jg_status jg_key_refuse_encrypted(const char *origin, const jg_enc_info *info, jg_error *err)
 {
-	if (jg_pem_looks_like(buf, len)) {
-		if (contains(buf, len, "\\n"))
-			len = unescape_newlines(buf, len);
-		return decode_pem(buf, len, origin, key, err);
+	return jg_fail(err, JG_ERR_INPUT, "%s is encrypted (%s, %s): give its passphrase with "
+		"--passphrase-env VAR or --passphrase-file FILE", origin, info->format_name,
+		jg_cipher_name(info->cipher));
+}
+
+/*
+ * Open the container: the passphrase asked for (none for a raw key and IV), the plaintext into
+ * plain[0..cap), wiped by the caller.
+ */
+static jg_status open_container(const unsigned char *buf, size_t len, const char *origin,
+	jg_key_unlock *u, unsigned char *plain, size_t cap, size_t *plain_len, jg_error *err)
+{
+	static unsigned char pass[JG_KEY_PASSPHRASE_MAX];
+	size_t pass_len = 0;
+	jg_status st = JG_OK;
+	if (u->info.format != JG_ENC_RAW) {
+		if (u->passphrase == NULL)
+			return jg_key_refuse_encrypted(origin, &u->info, err);
+		st = u->passphrase(u->ctx, origin, &u->info, pass, sizeof pass, &pass_len, err);
 	}
+	if (st == JG_OK)
+		st = jg_enc_open(buf, len, origin, &u->enc, pass, pass_len, &u->info, plain, cap,
+			plain_len, err);
+	jg_wipe(pass, pass_len);
+	return st;
+}
+
+/*
+ * An encrypted key, opened and its plaintext decoded as any key would be (but never opened
+ * again: a container inside a container is refused). *handled is 0 when buf is not encrypted.
+ */
+static jg_status decode_encrypted(const unsigned char *buf, size_t len, const char *origin,
+	int depth, jg_key_unlock *unlock, jg_key *key, jg_error *err, int *handled)
+{
+	static jg_key_unlock none; /* no options, no passphrase: encrypted keys are refused */
+	static unsigned char plain[JG_KEY_INPUT_MAX];
+	jg_key_unlock *u = unlock != NULL ? unlock : &none;
+	jg_status st = jg_enc_detect(buf, len, origin, &u->enc, &u->info, err);
+	*handled = st != JG_OK || u->info.format != JG_ENC_NONE;
+	if (!*handled || st != JG_OK)
+		return st;
+	size_t plain_len = 0;
+	st = open_container(buf, len, origin, u, plain, sizeof plain, &plain_len, err);
+	if (st == JG_OK) {
+		jg_trace("%s is encrypted (%s); opened with %s", origin, u->info.description,
+			u->info.derivation);
+		st = decode_any(plain, plain_len, origin, depth + 1, &none, key, err);
+	}
+	jg_wipe(plain, plain_len);
+	return st;
+}
+
+/* --- any form ----------------------------------------------------------------------------------- */
+
+static jg_status decode_any(unsigned char *buf, size_t len, const char *origin, int depth,
+	jg_key_unlock *unlock, jg_key *key, jg_error *err)
+{
+	int handled = 0;
+	int pem = jg_pem_looks_like(buf, len);
+	if (pem && contains(buf, len, "\\n"))
+		len = unescape_newlines(buf, len);
+	jg_status st = decode_encrypted(buf, len, origin, depth, unlock, key, err, &handled);
+	if (handled)
+		return st;
+	if (pem)
+		return decode_pem(buf, len, origin, key, err);
 	if (len > 0 && buf[0] == 0x30)
 		return decode_der(buf, len, origin, key, err);
-	return decode_base64(buf, len, origin, depth, key, err);
+	return decode_base64(buf, len, origin, depth, unlock, key, err);
 }
 
 jg_status jg_key_load_bytes(const unsigned char *in, size_t len, const char *origin, jg_key *key,
 	jg_error *err)
+{
+	return jg_key_unlock_bytes(in, len, origin, NULL, key, err);
+}
+
+jg_status jg_key_unlock_bytes(const unsigned char *in, size_t len, const char *origin,
+	jg_key_unlock *unlock, jg_key *key, jg_error *err)
 {
 	static unsigned char work[JG_KEY_INPUT_MAX];
 	if (len > sizeof work)
@@ -446,14 +511,14 @@ jg_status jg_key_load_bytes(const unsigned char *in, size_t len, const char *ori
 			origin, JG_KEY_INPUT_MAX);
 	memset(key, 0, sizeof *key);
 	memcpy(work, in, len);
-	jg_status st = decode_any(work, len, origin, 0, key, err);
+	jg_status st = decode_any(work, len, origin, 0, unlock, key, err);
 	jg_wipe(work, len); /* only what was used: wiping untouched pages would only grow the RSS */
 	if (st != JG_OK)
 		jg_key_wipe(key);
 	return st;
 }
 
-jg_status jg_key_load_file(const char *path, jg_key *key, jg_error *err)
+jg_status jg_key_load_file(const char *path, jg_key_unlock *unlock, jg_key *key, jg_error *err)
 {
 	static unsigned char buf[JG_KEY_INPUT_MAX];
 	char origin[600];
@@ -464,12 +529,12 @@ jg_status jg_key_load_file(const char *path, jg_key *key, jg_error *err)
 		(void)snprintf(origin, sizeof origin, "key file %.500s", path);
 	jg_status st = jg_file_read(path, "key file", buf, sizeof buf, &len, err);
 	if (st == JG_OK)
-		st = jg_key_load_bytes(buf, len, origin, key, err);
+		st = jg_key_unlock_bytes(buf, len, origin, unlock, key, err);
 	jg_wipe(buf, len);
 	return st;
 }
 
-jg_status jg_key_load_env(const char *name, jg_key *key, jg_error *err)
+jg_status jg_key_load_env(const char *name, jg_key_unlock *unlock, jg_key *key, jg_error *err)
 {
 	const char *value = getenv(name);
 	char origin[200];
@@ -481,7 +546,7 @@ jg_status jg_key_load_env(const char *name, jg_key *key, jg_error *err)
 	if (len == 0)
 		return jg_fail(err, JG_ERR_INPUT, "environment variable %s is empty; it should hold the "
 			"private key (PEM, PEM with \\n, or base64)", name);
-	return jg_key_load_bytes((const unsigned char *)value, len, origin, key, err);
+	return jg_key_unlock_bytes((const unsigned char *)value, len, origin, unlock, key, err);
 }
 
 void jg_key_wipe(jg_key *key)

@@ -51,4 +51,12 @@ jg_status jg_keygen_rsa(unsigned bits, jg_key *key, jg_error *err);
 jg_status jg_keygen_private_pem(const jg_key *key, char *out, size_t cap, size_t *len,
 	jg_error *err);
 
+/*
+ * The private key as PKCS#8 "ENCRYPTED PRIVATE KEY" PEM: PBES2 with PBKDF2-HMAC-SHA256
+ * (`iterations`, a random 16-byte salt) and AES-256-CBC (a random IV), as keygen --encrypt
+ * writes it. Errors and wiping as jg_keygen_private_pem.
+ */
+jg_status jg_keygen_encrypted_pem(const jg_key *key, const unsigned char *pass, size_t pass_len,
+	unsigned long iterations, char *out, size_t cap, size_t *len, jg_error *err);
+
 #endif

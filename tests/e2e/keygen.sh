@@ -99,10 +99,13 @@ for bits in 2048 3072 4096; do
 done
 expect_grep "^not before: 2023-11-14T22:08:20Z\$" "$T/out" "the validity is printed: not before"
 expect_grep "^not after: 2023-12-14T22:13:20Z" "$T/out" "the validity is printed: not after"
-expect_grep "^  5\. jwtgrant grant --client-id <consumer key> --jwt-key-file $T/k4096.key --username <user>\$" \
+expect_grep "^  jwtgrant grant --client-id <consumer key> --jwt-key-file $T/k4096.key --username <user>\$" \
 	"$T/out" "the next steps end with the grant command for this key"
 expect_grep "test\.salesforce\.com" "$T/out" "the next steps mention the sandbox login host"
 expect_grep "Use digital signatures" "$T/out" "the next steps say where the certificate goes"
+expect_grep "External Client Apps Manager > your app > Edit Settings > OAuth Settings" "$T/out" \
+	"the next steps cover an External Client App (new orgs since Spring '26)"
+expect_grep "Enable JWT Bearer Flow" "$T/out" "the next steps name the External Client App's JWT setting"
 expect_grep "Admin approved users are" "$T/out" "the next steps name the pre-authorization policy"
 expect_no_grep "PRIVATE KEY|MII" "$T/out" "no key bytes on stdout"
 
