@@ -87,7 +87,7 @@ static int bench_sign(const char *path, int count)
 {
 	jg_error err;
 	memset(&err, 0, sizeof err);
-	if (jg_key_load_file(path, &key, &err) != JG_OK)
+	if (jg_key_load_file(path, NULL, &key, &err) != JG_OK)
 		return fail("loading the key", &err);
 
 	int64_t now = (int64_t)time(NULL);
