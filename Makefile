@@ -34,11 +34,18 @@ ifeq ($(VARIANT),release)
   ifneq ($(MUSL),)
     CC      := musl-gcc
     LDSTATIC := -static
-    CC      := musl-gcc
-    LDSTATIC := -static
+    # The static link makes a fixed-address executable (ET_EXEC), so the code is compiled for
+    # one: with the compiler's default -fPIE, every const table of pointers (the option table,
+    # error tables, BearSSL's vtables) needed a load-time relocation and sat in RELRO data
+    # (8.4 KB) instead of .rodata, and each access went through RIP-relative position-independent
+    # code: -fno-pie measured 4 KB less text and one 4 KiB step off the file (366,224 -> 362,128
+    # bytes). Nothing is lost: a non-PIE static executable has no address randomisation of its
+    # image either way, and the tables are read-only in both places.
+    PIE     := -fno-pie -no-pie
   else
     CC      ?= cc
     LDSTATIC :=
+    PIE     :=
   endif
   # -Oz (GCC 12: 1.8 KB less than -Os, RS256 signing measured no slower), no unwind tables (C
   # only, nothing unwinds), no separate-code padding, no build id, and link-time optimisation
@@ -47,9 +54,12 @@ ifeq ($(VARIANT),release)
   # otherwise. None of them drops BearSSL's AES-NI, PCLMUL and SSE2 code: BearSSL compiles it
   # with function target attributes, no -m flags needed, and its default selectors use it when
   # the CPU has the instructions (src/tls/tls.c; grant -v names the code in use).
-  OPT     := -Oz -flto=auto -fno-asynchronous-unwind-tables -fno-unwind-tables
-  LDFLAGS := $(LDSTATIC) -Oz -flto=auto -Wl,--gc-sections -Wl,-z,relro -Wl,-z,now \
-             -Wl,-z,noseparate-code -Wl,--build-id=none -s
+  # -flto-partition=one: the whole program optimised as one unit instead of four parallel
+  # partitions, so calls across them can be inlined or dropped (832 bytes less text, measured;
+  # the link takes a few seconds longer).
+  OPT     := -Oz -flto=auto -fno-asynchronous-unwind-tables -fno-unwind-tables $(PIE)
+  LDFLAGS := $(LDSTATIC) $(PIE) -Oz -flto=auto -flto-partition=one -Wl,--gc-sections \
+             -Wl,-z,relro -Wl,-z,now -Wl,-z,noseparate-code -Wl,--build-id=none -s
 else ifeq ($(VARIANT),host)
   CC      := cc
   OPT     := -O1 -g

@@ -52,12 +52,7 @@ jg_status jg_enc_fail_too_large(const char *origin, size_t cap, jg_error *err)
 
 int jg_enc_contains(const unsigned char *text, size_t len, const char *needle)
 {
-	size_t n = strlen(needle);
-	for (size_t i = 0; i + n <= len; i++) {
-		if (text[i] == (unsigned char)needle[0] && memcmp(text + i, needle, n) == 0)
-			return 1;
-	}
-	return 0;
+	return memmem(text, len, needle, strlen(needle)) != NULL;
 }
 
 int jg_enc_is_der_sequence(const unsigned char *p, size_t len)

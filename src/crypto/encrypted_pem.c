@@ -23,6 +23,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "base/ascii.h"
 #include "base/wipe.h"
 #include "crypto/encrypted_impl.h"
 #include "crypto/kdf.h"
@@ -120,17 +121,6 @@ static int find_block(const unsigned char *in, size_t len, pem_block *block)
 	return 0;
 }
 
-static int hex_digit(unsigned char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* The cipher named in DEK-Info, or the refusal naming it (only when its name is plain). */
 static jg_status read_cipher_name(const text_line *value, size_t comma, const char *origin,
 	pem_block *block, jg_error *err)
@@ -166,14 +156,9 @@ static jg_status read_dek_info(const text_line *line, const char *origin, pem_bl
 	if (status != JG_OK)
 		return status;
 	size_t block_len = jg_cipher_block_len(block->cipher);
-	const unsigned char *hex = comma + 1;
-	int ok = value.len - at - 1 == 2 * block_len;
-	for (size_t i = 0; ok && i < block_len; i++) {
-		int high = hex_digit(hex[2 * i]), low = hex_digit(hex[2 * i + 1]);
-		ok = high >= 0 && low >= 0;
-		block->iv[i] = (unsigned char)(high * 16 + low);
-	}
-	if (!ok)
+	size_t iv_len = 0;
+	if (jg_ascii_hex_decode((const char *)comma + 1, value.len - at - 1, block->iv,
+			sizeof block->iv, &iv_len) != 0 || iv_len != block_len)
 		return jg_fail(err, JG_ERR_INPUT, "%s: its DEK-Info header is malformed (%s needs "
 			"an IV of %zu hex digits); copy the key again", origin,
 			jg_cipher_name(block->cipher), 2 * block_len);

@@ -56,15 +56,6 @@ static int visit_object(void *ctx, jg_pem_event event, const char *label,
 	return 0;
 }
 
-static int contains(const unsigned char *text, size_t len, const char *needle)
-{
-	size_t n = strlen(needle);
-	for (size_t i = 0; i + n <= len; i++) {
-		if (memcmp(text + i, needle, n) == 0)
-			return 1;
-	}
-	return 0;
-}
 
 /* Turn the two-character sequences "\n" and "\r" into real line ends, in place. */
 static size_t unescape_newlines(unsigned char *text, size_t len)
@@ -484,7 +475,7 @@ static jg_status decode_any(unsigned char *buf, size_t len, const char *origin, 
 {
 	int handled = 0;
 	int pem = jg_pem_looks_like(buf, len);
-	if (pem && contains(buf, len, "\\n"))
+	if (pem && memmem(buf, len, "\\n", 2) != NULL)
 		len = unescape_newlines(buf, len);
 	jg_status st = decode_encrypted(buf, len, origin, depth, unlock, key, err, &handled);
 	if (handled)
