@@ -28,6 +28,7 @@
 #   BENCH_SIGNS=200          signatures per key size
 #   BENCH_HANDSHAKES=50      TLS handshakes
 #   BENCH_KEYGEN_RUNS=3      keygen runs per key size
+#   BENCH_DECRYPT_RUNS=5     rounds of opening the 600,000-iteration encrypted key
 #   BENCH_SPEED_SECONDS=2    `openssl speed -seconds`
 #   BENCH_NOISE_FACTOR=2     max/min wall time spread above which a figure is called noisy
 #   BENCH_TIMEOUT=60         seconds any single measured command may take
@@ -43,11 +44,12 @@ SF_RUNS=${BENCH_SF_RUNS:-5}
 SIGNS=${BENCH_SIGNS:-200}
 HANDSHAKES=${BENCH_HANDSHAKES:-50}
 KEYGEN_RUNS=${BENCH_KEYGEN_RUNS:-3}
+DECRYPT_RUNS=${BENCH_DECRYPT_RUNS:-5}
 SPEED_SECONDS=${BENCH_SPEED_SECONDS:-2}
 NOISE_FACTOR=${BENCH_NOISE_FACTOR:-2}
 TMO=${BENCH_TIMEOUT:-60}
 SIZE_CEILING=${BENCH_SIZE_CEILING:-360448}
-for knob in RUNS WARMUP SF_RUNS SIGNS HANDSHAKES KEYGEN_RUNS SPEED_SECONDS TMO SIZE_CEILING; do
+for knob in RUNS WARMUP SF_RUNS SIGNS HANDSHAKES KEYGEN_RUNS DECRYPT_RUNS SPEED_SECONDS TMO SIZE_CEILING; do
 	eval "v=\$$knob"
 	case $v in
 	'' | *[!0-9]*) echo "bench: BENCH_$knob must be a whole number (got '$v')" >&2; exit 1 ;;
@@ -351,6 +353,36 @@ if [ $keygen_ok = 1 ]; then
 	done
 fi
 
+# --- an encrypted key: PBKDF2 ----------------------------------------------------------------
+# The same key, PBES2 with PBKDF2-HMAC-SHA256 (600,000 iterations, keygen --encrypt's default)
+# and AES-256-CBC, opened by `jwtgrant check` and by `openssl pkey`, interleaved; nearly all of
+# either is the PBKDF2 loop (openssl with the CPU's SHA extensions where it has them, jwtgrant
+# with BearSSL's portable SHA-256).
+ENC=$T/encrypted
+mkdir -p "$ENC"
+decrypt_ok=1
+export JG_BENCH_PASSPHRASE=bench-passphrase-not-secret
+if ! openssl pkcs8 -topk8 -in "$PKI/app.key" -v2 aes-256-cbc -v2prf hmacWithSHA256 -iter 600000 \
+	-passout env:JG_BENCH_PASSPHRASE -out "$ENC/key.p8" 2> "$T/enc.err"; then
+	decrypt_ok=0
+	note "the encrypted key could not be made: $(head -n 1 "$T/enc.err")"
+fi
+if [ $decrypt_ok = 1 ]; then
+	say "opening a 600,000-iteration PBES2 key ($DECRYPT_RUNS rounds): jwtgrant check, openssl pkey"
+	i=0
+	while [ $i -lt "$DECRYPT_RUNS" ]; do
+		"$MEASURE" "$RAW/decrypt_jwtgrant.measure" 120 "$JG" check --jwt-key-file "$ENC/key.p8" \
+			--passphrase-env JG_BENCH_PASSPHRASE < /dev/null > /dev/null 2> "$T/dec.err"
+		"$MEASURE" "$RAW/decrypt_openssl.measure" 120 openssl pkey -in "$ENC/key.p8" \
+			-passin env:JG_BENCH_PASSPHRASE -noout < /dev/null > /dev/null 2>> "$T/dec.err"
+		i=$((i + 1))
+	done
+fi
+for who in jwtgrant openssl; do
+	eval "decrypt_wall_$who=\$(stats \"\$RAW/decrypt_\$who.measure\" wall)"
+	eval "decrypt_cpu_$who=\$(stats \"\$RAW/decrypt_\$who.measure\" cpu)"
+done
+
 # --- sizes ----------------------------------------------------------------------------------
 say "sizes and the link map"
 stripped_size() { # FILE — bytes of a stripped copy (the file's own size when strip refuses it)
@@ -568,6 +600,14 @@ elapsed=$(($(date +%s) - started))
 	echo "| \`jwtgrant keygen\` wall, median of $KEYGEN_RUNS (min–max) | $(keygen_cell 2048 wall) | $(keygen_cell 3072 wall) | $(keygen_cell 4096 wall) |"
 	echo "| \`jwtgrant keygen\` user+sys CPU, median | $(keygen_cell 2048 cpu) | $(keygen_cell 3072 cpu) | $(keygen_cell 4096 cpu) |"
 	echo
+	echo "Opening a PBES2 key (PBKDF2-HMAC-SHA256, 600,000 iterations, AES-256-CBC), median (min–max) of $DECRYPT_RUNS interleaved runs:"
+	echo
+	echo "| | wall | user+sys CPU | runs |"
+	echo "|---|---:|---:|---:|"
+	echo "| \`jwtgrant check --passphrase-env\` | $(range_ms "$decrypt_wall_jwtgrant") | $(range_ms "$decrypt_cpu_jwtgrant") | $(ok_count "$RAW/decrypt_jwtgrant.measure") |"
+	echo "| \`openssl pkey -passin env:\` | $(range_ms "$decrypt_wall_openssl") | $(range_ms "$decrypt_cpu_openssl") | $(ok_count "$RAW/decrypt_openssl.measure") |"
+	echo "| jwtgrant / openssl | $(ratio "$(field 1 "$decrypt_wall_jwtgrant")" "$(field 1 "$decrypt_wall_openssl")") | $(ratio "$(field 1 "$decrypt_cpu_jwtgrant")" "$(field 1 "$decrypt_cpu_openssl")") | |"
+	echo
 	if [ -n "$handshake" ]; then
 		echo "TLS handshake (jg_tls_handshake, RSA-2048 server certificate, connect excluded), client CPU: median $(field 2 "$handshake") µs ($(field 3 "$handshake")–$(field 4 "$handshake")), wall $(field 5 "$handshake") µs ($(field 6 "$handshake")–$(field 7 "$handshake")) over $HANDSHAKES handshakes."
 	else
@@ -649,6 +689,14 @@ elapsed=$(($(date +%s) - started))
 			"$(fmt 'peak RSS within 256 KiB of the empty static program (VmHWM at exit, medians): %d KiB, empty %d KiB, %+d KiB' "$jx, $ex, $jx - $ex")"
 	else
 		goal 0 "peak RSS ≤ 512 KiB and within 256 KiB of the empty program: no VmHWM figures"
+	fi
+	dj=$(field 1 "$decrypt_wall_jwtgrant") dop=$(field 1 "$decrypt_wall_openssl")
+	if [ "$(field 4 "$decrypt_wall_jwtgrant")" -gt 0 ] && [ "$(field 4 "$decrypt_wall_openssl")" -gt 0 ]; then
+		goal "$(awk -v a="$dj" -v b="$dop" 'BEGIN { print (a <= 3 * b) ? 1 : 0 }')" \
+			"$(fmt 'opening a 600,000-iteration PBES2 key ≤ 3 × openssl pkey'"'"'s time (wall, medians): %.0f ms vs 3 × %.0f = %.0f ms (ratio %.2f)' \
+				"$dj / 1000, $dop / 1000, 3 * $dop / 1000, $dj / $dop")"
+	else
+		goal 0 "opening a 600,000-iteration PBES2 key ≤ 3 × openssl pkey's time: no successful runs to compare"
 	fi
 	goal "$([ "$jg_size" -le "$SIZE_CEILING" ] && echo 1 || echo 0)" \
 		"stripped static binary ≤ $(group "$SIZE_CEILING") bytes (a ceiling, not a target): $(group "$jg_size") bytes ($(awk -v s="$jg_size" -v c="$SIZE_CEILING" 'BEGIN { d = s - c; if (d > 0) print d, "over"; else print -d, "to spare" }' | { read -r n w; echo "$(group "$n") $w"; }))$([ "$jg_linkage" = static ] || echo '; note: ./jwtgrant is dynamically linked')"
