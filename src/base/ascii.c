@@ -29,7 +29,7 @@ int jg_ascii_hex_value(int c)
 {
 	if (c >= '0' && c <= '9')
 		return c - '0';
-	c = jg_ascii_lower((char)c);
+	c = (unsigned char)jg_ascii_lower((char)c);
 	if (c >= 'a' && c <= 'f')
 		return c - 'a' + 10;
 	return -1;

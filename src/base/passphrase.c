@@ -13,9 +13,10 @@
  *      that nohup or a shell set to SIG_IGN stays ignored), and echo is turned off with ICANON
  *      and ECHONL kept: the line is still edited by the terminal, and the Enter shows.
  *      TCSAFLUSH drops what was typed before the prompt, so that it cannot become the answer.
- *   2. The prompt is written; bytes are read one at a time. The signals are unblocked only
- *      inside ppoll(2), while waiting for input, so the handler runs at that one place and the
- *      descriptor is non-blocking, so that a read never sleeps with the signals blocked.
+ *   2. The prompt is written; the line is read as the terminal gives it (with ICANON a read
+ *      never returns more than one line). The signals are unblocked only inside ppoll(2),
+ *      while waiting for input, so the handler runs at that one place and the descriptor is
+ *      non-blocking, so that a read never sleeps with the signals blocked.
  *   3. The handler puts the saved state back, resets the signal to SIG_DFL and raises it again:
  *      the process ends by that signal, with its terminal as it found it. SIGTSTP stops the
  *      process the same way (its default action), echo on while stopped; on SIGCONT the
@@ -55,16 +56,22 @@ typedef enum line_result {
 	LINE_FAILED    /* read(2) failed; the errno is kept by the caller */
 } line_result;
 
-/* Add byte c to the line in p; LINE_DONE at the LF (CR LF stripped), LINE_TOO_LONG past the cap. */
+/* The line in p is complete: LINE_DONE, NUL-terminated, or LINE_TOO_LONG past the cap. */
+static line_result line_done(jg_passphrase *p)
+{
+	if (p->len > JG_PASSPHRASE_MAX)
+		return LINE_TOO_LONG;
+	p->bytes[p->len] = 0;
+	return LINE_DONE;
+}
+
+/* Add byte c to the line in p; done at the LF (CR LF stripped), LINE_TOO_LONG past the cap. */
 static line_result line_add(jg_passphrase *p, unsigned char c)
 {
 	if (c == '\n') {
 		if (p->len > 0 && p->bytes[p->len - 1] == '\r')
 			p->len--;
-		if (p->len > JG_PASSPHRASE_MAX)
-			return LINE_TOO_LONG;
-		p->bytes[p->len] = 0;
-		return LINE_DONE;
+		return line_done(p);
 	}
 	if (p->len == sizeof p->bytes)
 		return LINE_TOO_LONG;
@@ -75,12 +82,16 @@ static line_result line_add(jg_passphrase *p, unsigned char c)
 /* The input ended: a last line without its LF, or nothing at all. */
 static line_result line_end(jg_passphrase *p)
 {
-	if (p->len == 0)
-		return LINE_EOF;
-	if (p->len > JG_PASSPHRASE_MAX)
-		return LINE_TOO_LONG;
-	p->bytes[p->len] = 0;
-	return LINE_DONE;
+	return p->len == 0 ? LINE_EOF : line_done(p);
+}
+
+/* Add what one read(2) gave, chunk[0..n) (n 0: the input ended), to the line in p. */
+static line_result line_add_read(jg_passphrase *p, const unsigned char *chunk, ssize_t n)
+{
+	line_result r = n == 0 ? line_end(p) : LINE_MORE;
+	for (ssize_t i = 0; i < n && r == LINE_MORE; i++)
+		r = line_add(p, chunk[i]);
+	return r;
 }
 
 static void clear(jg_passphrase *p)
@@ -103,13 +114,10 @@ jg_status jg_passphrase_from_env(const char *name, jg_passphrase *p, jg_error *e
 	if (name == NULL || name[0] == '\0')
 		return jg_fail(err, JG_ERR_INPUT, "no environment variable was named for the passphrase");
 	const char *value = getenv(name);
-	if (value == NULL)
-		return jg_fail(err, JG_ERR_INPUT,
-			"environment variable %.200s is not set; export the passphrase into it", name);
-	size_t len = strlen(value);
+	size_t len = value != NULL ? strlen(value) : 0;
 	if (len == 0)
-		return jg_fail(err, JG_ERR_INPUT,
-			"environment variable %.200s is empty; export the passphrase into it", name);
+		return jg_fail(err, JG_ERR_INPUT, "environment variable %.200s is %s; export the "
+			"passphrase into it", name, value == NULL ? "not set" : "empty");
 	if (len > JG_PASSPHRASE_MAX)
 		return jg_fail(err, JG_ERR_INPUT,
 			"environment variable %.200s holds more than %d bytes; a passphrase is at most %d",
@@ -140,11 +148,9 @@ static line_result read_first_line(int fd, size_t piece, jg_passphrase *p, int *
 		if (n < 0) {
 			*error = errno;
 			r = LINE_FAILED;
-		} else if (n == 0) {
-			r = line_end(p);
+		} else {
+			r = line_add_read(p, chunk, n);
 		}
-		for (ssize_t i = 0; i < n && r == LINE_MORE; i++)
-			r = line_add(p, chunk[i]);
 	}
 	jg_wipe(chunk, sizeof chunk);
 	return r;
@@ -200,11 +206,10 @@ jg_status jg_passphrase_from_file(const char *path, jg_passphrase *p, jg_error *
 	if (path == NULL || path[0] == '\0')
 		return jg_fail(err, JG_ERR_INPUT, "no passphrase file was named");
 	int from_stdin = strcmp(path, "-") == 0;
-	if (from_stdin)
+	if (from_stdin) {
 		(void)snprintf(source, sizeof source, "standard input");
-	else
+	} else {
 		(void)snprintf(source, sizeof source, "passphrase file %.280s", path);
-	if (!from_stdin) {
 		jg_status st = open_passphrase_file(path, source, &fd, &piece, err);
 		if (st != JG_OK)
 			return st;
@@ -356,6 +361,7 @@ static int tty_write(const tty_session *s, const char *text)
 static line_result tty_read_line(const tty_session *s, const char *prompt, jg_passphrase *p,
 	int *error)
 {
+	unsigned char chunk[FILE_PIECE];
 	line_result r = LINE_MORE;
 	prompt_resumed = 1; /* "write the prompt" */
 	while (r == LINE_MORE) {
@@ -370,15 +376,14 @@ static line_result tty_read_line(const tty_session *s, const char *prompt, jg_pa
 				continue; /* a stop (handled above) or a signal the program handles */
 			break;
 		}
-		unsigned char c = 0;
-		ssize_t n = read(s->fd, &c, 1);
+		ssize_t n = read(s->fd, chunk, sizeof chunk); /* ICANON: never past the line's end */
 		if (n < 0 && (errno == EAGAIN || errno == EINTR))
 			continue;
 		if (n < 0)
 			break;
-		r = n == 0 ? line_end(p) : line_add(p, c);
-		jg_wipe(&c, sizeof c);
+		r = line_add_read(p, chunk, n);
 	}
+	jg_wipe(chunk, sizeof chunk);
 	if (r == LINE_MORE) {
 		*error = errno;
 		r = LINE_FAILED;

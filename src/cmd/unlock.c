@@ -15,21 +15,21 @@
 #include "cmd/cmd.h"
 
 /*
- * The hex in environment variable `name` (what openssl enc takes as -K or -iv) into out[0..cap).
- * JG_ERR_INPUT naming the variable, never its value.
+ * The hex in environment variable `name`, the `what` ("key" or "IV") that openssl enc takes as
+ * `option` (-K or -iv), into out[0..cap). JG_ERR_INPUT naming the variable, never its value.
  */
-static jg_status hex_from_env(const char *name, const char *what, unsigned char *out, size_t cap,
-	size_t *len, jg_error *err)
+static jg_status hex_from_env(const char *name, const char *what, const char *option,
+	unsigned char *out, size_t cap, size_t *len, jg_error *err)
 {
 	const char *value = getenv(name);
 	if (value == NULL || *value == '\0')
 		return jg_fail(err, JG_ERR_INPUT, "environment variable %s is %s; export the %s "
 			"(openssl enc's hex %s) into it", name, value == NULL ? "not set" : "empty", what,
-			strcmp(what, "key") == 0 ? "-K" : "-iv");
+			option);
 	if (jg_ascii_hex_decode(value, strlen(value), out, cap, len) != 0)
 		return jg_fail(err, JG_ERR_INPUT, "environment variable %s does not hold the %s as openssl "
 			"enc's %s takes it: an even number of hex digits, at most %zu bytes", name, what,
-			strcmp(what, "key") == 0 ? "-K" : "-iv", cap);
+			option, cap);
 	return JG_OK;
 }
 
@@ -93,10 +93,10 @@ jg_status jg_cmd_unlock_init(const jg_options *o, jg_cmd_unlock *u, jg_error *er
 	u->unlock.enc.md = digest_by_name(o->enc_md);
 	if (o->enc_key_env == NULL)
 		return JG_OK;
-	jg_status st = hex_from_env(o->enc_key_env, "key", u->raw_key, sizeof u->raw_key,
+	jg_status st = hex_from_env(o->enc_key_env, "key", "-K", u->raw_key, sizeof u->raw_key,
 		&u->unlock.enc.raw_key_len, err);
 	if (st == JG_OK)
-		st = hex_from_env(o->enc_iv_env, "IV", u->raw_iv, sizeof u->raw_iv,
+		st = hex_from_env(o->enc_iv_env, "IV", "-iv", u->raw_iv, sizeof u->raw_iv,
 			&u->unlock.enc.raw_iv_len, err);
 	u->unlock.enc.raw_key = u->raw_key;
 	u->unlock.enc.raw_iv = u->raw_iv;

@@ -19,54 +19,48 @@
 #include "base/ascii.h"
 #include "base/wipe.h"
 
+/* Each cipher's row, and JG_CIPHER_NONE's, which has no key and no block. */
 static const struct cipher_info {
-	jg_cipher cipher;
 	const char *name;
-	size_t key_len, block_len;
+	unsigned char key_len, block_len;
 } ciphers[] = {
-	{ JG_CIPHER_AES_128_CBC, "AES-128-CBC", 16, 16 },
-	{ JG_CIPHER_AES_192_CBC, "AES-192-CBC", 24, 16 },
-	{ JG_CIPHER_AES_256_CBC, "AES-256-CBC", 32, 16 },
-	{ JG_CIPHER_DES_EDE3_CBC, "DES-EDE3-CBC", 24, 8 },
+	[JG_CIPHER_NONE] = { "NONE", 0, 0 },
+	[JG_CIPHER_AES_128_CBC] = { "AES-128-CBC", 16, 16 },
+	[JG_CIPHER_AES_192_CBC] = { "AES-192-CBC", 24, 16 },
+	[JG_CIPHER_AES_256_CBC] = { "AES-256-CBC", 32, 16 },
+	[JG_CIPHER_DES_EDE3_CBC] = { "DES-EDE3-CBC", 24, 8 },
 };
 
 #define CIPHER_COUNT (sizeof ciphers / sizeof ciphers[0])
 
-/* The table's row for c, or NULL (JG_CIPHER_NONE, or a value outside the enum). */
+/* The table's row for c; JG_CIPHER_NONE's for a value outside the enum. */
 static const struct cipher_info *cipher_info(jg_cipher c)
 {
-	for (size_t i = 0; i < CIPHER_COUNT; i++) {
-		if (ciphers[i].cipher == c)
-			return &ciphers[i];
-	}
-	return NULL;
+	return &ciphers[(size_t)c < CIPHER_COUNT ? c : JG_CIPHER_NONE];
 }
 
 size_t jg_cipher_key_len(jg_cipher c)
 {
-	const struct cipher_info *info = cipher_info(c);
-	return info != NULL ? info->key_len : 0;
+	return cipher_info(c)->key_len;
 }
 
 size_t jg_cipher_block_len(jg_cipher c)
 {
-	const struct cipher_info *info = cipher_info(c);
-	return info != NULL ? info->block_len : 0;
+	return cipher_info(c)->block_len;
 }
 
 const char *jg_cipher_name(jg_cipher c)
 {
-	const struct cipher_info *info = cipher_info(c);
-	return info != NULL ? info->name : "NONE";
+	return cipher_info(c)->name;
 }
 
 jg_cipher jg_cipher_by_name(const char *name)
 {
 	if (name == NULL)
 		return JG_CIPHER_NONE;
-	for (size_t i = 0; i < CIPHER_COUNT; i++) {
-		if (jg_ascii_equal_word(name, strlen(name), ciphers[i].name))
-			return ciphers[i].cipher;
+	for (size_t c = JG_CIPHER_NONE + 1; c < CIPHER_COUNT; c++) {
+		if (jg_ascii_equal_word(name, strlen(name), ciphers[c].name))
+			return (jg_cipher)c;
 	}
 	return JG_CIPHER_NONE;
 }

@@ -4,9 +4,10 @@
  * makes. Only the container is handled here; what comes out (a PKCS#8 or PKCS#1 DER key, or the
  * PEM text an `openssl enc` file held) goes to the key loader (crypto/key.c) as any other key.
  *
- *   JG_ENC_PKCS8        PEM "ENCRYPTED PRIVATE KEY", or its DER: EncryptedPrivateKeyInfo with
- *                       PBES2 (PBKDF2-HMAC-SHA1/224/256/384/512; AES-128/192/256-CBC,
- *                       DES-EDE3-CBC). PBES1 and PKCS#12 schemes are refused by name.
+ *   JG_ENC_PKCS8        DER EncryptedPrivateKeyInfo with PBES2 (PBKDF2-HMAC-SHA1/224/256/384/
+ *                       512; AES-128/192/256-CBC, DES-EDE3-CBC). PBES1 and PKCS#12 schemes are
+ *                       refused by name. In PEM, "ENCRYPTED PRIVATE KEY", it comes here as the
+ *                       DER that the key loader's one PEM walk (crypto/key.c) collects.
  *   JG_ENC_TRADITIONAL  PEM "RSA PRIVATE KEY" (or "PRIVATE KEY") with "Proc-Type: 4,ENCRYPTED"
  *                       and "DEK-Info: <cipher>,<iv hex>": EVP_BytesToKey(MD5, salt = the
  *                       first 8 bytes of the IV, one iteration).
@@ -66,23 +67,24 @@ typedef struct jg_enc_info {
 
 /*
  * What in[0..len) is. JG_OK with info->format JG_ENC_NONE when it is not an encrypted key (the
- * caller reads it as a plain key), or the format and as much of info as the header gives.
+ * caller reads it as a plain key), or the format and as much of info as the container gives.
  * JG_ERR_INPUT when it is an encrypted key in a form we do not open (PBES1 or PKCS#12 schemes,
  * DES-CBC or another cipher, a PRF or KDF other than the above), the message naming the scheme
  * and the openssl command that converts it (openssl pkcs8 -topk8 -v2 aes-256-cbc ...); also
- * when the header is malformed, when it asks for more than 10,000,000 PBKDF2 iterations (a
- * CPU-time bomb), or when a raw key or IV has the wrong length for the cipher (naming
- * --enc-key-env / --enc-iv-env and the hex digits expected). JG_ERR_USAGE when opts are out of
- * range (--enc-iter above 10,000,000). opts may be NULL (no raw key: JG_ENC_RAW is never the
+ * when the container is malformed or truncated (a PKCS#8 DER is read whole, a traditional PEM to
+ * its END line), when it asks for more than 10,000,000 PBKDF2 iterations (a CPU-time bomb), or
+ * when a raw key or IV has the wrong length for the cipher (naming --enc-key-env /
+ * --enc-iv-env and the hex digits expected). JG_ERR_USAGE when opts are out of range
+ * (--enc-iter above 10,000,000). opts may be NULL (no raw key: JG_ENC_RAW is never the
  * answer). For JG_ENC_SALTED, info->prf is opts->md and info->iterations 0 until jg_enc_open
  * has found the derivation.
  *
- * Order of the questions: PEM text (a "-----BEGIN " line) is PKCS#8, traditional or not
- * encrypted; then "Salted__" (or its base64); then DER EncryptedPrivateKeyInfo (a plain
- * PrivateKeyInfo, PKCS#1 key, SubjectPublicKeyInfo or certificate is JG_ENC_NONE); then, only
- * with opts->raw_key, JG_ENC_RAW. PEM whose newlines arrived as the two characters "\n" (CI
- * secret stores) must have them turned into line ends by the caller first: read as it is, an
- * ENCRYPTED PRIVATE KEY block would not decode and be called corrupted.
+ * Order of the questions: PEM text (a "-----BEGIN " line) is traditional or not encrypted
+ * (JG_ENC_NONE also for an ENCRYPTED PRIVATE KEY object: its DER is what comes here); then
+ * "Salted__" (or its base64); then DER EncryptedPrivateKeyInfo (a plain PrivateKeyInfo, PKCS#1
+ * key, SubjectPublicKeyInfo or certificate is JG_ENC_NONE); then, only with opts->raw_key,
+ * JG_ENC_RAW. PEM whose newlines arrived as the two characters "\n" (CI secret stores) must have
+ * them turned into line ends by the caller first.
  */
 jg_status jg_enc_detect(const unsigned char *in, size_t len, const char *origin,
 	const jg_enc_options *opts, jg_enc_info *info, jg_error *err);

@@ -24,9 +24,7 @@
 #include <string.h>
 
 #include "base/ascii.h"
-#include "base/wipe.h"
 #include "crypto/encrypted_impl.h"
-#include "crypto/kdf.h"
 
 /* One line of text, without its line end and trailing blanks; `next` is where the next starts. */
 typedef struct text_line {
@@ -35,16 +33,11 @@ typedef struct text_line {
 	size_t next;
 } text_line;
 
-/* The encrypted block: where its label, its DEK-Info line and its base64 are. */
+/* The encrypted block: its label, and where the line after Proc-Type starts. */
 typedef struct pem_block {
 	const unsigned char *label;
 	size_t label_len;
-	size_t headers;  /* start of the line after Proc-Type */
-	size_t body;     /* start of the base64 */
-	size_t body_end; /* start of the END line, or the end of the text */
-	int ended;       /* an END line with the BEGIN line's label was found */
-	jg_cipher cipher;
-	unsigned char iv[JG_CIPHER_MAX_BLOCK];
+	size_t headers;
 } pem_block;
 
 /* The line starting at text[at]; 0 past the end. */
@@ -69,16 +62,19 @@ static int starts_with(const text_line *line, const char *prefix)
 	return line->len >= n && memcmp(line->text, prefix, n) == 0;
 }
 
-/* What follows "<name>:" and blanks on a header line. */
-static text_line header_value(const text_line *line, const char *name)
+/* 1 when line is the header "<name>:" (name given with its colon): what follows it and
+ * blanks into *value. */
+static int header_value(const text_line *line, const char *name, text_line *value)
 {
-	text_line value = *line;
+	if (!starts_with(line, name))
+		return 0;
+	*value = *line;
 	size_t skip = strlen(name);
-	while (skip < value.len && (value.text[skip] == ' ' || value.text[skip] == '\t'))
+	while (skip < value->len && (value->text[skip] == ' ' || value->text[skip] == '\t'))
 		skip++;
-	value.text += skip;
-	value.len -= skip;
-	return value;
+	value->text += skip;
+	value->len -= skip;
+	return 1;
 }
 
 /* "-----BEGIN <label>-----": the label into the block. */
@@ -106,14 +102,12 @@ static int is_end_of(const text_line *line, const pem_block *block)
 /* The first BEGIN line followed by "Proc-Type: 4,ENCRYPTED"; 0 when there is none. */
 static int find_block(const unsigned char *in, size_t len, pem_block *block)
 {
-	text_line line, next;
+	text_line line, next, value;
 	memset(block, 0, sizeof *block);
 	for (size_t at = 0; read_line(in, len, at, &line); at = line.next) {
-		if (!is_begin(&line, block) || !read_line(in, len, line.next, &next) ||
-			!starts_with(&next, "Proc-Type:"))
-			continue;
-		text_line value = header_value(&next, "Proc-Type:");
-		if (value.len == 11 && memcmp(value.text, "4,ENCRYPTED", 11) == 0) {
+		if (is_begin(&line, block) && read_line(in, len, line.next, &next) &&
+			header_value(&next, "Proc-Type:", &value) && value.len == 11 &&
+			memcmp(value.text, "4,ENCRYPTED", 11) == 0) {
 			block->headers = next.next;
 			return 1;
 		}
@@ -123,7 +117,7 @@ static int find_block(const unsigned char *in, size_t len, pem_block *block)
 
 /* The cipher named in DEK-Info, or the refusal naming it (only when its name is plain). */
 static jg_status read_cipher_name(const text_line *value, size_t comma, const char *origin,
-	pem_block *block, jg_error *err)
+	jg_enc_sealed *sealed, jg_error *err)
 {
 	char name[32];
 	int plain = comma > 0 && comma < sizeof name;
@@ -134,109 +128,77 @@ static jg_status read_cipher_name(const text_line *value, size_t comma, const ch
 		name[i] = (char)c;
 	}
 	name[plain ? comma : 0] = '\0';
-	block->cipher = plain ? jg_cipher_by_name(name) : JG_CIPHER_NONE;
-	if (block->cipher != JG_CIPHER_NONE)
+	sealed->cipher = plain ? jg_cipher_by_name(name) : JG_CIPHER_NONE;
+	if (sealed->cipher != JG_CIPHER_NONE)
 		return JG_OK;
 	return jg_fail(err, JG_ERR_INPUT, "%s is encrypted with %s (traditional PEM), which "
 		"jwtgrant does not read (it reads AES-128/192/256-CBC and DES-EDE3-CBC); re-encrypt "
-		"it: " JG_ENC_CONVERT, origin, plain ? name : "an unnamed cipher");
+		"it: %s", origin, plain ? name : "an unnamed cipher", JG_ENC_CONVERT);
 }
 
-/* "DEK-Info: <cipher>,<IV in hex>" */
-static jg_status read_dek_info(const text_line *line, const char *origin, pem_block *block,
-	jg_error *err)
+/* DEK-Info's value, "<cipher>,<IV in hex>"; the salt is the IV's first 8 bytes. */
+static jg_status read_dek_info(const text_line *value, const char *origin,
+	jg_enc_sealed *sealed, jg_error *err)
 {
-	text_line value = header_value(line, "DEK-Info:");
-	const unsigned char *comma = memchr(value.text, ',', value.len);
+	const unsigned char *comma = memchr(value->text, ',', value->len);
 	if (comma == NULL)
 		return jg_fail(err, JG_ERR_INPUT, "%s: its DEK-Info header is malformed; copy the "
 			"key again", origin);
-	size_t at = (size_t)(comma - value.text);
-	jg_status status = read_cipher_name(&value, at, origin, block, err);
+	size_t at = (size_t)(comma - value->text);
+	jg_status status = read_cipher_name(value, at, origin, sealed, err);
 	if (status != JG_OK)
 		return status;
-	size_t block_len = jg_cipher_block_len(block->cipher);
+	size_t block_len = jg_cipher_block_len(sealed->cipher);
 	size_t iv_len = 0;
-	if (jg_ascii_hex_decode((const char *)comma + 1, value.len - at - 1, block->iv,
-			sizeof block->iv, &iv_len) != 0 || iv_len != block_len)
+	if (jg_ascii_hex_decode((const char *)comma + 1, value->len - at - 1, sealed->iv,
+			sizeof sealed->iv, &iv_len) != 0 || iv_len != block_len)
 		return jg_fail(err, JG_ERR_INPUT, "%s: its DEK-Info header is malformed (%s needs "
 			"an IV of %zu hex digits); copy the key again", origin,
-			jg_cipher_name(block->cipher), 2 * block_len);
+			jg_cipher_name(sealed->cipher), 2 * block_len);
+	memcpy(sealed->salt, sealed->iv, 8);
+	sealed->salt_len = 8;
 	return JG_OK;
 }
 
-/* After Proc-Type: DEK-Info, blank lines, then the base64 up to the END line. */
+/* After Proc-Type: DEK-Info, then the base64 up to the END line (the blank line before it is
+ * white space, which the base64 decoder skips). */
 static jg_status read_headers(const unsigned char *in, size_t len, const char *origin,
-	pem_block *block, jg_error *err)
+	const pem_block *block, jg_enc_sealed *sealed, jg_error *err)
 {
-	text_line line;
-	if (!read_line(in, len, block->headers, &line) || !starts_with(&line, "DEK-Info:"))
+	text_line line, value;
+	if (!read_line(in, len, block->headers, &line) || !header_value(&line, "DEK-Info:", &value))
 		return jg_fail(err, JG_ERR_INPUT, "%s: its PEM header has Proc-Type: 4,ENCRYPTED "
 			"but no DEK-Info line after it; copy the key again", origin);
-	jg_status status = read_dek_info(&line, origin, block, err);
+	jg_status status = read_dek_info(&value, origin, sealed, err);
 	if (status != JG_OK)
 		return status;
-	size_t at = line.next;
-	while (read_line(in, len, at, &line) && line.len == 0)
-		at = line.next;
-	block->body = at;
-	block->body_end = len;
-	for (; read_line(in, len, at, &line); at = line.next) {
+	sealed->data = in + line.next;
+	for (size_t at = line.next; read_line(in, len, at, &line); at = line.next) {
 		if (starts_with(&line, "-----END ")) {
-			block->body_end = at;
-			block->ended = is_end_of(&line, block);
-			break;
+			sealed->len = (size_t)(in + at - sealed->data);
+			return is_end_of(&line, block) ? JG_OK : jg_enc_fail_corrupt(origin, err);
 		}
 	}
-	return JG_OK;
+	return jg_enc_fail_corrupt(origin, err);
 }
 
-jg_status jg_enc_pem_detect(const unsigned char *in, size_t len, const char *origin,
-	jg_enc_info *info, jg_error *err)
+jg_status jg_enc_pem_read(const unsigned char *in, size_t len, const char *origin,
+	jg_enc_info *info, jg_enc_sealed *sealed, jg_error *err)
 {
 	pem_block block;
 	if (!find_block(in, len, &block))
 		return JG_OK;
 	info->format = JG_ENC_TRADITIONAL;
 	(void)snprintf(info->format_name, sizeof info->format_name, "traditional PEM");
-	jg_status status = read_headers(in, len, origin, &block, err);
-	if (status == JG_OK) {
-		info->cipher = block.cipher;
-		info->prf = &br_md5_vtable;
-		(void)snprintf(info->description, sizeof info->description,
-			"traditional PEM, EVP_BytesToKey-MD5, %s", jg_cipher_name(block.cipher));
-	}
-	return status;
-}
-
-jg_status jg_enc_pem_open(const unsigned char *in, size_t len, const char *origin,
-	const unsigned char *pass, size_t pass_len, jg_enc_info *info, unsigned char *out,
-	size_t cap, size_t *out_len, jg_error *err)
-{
-	pem_block block;
-	if (!find_block(in, len, &block))
-		return jg_enc_fail_corrupt(origin, err);
-	jg_status status = read_headers(in, len, origin, &block, err);
+	jg_status status = read_headers(in, len, origin, &block, sealed, err);
 	if (status != JG_OK)
 		return status;
-	size_t n = 0;
-	if (!block.ended)
-		return jg_enc_fail_corrupt(origin, err);
-	status = jg_enc_decode_base64(in + block.body, block.body_end - block.body, origin, out,
-		cap, &n, err);
-	if (status != JG_OK)
-		return status;
-	if (n == 0 || n % jg_cipher_block_len(block.cipher) != 0)
-		return jg_enc_fail_corrupt(origin, err);
-	unsigned char key[JG_CIPHER_MAX_KEY];
-	if (jg_evp_bytes_to_key(&br_md5_vtable, pass, pass_len, block.iv, key,
-		jg_cipher_key_len(block.cipher), NULL, 0) != 0)
-		return jg_fail(err, JG_ERR_INPUT, "%s: EVP_BytesToKey failed", origin);
-	int wrong = jg_cbc_decrypt(block.cipher, key, block.iv, out, n, out_len) != 0 ||
-		!jg_enc_is_der_sequence(out, *out_len);
-	jg_wipe(key, sizeof key);
-	if (wrong)
-		return jg_enc_fail_wrong(origin, err);
-	(void)snprintf(info->derivation, sizeof info->derivation, "EVP_BytesToKey-MD5");
+	sealed->encoding = JG_ENC_BASE64;
+	sealed->tries[0].md = &br_md5_vtable;
+	sealed->count = 1;
+	info->cipher = sealed->cipher;
+	info->prf = &br_md5_vtable;
+	(void)snprintf(info->description, sizeof info->description,
+		"traditional PEM, EVP_BytesToKey-MD5, %s", jg_cipher_name(sealed->cipher));
 	return JG_OK;
 }

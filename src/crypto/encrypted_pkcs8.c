@@ -22,7 +22,8 @@
  * length; the IV is encryptionScheme's. The older schemes, PBES1 (1.2.840.113549.1.5.x) and
  * PKCS#12's PBEs (1.2.840.113549.1.12.1.x), and PBES2 with scrypt, another PRF or another
  * cipher are refused by name, with the openssl command that re-encrypts the key with PBES2.
- * The DER reader is x509/der.h's; the PEM walk, crypto/pem.h's.
+ * The DER reader and writer are x509/der.h's. A PEM "ENCRYPTED PRIVATE KEY" object comes here as
+ * its DER, from the key loader's PEM walk (crypto/key.c).
  */
 #include "crypto/encrypted.h"
 
@@ -33,12 +34,7 @@
 #include "base/wipe.h"
 #include "crypto/encrypted_impl.h"
 #include "crypto/kdf.h"
-#include "crypto/pem.h"
 #include "x509/der.h"
-
-#define PEM_LABEL "ENCRYPTED PRIVATE KEY"
-#define SALT_MAX 64     /* bytes of PBKDF2 salt accepted; OpenSSL writes 16, older ones 8 */
-#define HEAD_MAX 1024   /* decoded PEM bytes enough for the AlgorithmIdentifier (detect) */
 
 /* OID content bytes: whole OIDs, and prefixes whose last arc (one byte) names the member. */
 static const unsigned char oid_pkcs5[] = {      /* 1.2.840.113549.1.5.x */
@@ -65,6 +61,7 @@ enum {
 	ARC_PBKDF2 = 12,      /* under oid_pkcs5 */
 	ARC_PBES2 = 13,
 	ARC_HMAC_SHA1 = 7,    /* under oid_digest, to ARC_HMAC_SHA512 = 11 */
+	ARC_HMAC_SHA256 = 9,
 	ARC_DES_EDE3_CBC = 7, /* under oid_rsadsi_cipher */
 	ARC_AES128_CBC = 2,   /* under oid_nist_aes */
 	ARC_AES192_CBC = 22,
@@ -94,19 +91,6 @@ static const named_arc rsadsi_cipher_names[] = {
 	{ 2, "RC2-CBC" }, { 4, "RC4" }, { 9, "RC5-CBC-PAD" }, { 0, NULL }
 };
 
-/* What the AlgorithmIdentifier says, and where encryptedData is (full parse only). */
-typedef struct pbes2_params {
-	jg_cipher cipher;
-	const br_hash_class *prf;
-	unsigned long iterations;
-	unsigned long key_length; /* keyLength, when has_key_length */
-	int has_key_length;
-	size_t salt_len;
-	unsigned char salt[SALT_MAX];
-	unsigned char iv[JG_CIPHER_MAX_BLOCK];
-	jg_der_span data;
-} pbes2_params;
-
 /* --- OIDs ---------------------------------------------------------------------------------- */
 
 /* 1 when oid is prefix[0..n) and one more arc below 128, stored in *arc. */
@@ -118,8 +102,13 @@ static int arc_under(jg_der_span oid, const unsigned char *prefix, size_t n, uns
 	return 1;
 }
 
-static const char *arc_name(const named_arc *table, unsigned arc)
+/* The table's name for oid when it is prefix[0..n) and one more arc; NULL otherwise. */
+static const char *arc_name(jg_der_span oid, const unsigned char *prefix, size_t n,
+	const named_arc *table)
 {
+	unsigned arc = 0;
+	if (!arc_under(oid, prefix, n, &arc))
+		return NULL;
 	for (; table->name != NULL; table++) {
 		if (table->arc == arc)
 			return table->name;
@@ -127,25 +116,15 @@ static const char *arc_name(const named_arc *table, unsigned arc)
 	return NULL;
 }
 
-/* "OID 1.2.3.4", for a refusal naming what has no name here. */
-static void dotted_oid(jg_der_span oid, char *out, size_t cap)
+/* name, or when there is none, "OID 1.2.3.4" in buf: a refusal names what has no name here. */
+static const char *name_or_dotted(const char *name, jg_der_span oid, char *buf, size_t cap)
 {
 	char dotted[48];
-	if (jg_der_oid_text(oid.data, oid.len, dotted, sizeof dotted) != JG_DER_OK)
-		(void)snprintf(dotted, sizeof dotted, "unreadable");
-	(void)snprintf(out, cap, "OID %s", dotted);
-}
-
-/* The name of a refused OID: from the table of the arcs under prefix, else dotted. */
-static void name_oid(jg_der_span oid, const unsigned char *prefix, size_t n,
-	const named_arc *table, char *out, size_t cap)
-{
-	unsigned arc = 0;
-	const char *name = arc_under(oid, prefix, n, &arc) ? arc_name(table, arc) : NULL;
 	if (name != NULL)
-		(void)snprintf(out, cap, "%s", name);
-	else
-		dotted_oid(oid, out, cap);
+		return name;
+	int readable = jg_der_oid_text(oid.data, oid.len, dotted, sizeof dotted) == JG_DER_OK;
+	(void)snprintf(buf, cap, "OID %s", readable ? dotted : "unreadable");
+	return buf;
 }
 
 static jg_cipher cipher_of(jg_der_span oid)
@@ -178,30 +157,30 @@ static const br_hash_class *prf_of(jg_der_span oid)
 /* encryptionAlgorithm is not PBES2. */
 static jg_status refuse_scheme(jg_der_span oid, const char *origin, jg_error *err)
 {
-	char name[80];
-	unsigned arc = 0;
-	const char *family = "an encryption scheme";
-	if (arc_under(oid, oid_pkcs5, sizeof oid_pkcs5, &arc) && arc_name(pbes1_names, arc)) {
-		family = "PBES1";
-		name_oid(oid, oid_pkcs5, sizeof oid_pkcs5, pbes1_names, name, sizeof name);
-	} else if (arc_under(oid, oid_pkcs12_pbe, sizeof oid_pkcs12_pbe, &arc) &&
-		arc_name(pkcs12_names, arc)) {
+	char buf[80];
+	const char *family = "PBES1";
+	const char *name = arc_name(oid, oid_pkcs5, sizeof oid_pkcs5, pbes1_names);
+	if (name == NULL) {
 		family = "a PKCS#12 scheme";
-		name_oid(oid, oid_pkcs12_pbe, sizeof oid_pkcs12_pbe, pkcs12_names, name, sizeof name);
-	} else {
-		dotted_oid(oid, name, sizeof name);
+		name = arc_name(oid, oid_pkcs12_pbe, sizeof oid_pkcs12_pbe, pkcs12_names);
 	}
+	if (name == NULL)
+		family = "an encryption scheme";
 	return jg_fail(err, JG_ERR_INPUT, "%s is encrypted with %s (%s), which jwtgrant does not "
-		"read; re-encrypt it with PBES2: " JG_ENC_CONVERT, origin, family, name);
+		"read; re-encrypt it with PBES2: %s", origin, family,
+		name_or_dotted(name, oid, buf, sizeof buf), JG_ENC_CONVERT);
 }
 
-/* PBES2 with a part we do not read: `what` is "key derivation", "PRF" or "cipher". */
-static jg_status refuse_part(const char *what, const char *name, const char *origin,
-	jg_error *err)
+/* PBES2 with a part we do not read: `what` is "key derivation", "PRF" or "cipher", its OID
+ * oid, and its name `name` (NULL: the OID is named). */
+static jg_status refuse_part(const char *what, const char *name, jg_der_span oid,
+	const char *origin, jg_error *err)
 {
+	char buf[80];
 	return jg_fail(err, JG_ERR_INPUT, "%s is encrypted with PBES2 and the %s %s, which jwtgrant "
 		"does not read (it reads PBKDF2 with HMAC-SHA1/224/256/384/512 and AES-128/192/256-CBC "
-		"or DES-EDE3-CBC); re-encrypt it: " JG_ENC_CONVERT, origin, what, name);
+		"or DES-EDE3-CBC); re-encrypt it: %s", origin, what,
+		name_or_dotted(name, oid, buf, sizeof buf), JG_ENC_CONVERT);
 }
 
 /* --- reading ------------------------------------------------------------------------------- */
@@ -225,53 +204,56 @@ static int read_count(jg_der_reader *r, unsigned long *value)
 	return 0;
 }
 
+/* An AlgorithmIdentifier, SEQUENCE { OID, parameters }: *alg reads inside it after the OID. */
+static int enter_algorithm(jg_der_reader *r, jg_der_reader *alg, jg_der_tlv *oid)
+{
+	return jg_der_enter(r, JG_DER_SEQUENCE, alg) == JG_DER_OK &&
+		jg_der_read_expect(alg, JG_DER_OID, oid) == JG_DER_OK;
+}
+
 /* prf: SEQUENCE { OID, NULL OPTIONAL } */
-static jg_status parse_prf(jg_der_reader *r, const char *origin, pbes2_params *p, jg_error *err)
+static jg_status parse_prf(jg_der_reader *r, const char *origin, jg_enc_derivation *d,
+	jg_error *err)
 {
 	jg_der_reader alg;
 	jg_der_tlv oid, null;
-	if (jg_der_enter(r, JG_DER_SEQUENCE, &alg) != JG_DER_OK ||
-		jg_der_read_expect(&alg, JG_DER_OID, &oid) != JG_DER_OK)
+	if (!enter_algorithm(r, &alg, &oid) || (!jg_der_at_end(&alg) &&
+		(jg_der_read_expect(&alg, JG_DER_NULL, &null) != JG_DER_OK || null.value.len != 0 ||
+			!jg_der_at_end(&alg))))
 		return jg_enc_fail_corrupt(origin, err);
-	if (!jg_der_at_end(&alg) && (jg_der_read_expect(&alg, JG_DER_NULL, &null) != JG_DER_OK ||
-		null.value.len != 0 || !jg_der_at_end(&alg)))
-		return jg_enc_fail_corrupt(origin, err);
-	p->prf = prf_of(oid.value);
-	if (p->prf == NULL) {
-		char name[80];
-		name_oid(oid.value, oid_digest, sizeof oid_digest, prf_names, name, sizeof name);
-		return refuse_part("PRF", name, origin, err);
-	}
+	d->md = prf_of(oid.value);
+	if (d->md == NULL)
+		return refuse_part("PRF", arc_name(oid.value, oid_digest, sizeof oid_digest, prf_names),
+			oid.value, origin, err);
 	return JG_OK;
 }
 
-/* PBKDF2-params, inside keyDerivationFunc after its OID. */
-static jg_status parse_pbkdf2(jg_der_reader *kdf, const char *origin, pbes2_params *p,
-	jg_error *err)
+/* PBKDF2-params, inside keyDerivationFunc after its OID; *key_length 0 when absent (a 0 that is
+ * there is corrupt: RFC 8018 has keyLength INTEGER (1..MAX)). */
+static jg_status parse_pbkdf2(jg_der_reader *kdf, const char *origin, jg_enc_sealed *s,
+	unsigned long *key_length, jg_error *err)
 {
+	jg_enc_derivation *d = &s->tries[0];
 	jg_der_reader params;
 	jg_der_tlv salt;
 	if (jg_der_enter(kdf, JG_DER_SEQUENCE, &params) != JG_DER_OK || !jg_der_at_end(kdf) ||
 		jg_der_read_expect(&params, JG_DER_OCTET_STRING, &salt) != JG_DER_OK ||
-		salt.value.len == 0 || salt.value.len > SALT_MAX ||
-		read_count(&params, &p->iterations) != 0 || p->iterations == 0)
+		salt.value.len == 0 || salt.value.len > sizeof s->salt ||
+		read_count(&params, &d->iterations) != 0 || d->iterations == 0 ||
+		(jg_der_peek_tag(&params) == JG_DER_INTEGER &&
+			(read_count(&params, key_length) != 0 || *key_length == 0)))
 		return jg_enc_fail_corrupt(origin, err);
-	memcpy(p->salt, salt.value.data, salt.value.len);
-	p->salt_len = salt.value.len;
-	if (jg_der_peek_tag(&params) == JG_DER_INTEGER) {
-		if (read_count(&params, &p->key_length) != 0)
-			return jg_enc_fail_corrupt(origin, err);
-		p->has_key_length = 1;
-	}
-	p->prf = &br_sha1_vtable;
+	memcpy(s->salt, salt.value.data, salt.value.len);
+	s->salt_len = salt.value.len;
+	d->md = &br_sha1_vtable;
 	if (jg_der_peek_tag(&params) == JG_DER_SEQUENCE) {
-		jg_status status = parse_prf(&params, origin, p, err);
+		jg_status status = parse_prf(&params, origin, d, err);
 		if (status != JG_OK)
 			return status;
 	}
 	if (!jg_der_at_end(&params))
 		return jg_enc_fail_corrupt(origin, err);
-	if (p->iterations > JG_ENC_MAX_ITERATIONS)
+	if (d->iterations > JG_ENC_MAX_ITERATIONS)
 		return jg_fail(err, JG_ERR_INPUT, "%s asks for more than %lu PBKDF2 iterations, the "
 			"most jwtgrant runs; re-encrypt it with fewer (openssl pkcs8 -topk8 -v2 "
 			"aes-256-cbc -iter 600000 ...)", origin, JG_ENC_MAX_ITERATIONS);
@@ -279,96 +261,75 @@ static jg_status parse_pbkdf2(jg_der_reader *kdf, const char *origin, pbes2_para
 }
 
 /* encryptionScheme: SEQUENCE { OID, OCTET STRING iv } */
-static jg_status parse_cipher(jg_der_reader *r, const char *origin, pbes2_params *p,
+static jg_status parse_cipher(jg_der_reader *r, const char *origin, jg_enc_sealed *s,
 	jg_error *err)
 {
 	jg_der_reader alg;
 	jg_der_tlv oid, iv;
-	if (jg_der_enter(r, JG_DER_SEQUENCE, &alg) != JG_DER_OK ||
-		jg_der_read_expect(&alg, JG_DER_OID, &oid) != JG_DER_OK)
+	if (!enter_algorithm(r, &alg, &oid))
 		return jg_enc_fail_corrupt(origin, err);
-	p->cipher = cipher_of(oid.value);
-	if (p->cipher == JG_CIPHER_NONE) {
-		char name[80];
-		if (jg_der_span_equals(oid.value, oid_des_cbc, sizeof oid_des_cbc))
-			(void)snprintf(name, sizeof name, "DES-CBC");
-		else
-			name_oid(oid.value, oid_rsadsi_cipher, sizeof oid_rsadsi_cipher,
-				rsadsi_cipher_names, name, sizeof name);
-		return refuse_part("cipher", name, origin, err);
-	}
+	s->cipher = cipher_of(oid.value);
+	if (s->cipher == JG_CIPHER_NONE)
+		return refuse_part("cipher", jg_der_span_equals(oid.value, oid_des_cbc,
+			sizeof oid_des_cbc) ? "DES-CBC" : arc_name(oid.value, oid_rsadsi_cipher,
+			sizeof oid_rsadsi_cipher, rsadsi_cipher_names), oid.value, origin, err);
 	if (jg_der_read_expect(&alg, JG_DER_OCTET_STRING, &iv) != JG_DER_OK ||
-		iv.value.len != jg_cipher_block_len(p->cipher) || !jg_der_at_end(&alg))
+		iv.value.len != jg_cipher_block_len(s->cipher) || !jg_der_at_end(&alg))
 		return jg_enc_fail_corrupt(origin, err);
-	memcpy(p->iv, iv.value.data, iv.value.len);
+	memcpy(s->iv, iv.value.data, iv.value.len);
 	return JG_OK;
 }
 
 /* PBES2-params, inside encryptionAlgorithm after its OID. */
-static jg_status parse_pbes2(jg_der_reader *alg, const char *origin, pbes2_params *p,
+static jg_status parse_pbes2(jg_der_reader *alg, const char *origin, jg_enc_sealed *s,
 	jg_error *err)
 {
 	jg_der_reader params, kdf;
 	jg_der_tlv oid;
 	if (jg_der_enter(alg, JG_DER_SEQUENCE, &params) != JG_DER_OK || !jg_der_at_end(alg) ||
-		jg_der_enter(&params, JG_DER_SEQUENCE, &kdf) != JG_DER_OK ||
-		jg_der_read_expect(&kdf, JG_DER_OID, &oid) != JG_DER_OK)
+		!enter_algorithm(&params, &kdf, &oid))
 		return jg_enc_fail_corrupt(origin, err);
 	unsigned arc = 0;
-	if (!arc_under(oid.value, oid_pkcs5, sizeof oid_pkcs5, &arc) || arc != ARC_PBKDF2) {
-		char name[80];
-		if (jg_der_span_equals(oid.value, oid_scrypt, sizeof oid_scrypt))
-			(void)snprintf(name, sizeof name, "scrypt");
-		else
-			dotted_oid(oid.value, name, sizeof name);
-		return refuse_part("key derivation", name, origin, err);
-	}
-	jg_status status = parse_pbkdf2(&kdf, origin, p, err);
+	if (!arc_under(oid.value, oid_pkcs5, sizeof oid_pkcs5, &arc) || arc != ARC_PBKDF2)
+		return refuse_part("key derivation", jg_der_span_equals(oid.value, oid_scrypt,
+			sizeof oid_scrypt) ? "scrypt" : NULL, oid.value, origin, err);
+	unsigned long key_length = 0;
+	jg_status status = parse_pbkdf2(&kdf, origin, s, &key_length, err);
 	if (status == JG_OK)
-		status = parse_cipher(&params, origin, p, err);
+		status = parse_cipher(&params, origin, s, err);
 	if (status != JG_OK)
 		return status;
 	if (!jg_der_at_end(&params))
 		return jg_enc_fail_corrupt(origin, err);
-	if (p->has_key_length && p->key_length != jg_cipher_key_len(p->cipher))
+	if (key_length != 0 && key_length != jg_cipher_key_len(s->cipher))
 		return jg_fail(err, JG_ERR_INPUT, "%s: its PBKDF2 key length (%lu bytes) does not "
 			"match its cipher %s (%zu bytes): the encrypted key is corrupted", origin,
-			p->key_length, jg_cipher_name(p->cipher), jg_cipher_key_len(p->cipher));
+			key_length, jg_cipher_name(s->cipher), jg_cipher_key_len(s->cipher));
 	return JG_OK;
 }
 
-/*
- * EncryptedPrivateKeyInfo in der[0..len). whole: all of it, to the last byte, encryptedData
- * in p->data. Otherwise der may be the first bytes only, and only encryptionAlgorithm is read.
- */
-static jg_status parse_epki(const unsigned char *der, size_t len, int whole, const char *origin,
-	pbes2_params *p, jg_error *err)
+/* EncryptedPrivateKeyInfo, all of der[0..len) to the last byte. */
+static jg_status parse_epki(const unsigned char *der, size_t len, const char *origin,
+	jg_enc_sealed *s, jg_error *err)
 {
-	memset(p, 0, sizeof *p);
-	unsigned tag = 0;
-	size_t value_len = 0;
-	int header = jg_der_read_header(der, len, &tag, &value_len);
-	if (header <= 0 || tag != JG_DER_SEQUENCE)
-		return jg_enc_fail_corrupt(origin, err);
-	size_t left = len - (size_t)header;
-	if (whole && value_len != left)
-		return jg_enc_fail_corrupt(origin, err);
-	jg_der_reader outer, alg;
+	jg_der_reader top, outer, alg;
 	jg_der_tlv oid, data;
-	jg_der_reader_init(&outer, der + header, value_len < left ? value_len : left);
-	if (jg_der_enter(&outer, JG_DER_SEQUENCE, &alg) != JG_DER_OK ||
-		jg_der_read_expect(&alg, JG_DER_OID, &oid) != JG_DER_OK)
+	jg_der_reader_init(&top, der, len);
+	if (jg_der_enter(&top, JG_DER_SEQUENCE, &outer) != JG_DER_OK || !jg_der_at_end(&top) ||
+		!enter_algorithm(&outer, &alg, &oid))
 		return jg_enc_fail_corrupt(origin, err);
 	unsigned arc = 0;
 	if (!arc_under(oid.value, oid_pkcs5, sizeof oid_pkcs5, &arc) || arc != ARC_PBES2)
 		return refuse_scheme(oid.value, origin, err);
-	jg_status status = parse_pbes2(&alg, origin, p, err);
-	if (status != JG_OK || !whole)
+	jg_status status = parse_pbes2(&alg, origin, s, err);
+	if (status != JG_OK)
 		return status;
 	if (jg_der_read_expect(&outer, JG_DER_OCTET_STRING, &data) != JG_DER_OK ||
 		!jg_der_at_end(&outer))
 		return jg_enc_fail_corrupt(origin, err);
-	p->data = data.value;
+	s->data = data.value.data;
+	s->len = data.value.len;
+	s->count = 1;
 	return JG_OK;
 }
 
@@ -406,156 +367,57 @@ static int looks_like_epki(const unsigned char *der, size_t len)
 		jg_der_at_end(&contents);
 }
 
-static void describe(jg_enc_info *info, const pbes2_params *p)
+jg_status jg_enc_pkcs8_read(const unsigned char *in, size_t len, const char *origin,
+	jg_enc_info *info, jg_enc_sealed *sealed, jg_error *err)
 {
-	info->cipher = p->cipher;
-	info->prf = p->prf;
-	info->iterations = p->iterations;
-	(void)snprintf(info->description, sizeof info->description,
-		"PBES2, PBKDF2-HMAC-%s (%lu iteration%s), %s", jg_enc_hash_name(p->prf),
-		p->iterations, p->iterations == 1 ? "" : "s", jg_cipher_name(p->cipher));
-}
-
-/* --- PEM --------------------------------------------------------------------------------- */
-
-/* The walk stops at the end of the first ENCRYPTED PRIVATE KEY object, however it ended. */
-static int visit_first(void *ctx, jg_pem_event event, const char *label,
-	const unsigned char *der, size_t len)
-{
-	(void)label;
-	(void)der;
-	(void)len;
-	if (event == JG_PEM_BEGIN)
-		return 0;
-	*(jg_pem_event *)ctx = event;
-	return 1;
-}
-
-/*
- * The DER of the first ENCRYPTED PRIVATE KEY object of text[0..len) into buf[0..cap), or as much
- * of its beginning as fits: *got its length. Returns the event that ended the object, or
- * JG_PEM_BEGIN when it did not end (the text stopped inside it, or there is none).
- */
-static jg_pem_event pem_decode(const unsigned char *text, size_t len, unsigned char *buf,
-	size_t cap, size_t *got)
-{
-	jg_pem_event event = JG_PEM_BEGIN;
-	jg_pem_reader r;
-	jg_pem_reader_init(&r, PEM_LABEL, buf, cap, visit_first, &event);
-	(void)jg_pem_reader_push(&r, text, len);
-	(void)jg_pem_reader_finish(&r);
-	*got = r.len;
-	return event;
-}
-
-/* --- the form ---------------------------------------------------------------------------- */
-
-jg_status jg_enc_pkcs8_detect(const unsigned char *in, size_t len, const char *origin,
-	jg_enc_info *info, jg_error *err)
-{
-	unsigned char head[HEAD_MAX];
-	const unsigned char *der = in;
-	size_t der_len = len;
-	if (jg_pem_looks_like(in, len)) {
-		if (!jg_enc_contains(in, len, "-----BEGIN " PEM_LABEL "-----"))
-			return JG_OK;
-		(void)pem_decode(in, len, head, sizeof head, &der_len);
-		der = head;
-	} else if (!looks_like_epki(in, len)) {
+	if (!looks_like_epki(in, len))
 		return JG_OK;
-	}
 	info->format = JG_ENC_PKCS8;
 	(void)snprintf(info->format_name, sizeof info->format_name, "PKCS#8 PBES2");
-	pbes2_params p;
-	jg_status status = parse_epki(der, der_len, 0, origin, &p, err);
-	if (status == JG_OK)
-		describe(info, &p);
-	jg_wipe(head, sizeof head);
-	jg_wipe(&p, sizeof p);
-	return status;
-}
-
-/* PBKDF2, then decrypt encryptedData into out: the plaintext must be one DER SEQUENCE. */
-static jg_status decrypt(const pbes2_params *p, const char *origin, const unsigned char *pass,
-	size_t pass_len, jg_enc_info *info, unsigned char *out, size_t cap, size_t *out_len,
-	jg_error *err)
-{
-	size_t block = jg_cipher_block_len(p->cipher), key_len = jg_cipher_key_len(p->cipher);
-	if (p->data.len == 0 || p->data.len % block != 0)
-		return jg_enc_fail_corrupt(origin, err);
-	if (p->data.len > cap)
-		return jg_enc_fail_too_large(origin, cap, err);
-	unsigned char key[JG_CIPHER_MAX_KEY];
-	if (jg_pbkdf2(p->prf, pass, pass_len, p->salt, p->salt_len, p->iterations, key,
-		key_len) != 0)
-		return jg_fail(err, JG_ERR_INPUT, "%s: PBKDF2 failed", origin);
-	memmove(out, p->data.data, p->data.len);
-	size_t n = 0;
-	int wrong = jg_cbc_decrypt(p->cipher, key, p->iv, out, p->data.len, &n) != 0 ||
-		!jg_enc_is_der_sequence(out, n);
-	jg_wipe(key, sizeof key);
-	if (wrong)
-		return jg_enc_fail_wrong(origin, err);
-	*out_len = n;
-	(void)snprintf(info->derivation, sizeof info->derivation, "PBKDF2-HMAC-%s, %lu iteration%s",
-		jg_enc_hash_name(p->prf), p->iterations, p->iterations == 1 ? "" : "s");
+	jg_status status = parse_epki(in, len, origin, sealed, err);
+	if (status != JG_OK)
+		return status;
+	const jg_enc_derivation *d = &sealed->tries[0];
+	info->cipher = sealed->cipher;
+	info->prf = d->md;
+	info->iterations = d->iterations;
+	(void)snprintf(info->description, sizeof info->description,
+		"PBES2, PBKDF2-HMAC-%s (%lu iteration%s), %s", jg_enc_hash_name(d->md),
+		d->iterations, d->iterations == 1 ? "" : "s", jg_cipher_name(sealed->cipher));
 	return JG_OK;
 }
 
-jg_status jg_enc_pkcs8_open(const unsigned char *in, size_t len, const char *origin,
-	const unsigned char *pass, size_t pass_len, jg_enc_info *info, unsigned char *out,
-	size_t cap, size_t *out_len, jg_error *err)
-{
-	const unsigned char *der = in;
-	size_t der_len = len;
-	if (jg_pem_looks_like(in, len)) {
-		jg_pem_event end = pem_decode(in, len, out, cap, &der_len);
-		if (end == JG_PEM_TOO_LARGE)
-			return jg_enc_fail_too_large(origin, cap, err);
-		if (end != JG_PEM_OBJECT)
-			return jg_enc_fail_corrupt(origin, err);
-		der = out;
-	}
-	pbes2_params p;
-	jg_status status = parse_epki(der, der_len, 1, origin, &p, err);
-	if (status == JG_OK)
-		status = decrypt(&p, origin, pass, pass_len, info, out, cap, out_len, err);
-	jg_wipe(&p, sizeof p);
-	return status;
-}
-
 /* --- writing ------------------------------------------------------------------------------ */
+
+/* OID prefix[0..n) and one more arc below 128: what arc_under reads. */
+static void write_arc_oid(jg_der_writer *w, const unsigned char *prefix, size_t n,
+	unsigned char arc)
+{
+	jg_der_write_header(w, JG_DER_OID, n + 1);
+	jg_der_write_bytes(w, prefix, n);
+	jg_der_write_bytes(w, &arc, 1);
+}
 
 /* encryptionAlgorithm of keygen --encrypt: PBES2, PBKDF2-HMAC-SHA256, AES-256-CBC. */
 static void write_algorithm(jg_der_writer *w, unsigned long iterations,
 	const unsigned char salt[16], const unsigned char iv[16])
 {
-	static const unsigned char arc_pbes2 = ARC_PBES2, arc_pbkdf2 = ARC_PBKDF2;
-	static const unsigned char arc_sha256 = 9, arc_aes256 = ARC_AES256_CBC;
 	jg_der_begin(w, JG_DER_SEQUENCE);
-	jg_der_write_header(w, JG_DER_OID, sizeof oid_pkcs5 + 1);
-	jg_der_write_bytes(w, oid_pkcs5, sizeof oid_pkcs5);
-	jg_der_write_bytes(w, &arc_pbes2, 1);
-	jg_der_begin(w, JG_DER_SEQUENCE);
-	jg_der_begin(w, JG_DER_SEQUENCE);
-	jg_der_write_header(w, JG_DER_OID, sizeof oid_pkcs5 + 1);
-	jg_der_write_bytes(w, oid_pkcs5, sizeof oid_pkcs5);
-	jg_der_write_bytes(w, &arc_pbkdf2, 1);
-	jg_der_begin(w, JG_DER_SEQUENCE);
+	write_arc_oid(w, oid_pkcs5, sizeof oid_pkcs5, ARC_PBES2);
+	jg_der_begin(w, JG_DER_SEQUENCE);                     /* PBES2-params */
+	jg_der_begin(w, JG_DER_SEQUENCE);                     /* keyDerivationFunc */
+	write_arc_oid(w, oid_pkcs5, sizeof oid_pkcs5, ARC_PBKDF2);
+	jg_der_begin(w, JG_DER_SEQUENCE);                     /* PBKDF2-params */
 	jg_der_write_octet_string(w, salt, 16);
 	jg_der_write_small_integer(w, (uint32_t)iterations);
-	jg_der_begin(w, JG_DER_SEQUENCE);
-	jg_der_write_header(w, JG_DER_OID, sizeof oid_digest + 1);
-	jg_der_write_bytes(w, oid_digest, sizeof oid_digest);
-	jg_der_write_bytes(w, &arc_sha256, 1);
+	jg_der_begin(w, JG_DER_SEQUENCE);                     /* prf */
+	write_arc_oid(w, oid_digest, sizeof oid_digest, ARC_HMAC_SHA256);
 	jg_der_write_null(w);
 	jg_der_end(w);
 	jg_der_end(w);
 	jg_der_end(w);
-	jg_der_begin(w, JG_DER_SEQUENCE);
-	jg_der_write_header(w, JG_DER_OID, sizeof oid_nist_aes + 1);
-	jg_der_write_bytes(w, oid_nist_aes, sizeof oid_nist_aes);
-	jg_der_write_bytes(w, &arc_aes256, 1);
+	jg_der_begin(w, JG_DER_SEQUENCE);                     /* encryptionScheme */
+	write_arc_oid(w, oid_nist_aes, sizeof oid_nist_aes, ARC_AES256_CBC);
 	jg_der_write_octet_string(w, iv, 16);
 	jg_der_end(w);
 	jg_der_end(w);

@@ -14,7 +14,11 @@
 
 #define DER_MAX (16 * 1024)
 
-/* What a walk over the PEM objects found; the first private key's DER is copied out. */
+/*
+ * What a walk over the PEM objects found. It stops at the first private key, plain or
+ * encrypted (PKCS#8 "ENCRYPTED PRIVATE KEY", opened by crypto/encrypted.h), whose DER is copied
+ * out, or at the first object that does not decode; `encrypted` tells the label it stopped at.
+ */
 struct pem_findings {
 	size_t der_len;
 	int found_key, certificate, public_key, encrypted, ec, openssh, other;
@@ -29,11 +33,13 @@ static int visit_object(void *ctx, jg_pem_event event, const char *label,
 	struct pem_findings *f = ctx;
 	if (event == JG_PEM_BEGIN)
 		return 0;
+	f->encrypted = strcmp(label, "ENCRYPTED PRIVATE KEY") == 0;
 	if (event != JG_PEM_OBJECT) {
 		f->broken = 1;
 		return 1;
 	}
-	if (strcmp(label, "PRIVATE KEY") == 0 || strcmp(label, "RSA PRIVATE KEY") == 0) {
+	if (f->encrypted || strcmp(label, "PRIVATE KEY") == 0 ||
+		strcmp(label, "RSA PRIVATE KEY") == 0) {
 		memcpy(f->der, der, len);
 		f->der_len = len;
 		f->found_key = 1;
@@ -43,8 +49,6 @@ static int visit_object(void *ctx, jg_pem_event event, const char *label,
 		f->certificate = 1;
 	else if (strcmp(label, "PUBLIC KEY") == 0 || strcmp(label, "RSA PUBLIC KEY") == 0)
 		f->public_key = 1;
-	else if (strcmp(label, "ENCRYPTED PRIVATE KEY") == 0)
-		f->encrypted = 1;
 	else if (strcmp(label, "EC PRIVATE KEY") == 0)
 		f->ec = 1;
 	else if (strcmp(label, "OPENSSH PRIVATE KEY") == 0)
@@ -55,7 +59,6 @@ static int visit_object(void *ctx, jg_pem_event event, const char *label,
 	}
 	return 0;
 }
-
 
 /* Turn the two-character sequences "\n" and "\r" into real line ends, in place. */
 static size_t unescape_newlines(unsigned char *text, size_t len)
@@ -377,22 +380,6 @@ static jg_status decode_der(const unsigned char *der, size_t len, const char *or
 	return st;
 }
 
-static jg_status decode_pem(const unsigned char *text, size_t len, const char *origin,
-	jg_key *key, jg_error *err)
-{
-	static struct pem_findings f; /* large; static keeps it off the stack, wiped after use */
-	static unsigned char scratch[DER_MAX];
-	memset(&f, 0, offsetof(struct pem_findings, der));
-	(void)jg_pem_walk(text, len, NULL, scratch, sizeof scratch, visit_object, &f);
-	jg_status st;
-	if (f.found_key)
-		st = decode_der(f.der, f.der_len, origin, key, err);
-	else
-		st = refuse_pem(&f, origin, err);
-	jg_wipe(f.der, f.der_len);
-	return st;
-}
-
 static jg_status decode_any(unsigned char *buf, size_t len, const char *origin, int depth,
 	jg_key_unlock *unlock, jg_key *key, jg_error *err);
 
@@ -468,6 +455,35 @@ static jg_status decode_encrypted(const unsigned char *buf, size_t len, const ch
 	return st;
 }
 
+/*
+ * PEM: the first private key found, its DER decoded or, encrypted, opened. An encrypted
+ * object that is not an EncryptedPrivateKeyInfo, like anything else, is refused by refuse_pem.
+ */
+static jg_status decode_pem(const unsigned char *text, size_t len, const char *origin,
+	int depth, jg_key_unlock *unlock, jg_key *key, jg_error *err)
+{
+	static struct pem_findings f; /* large; static keeps it off the stack, wiped after use */
+	static unsigned char scratch[DER_MAX];
+	memset(&f, 0, offsetof(struct pem_findings, der));
+	(void)jg_pem_walk(text, len, NULL, scratch, sizeof scratch, visit_object, &f);
+	if (!f.found_key)
+		return refuse_pem(&f, origin, err);
+	size_t der_len = f.der_len;
+	jg_status st;
+	if (!f.encrypted) {
+		st = decode_der(f.der, der_len, origin, key, err);
+	} else {
+		int handled = 0;
+		/* Once opened, the plaintext may be PEM that walks over f again: f is read after
+		 * this only when nothing was opened. */
+		st = decode_encrypted(f.der, der_len, origin, depth, unlock, key, err, &handled);
+		if (!handled)
+			st = refuse_pem(&f, origin, err);
+	}
+	jg_wipe(f.der, der_len);
+	return st;
+}
+
 /* --- any form ----------------------------------------------------------------------------------- */
 
 static jg_status decode_any(unsigned char *buf, size_t len, const char *origin, int depth,
@@ -481,7 +497,7 @@ static jg_status decode_any(unsigned char *buf, size_t len, const char *origin, 
 	if (handled)
 		return st;
 	if (pem)
-		return decode_pem(buf, len, origin, key, err);
+		return decode_pem(buf, len, origin, depth, unlock, key, err);
 	if (len > 0 && buf[0] == 0x30)
 		return decode_der(buf, len, origin, key, err);
 	return decode_base64(buf, len, origin, depth, unlock, key, err);

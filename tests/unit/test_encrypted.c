@@ -1,7 +1,8 @@
 /*
  * Encrypted private keys (crypto/encrypted.h), against files the openssl CLI makes at test time
  * in a mkdtemp directory (an oracle in tests only: the suite requires openssl, and a missing one
- * fails the setup rather than skipping): PKCS#8 PBES2 with every cipher and PRF, as PEM and DER;
+ * fails the setup rather than skipping): PKCS#8 PBES2 with every cipher and PRF, as PEM (its DER
+ * taken out by the PEM walk, as the key loader does) and DER;
  * traditional PEM with every cipher, LF and CRLF; `openssl enc` files with each derivation,
  * binary and base64; `-nosalt -K -iv` files. The plaintext must be, byte for byte, what
  * `openssl pkey` / `openssl rsa -traditional` print for the same key (or the file given to
@@ -22,6 +23,7 @@
 #include <sys/wait.h>
 
 #include "crypto/encrypted.h"
+#include "crypto/pem.h"
 
 #define PASS "jg test pass" /* the fixtures' passphrase: test material only */
 #define FILE_MAX (32 * 1024)
@@ -86,10 +88,46 @@ static int contains(const unsigned char *text, size_t len, const char *needle)
 	return 0;
 }
 
+/* The DER of the object the PEM walk stops at. */
+typedef struct taken_der {
+	unsigned char der[FILE_MAX];
+	size_t len;
+} taken_der;
+
+static int take_der(void *ctx, jg_pem_event event, const char *label, const unsigned char *der,
+	size_t len)
+{
+	taken_der *taken = ctx;
+	(void)label;
+	if (event == JG_PEM_OBJECT) {
+		memcpy(taken->der, der, len);
+		taken->len = len;
+	}
+	return event != JG_PEM_BEGIN;
+}
+
+/*
+ * A PEM "ENCRYPTED PRIVATE KEY" object reaches jg_enc_* as the key loader gives it: its DER,
+ * from the PEM walk. Other inputs are given as they are, and so is a text whose object does not
+ * decode (the loader refuses it without jg_enc_*).
+ */
+static const unsigned char *as_loaded(const unsigned char *in, size_t *len)
+{
+	static taken_der taken;
+	static unsigned char scratch[FILE_MAX];
+	if (!contains(in, *len, "-----BEGIN ENCRYPTED PRIVATE KEY-----") ||
+		jg_pem_walk(in, *len, "ENCRYPTED PRIVATE KEY", scratch, sizeof scratch, take_der,
+			&taken) == 0)
+		return in;
+	*len = taken.len;
+	return taken.der;
+}
+
 static jg_status open_bytes(const unsigned char *in, size_t len, const jg_enc_options *opts,
 	const char *pass, jg_enc_info *info, size_t *out_len, jg_error *err)
 {
 	memset(err, 0, sizeof *err);
+	in = as_loaded(in, &len);
 	return jg_enc_open(in, len, "key file k", opts, (const unsigned char *)pass,
 		pass != NULL ? strlen(pass) : 0, info, out, sizeof out, out_len, err);
 }
@@ -132,7 +170,8 @@ static void expect_description(const char *name, const jg_enc_options *opts, jg_
 	jg_error err;
 	jg_enc_info info;
 	size_t len = read_file(name, file, sizeof file);
-	if (jg_enc_detect(file, len, "key file k", opts, &info, &err) != JG_OK)
+	const unsigned char *in = as_loaded(file, &len);
+	if (jg_enc_detect(in, len, "key file k", opts, &info, &err) != JG_OK)
 		fail_msg("%s: %s", name, err.message);
 	assert_int_equal(info.format, format);
 	assert_string_equal(info.description, description);
@@ -619,17 +658,18 @@ static void small_buffers_and_missing_passphrase(void **state)
 	SHELL_OK("openssl pkcs8 -topk8 -in key.pem -v2 aes-256-cbc -iter 10 -passout 'pass:%s' "
 		 "-out small.pem", PASS);
 	size_t len = read_file("small.pem", file, sizeof file);
+	const unsigned char *in = as_loaded(file, &len);
 	memset(out, 0xEE, sizeof out);
-	assert_int_equal(jg_enc_open(file, len, "k", NULL, (const unsigned char *)PASS,
+	assert_int_equal(jg_enc_open(in, len, "k", NULL, (const unsigned char *)PASS,
 				 strlen(PASS), &info, out, 600, &got, &err), JG_ERR_INPUT);
 	assert_non_null(strstr(err.message, "too large"));
 	assert_int_equal(got, 0);
 	for (size_t i = 0; i < 600; i++)
 		assert_int_equal(out[i], 0);
-	assert_int_equal(jg_enc_open(file, len, "k", NULL, NULL, 0, &info, out, sizeof out, &got,
+	assert_int_equal(jg_enc_open(in, len, "k", NULL, NULL, 0, &info, out, sizeof out, &got,
 				 &err), JG_ERR_INPUT);
 	assert_non_null(strstr(err.message, "--passphrase-env"));
-	assert_int_equal(jg_enc_open(file, len, "k", NULL, (const unsigned char *)"", 0, &info,
+	assert_int_equal(jg_enc_open(in, len, "k", NULL, (const unsigned char *)"", 0, &info,
 				 out, sizeof out, &got, &err), JG_ERR_INPUT);
 	assert_string_equal(err.message, "k: wrong passphrase (decryption failed)");
 }
