@@ -59,7 +59,7 @@ jg_status jg_cmd_load_cert(const char *path, unsigned char *der, size_t cap, siz
 
 jg_status jg_cmd_load_key(const jg_options *o, jg_key *key, jg_enc_info *info, jg_error *err)
 {
-	static jg_cmd_unlock u;
+	jg_cmd_unlock u; /* on the stack: a static one would fault in a page of its own */
 	if (o->key_file != NULL && o->key_env != NULL)
 		return jg_fail(err, JG_ERR_USAGE, "give either --jwt-key-file or --jwt-key-env, not both");
 	if (o->key_file == NULL && o->key_env == NULL)

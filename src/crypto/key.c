@@ -16,15 +16,16 @@
 
 /*
  * What a walk over the PEM objects found. It stops at the first private key, plain or
- * encrypted (PKCS#8 "ENCRYPTED PRIVATE KEY", opened by crypto/encrypted.h), whose DER is copied
- * out, or at the first object that does not decode; `encrypted` tells the label it stopped at.
+ * encrypted (PKCS#8 "ENCRYPTED PRIVATE KEY", opened by crypto/encrypted.h), whose DER is left in
+ * the walk's buffer (der points there), or at the first object that does not decode;
+ * `encrypted` tells the label it stopped at.
  */
 struct pem_findings {
+	const unsigned char *der;
 	size_t der_len;
 	int found_key, certificate, public_key, encrypted, ec, openssh, other;
 	int broken; /* an object did not decode, or did not fit */
 	char other_label[64];
-	unsigned char der[DER_MAX]; /* last: only the flags above are cleared before a walk */
 };
 
 static int visit_object(void *ctx, jg_pem_event event, const char *label,
@@ -40,7 +41,7 @@ static int visit_object(void *ctx, jg_pem_event event, const char *label,
 	}
 	if (f->encrypted || strcmp(label, "PRIVATE KEY") == 0 ||
 		strcmp(label, "RSA PRIVATE KEY") == 0) {
-		memcpy(f->der, der, len);
+		f->der = der; /* the walk stops here, so its buffer keeps the bytes */
 		f->der_len = len;
 		f->found_key = 1;
 		return 1;
@@ -437,8 +438,9 @@ static jg_status open_container(const unsigned char *buf, size_t len, const char
 static jg_status decode_encrypted(const unsigned char *buf, size_t len, const char *origin,
 	int depth, jg_key_unlock *unlock, jg_key *key, jg_error *err, int *handled)
 {
-	static jg_key_unlock none; /* no options, no passphrase: encrypted keys are refused */
 	static unsigned char plain[JG_KEY_INPUT_MAX];
+	jg_key_unlock none; /* no options, no passphrase: encrypted keys are refused */
+	memset(&none, 0, sizeof none);
 	jg_key_unlock *u = unlock != NULL ? unlock : &none;
 	jg_status st = jg_enc_detect(buf, len, origin, &u->enc, &u->info, err);
 	*handled = st != JG_OK || u->info.format != JG_ENC_NONE;
@@ -462,25 +464,27 @@ static jg_status decode_encrypted(const unsigned char *buf, size_t len, const ch
 static jg_status decode_pem(const unsigned char *text, size_t len, const char *origin,
 	int depth, jg_key_unlock *unlock, jg_key *key, jg_error *err)
 {
-	static struct pem_findings f; /* large; static keeps it off the stack, wiped after use */
-	static unsigned char scratch[DER_MAX];
-	memset(&f, 0, offsetof(struct pem_findings, der));
-	(void)jg_pem_walk(text, len, NULL, scratch, sizeof scratch, visit_object, &f);
-	if (!f.found_key)
-		return refuse_pem(&f, origin, err);
-	size_t der_len = f.der_len;
+	static unsigned char scratch[DER_MAX]; /* the objects' bytes; wiped after use */
+	struct pem_findings f;
+	jg_pem_reader r;
+	memset(&f, 0, sizeof f);
+	jg_pem_reader_init(&r, NULL, scratch, sizeof scratch, visit_object, &f);
+	(void)jg_pem_reader_push(&r, text, len);
+	(void)jg_pem_reader_finish(&r);
 	jg_status st;
-	if (!f.encrypted) {
-		st = decode_der(f.der, der_len, origin, key, err);
+	if (!f.found_key) {
+		st = refuse_pem(&f, origin, err);
+	} else if (!f.encrypted) {
+		st = decode_der(f.der, f.der_len, origin, key, err);
 	} else {
 		int handled = 0;
-		/* Once opened, the plaintext may be PEM that walks over f again: f is read after
-		 * this only when nothing was opened. */
-		st = decode_encrypted(f.der, der_len, origin, depth, unlock, key, err, &handled);
+		/* Once opened, the plaintext may be PEM that walks over scratch again: the DER here is
+		 * not read after it was opened. */
+		st = decode_encrypted(f.der, f.der_len, origin, depth, unlock, key, err, &handled);
 		if (!handled)
 			st = refuse_pem(&f, origin, err);
 	}
-	jg_wipe(f.der, der_len);
+	jg_wipe(scratch, r.used);
 	return st;
 }
 
@@ -509,36 +513,43 @@ jg_status jg_key_load_bytes(const unsigned char *in, size_t len, const char *ori
 	return jg_key_unlock_bytes(in, len, origin, NULL, key, err);
 }
 
-jg_status jg_key_unlock_bytes(const unsigned char *in, size_t len, const char *origin,
-	jg_key_unlock *unlock, jg_key *key, jg_error *err)
+/* The key's text: read or copied here once, then decoded in place (literal \n unescaped). */
+static unsigned char key_text[JG_KEY_INPUT_MAX];
+
+/* Decode key_text[0..len), then wipe what was used of it. */
+static jg_status decode_key_text(size_t len, const char *origin, jg_key_unlock *unlock,
+	jg_key *key, jg_error *err)
 {
-	static unsigned char work[JG_KEY_INPUT_MAX];
-	if (len > sizeof work)
-		return jg_fail(err, JG_ERR_INPUT, "%s is larger than %d bytes; is it the right file?",
-			origin, JG_KEY_INPUT_MAX);
 	memset(key, 0, sizeof *key);
-	memcpy(work, in, len);
-	jg_status st = decode_any(work, len, origin, 0, unlock, key, err);
-	jg_wipe(work, len); /* only what was used: wiping untouched pages would only grow the RSS */
+	jg_status st = decode_any(key_text, len, origin, 0, unlock, key, err);
+	jg_wipe(key_text, len); /* only what was used: wiping untouched pages would only grow the RSS */
 	if (st != JG_OK)
 		jg_key_wipe(key);
 	return st;
 }
 
+jg_status jg_key_unlock_bytes(const unsigned char *in, size_t len, const char *origin,
+	jg_key_unlock *unlock, jg_key *key, jg_error *err)
+{
+	if (len > sizeof key_text)
+		return jg_fail(err, JG_ERR_INPUT, "%s is larger than %d bytes; is it the right file?",
+			origin, JG_KEY_INPUT_MAX);
+	memcpy(key_text, in, len);
+	return decode_key_text(len, origin, unlock, key, err);
+}
+
 jg_status jg_key_load_file(const char *path, jg_key_unlock *unlock, jg_key *key, jg_error *err)
 {
-	static unsigned char buf[JG_KEY_INPUT_MAX];
 	char origin[600];
 	size_t len = 0;
 	if (strcmp(path, "-") == 0)
 		(void)snprintf(origin, sizeof origin, "the key on stdin");
 	else
 		(void)snprintf(origin, sizeof origin, "key file %.500s", path);
-	jg_status st = jg_file_read(path, "key file", buf, sizeof buf, &len, err);
-	if (st == JG_OK)
-		st = jg_key_unlock_bytes(buf, len, origin, unlock, key, err);
-	jg_wipe(buf, len);
-	return st;
+	jg_status st = jg_file_read(path, "key file", key_text, sizeof key_text, &len, err);
+	if (st != JG_OK)
+		return st; /* jg_file_read wiped what it had read */
+	return decode_key_text(len, origin, unlock, key, err);
 }
 
 jg_status jg_key_load_env(const char *name, jg_key_unlock *unlock, jg_key *key, jg_error *err)
