@@ -33,9 +33,16 @@ static void wipe_what_cjson_frees(void)
 	cJSON_InitHooks(&hooks);
 }
 
+/* Where the embedded roots came from: the pinned ca-certificates package (vendor/fetch.sh), or
+ * the file a build named with make CA_BUNDLE=FILE. */
+#ifndef JG_ROOTS_SOURCE
+#define JG_ROOTS_SOURCE JG_ROOTS_VERSION
+#endif
+
 static void print_version(void)
 {
-	printf("jwtgrant %s (BearSSL %s, cJSON %s)\n", JG_VERSION, JG_BEARSSL_VERSION, JG_CJSON_VERSION);
+	printf("jwtgrant %s (BearSSL %s, cJSON %s, roots %s)\n", JG_VERSION, JG_BEARSSL_VERSION,
+		JG_CJSON_VERSION, JG_ROOTS_SOURCE);
 }
 
 /* The sf-style failure envelope of --json, on stdout. */

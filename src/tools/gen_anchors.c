@@ -1,8 +1,9 @@
 /*
  * gen_anchors BUNDLE.pem > anchors_embedded.c
  *
- * Build-time tool: turns a PEM bundle of CA certificates (the build machine's Mozilla set) into
- * the anchor index jg_anchors_embedded (src/tls/anchors.h), reading the bundle with the same loader
+ * Build-time tool: turns a PEM bundle of CA certificates (the Mozilla set of the pinned
+ * ca-certificates package, vendor/src/roots.pem) into the anchor index jg_anchors_embedded
+ * (src/tls/anchors.h), reading the bundle with the same loader
  * that reads --cacert at run time. Certificates that are not CAs are left out (the index holds
  * CA anchors only), with a note. Exits 0, or 1 with a message on stderr (and possibly partial
  * output, which the Makefile discards).

@@ -192,4 +192,7 @@ expect_exit 0 "--help exits 0" "$JG" --help
 expect_grep "^Usage: jwtgrant" "$T/out" "--help prints usage on stdout"
 expect_exit 0 "assertion --help exits 0" "$JG" assertion --help
 expect_exit 0 "--version exits 0" "$JG" --version
-expect_grep '^jwtgrant [0-9]+\.[0-9]+\.[0-9]+ \(BearSSL 0\.6\+dfsg\.1-[0-9a-z.+~]+, cJSON 1\.7\.15-[0-9a-z.+~]+\)$' "$T/out" "--version has the documented form"
+expect_grep '^jwtgrant [0-9]+\.[0-9]+\.[0-9]+ \(BearSSL 0\.6\+dfsg\.1-[0-9a-z.+~]+, cJSON 1\.7\.15-[0-9a-z.+~]+, roots ca-certificates [0-9]+[0-9a-z.+~]*\)$' "$T/out" "--version has the documented form"
+# The roots named are the pinned package's (vendor/SHA256SUMS), not the build machine's /etc/ssl.
+roots_pin=$(sed -n 's/^[0-9a-f]*  ca-certificates_\(.*\)_all\.deb$/\1/p' "$JG_TOP/vendor/SHA256SUMS")
+expect_grep "roots ca-certificates $(printf '%s' "$roots_pin" | sed 's/[.+~]/\\&/g')\\)\$" "$T/out" "--version names the pinned ca-certificates ($roots_pin)"
