@@ -3,35 +3,59 @@
 #   make            build ./jwtgrant (static with musl when it can be had)
 #   make test       unit and end-to-end tests; ends with "N passed, N failed"
 #   make sanitize   the same suite built with ASan and UBSan
-#   make install PREFIX=/usr/local
+#   make release    build/dist/: x86-64, aarch64 and armv7 binaries, SHA256SUMS, man page,
+#                   completions, OCI image (installs the cross compilers it needs)
+#   make reproducible  two release builds from clean clones in different places: identical?
+#   make release-test  the aarch64 and armv7 binaries' tests under qemu-user-static
+#   make install PREFIX=/usr/local   binary, man page, bash and zsh completions
+#   make repin      pin the versions of BearSSL, cJSON and ca-certificates Debian has now
 #   make clean      remove build/ and ./jwtgrant (distclean also drops the fetched sources)
 #
 # Variants, each in build/<variant>/:
-#   release  musl-gcc -static -Oz (fallback: the system cc, dynamic); the product
+#   release  musl-gcc -static -Oz (fallback: the system cc, dynamic); the product. ARCH=aarch64
+#            or ARCH=armv7 builds the same with Debian's cross gcc and that architecture's musl
 #   host     the system cc, dynamic, -g; unit tests (cmocka), valgrind, build-time tools
 #   san      clang with ASan+UBSan; vendored code without unaligned access (bearssl-notes #13)
 
-VERSION   := 0.1.0
+VERSION   := 0.2.0
 PREFIX    ?= /usr/local
 VARIANT   ?= release
+ARCH      ?= x86_64
 VENDOR    := vendor/src
 BEARSSL   := $(VENDOR)/bearssl-0.6
 CJSON     := $(VENDOR)/cJSON-1.7.15
-CA_BUNDLE ?= /etc/ssl/certs/ca-certificates.crt
+# The embedded roots: the pinned ca-certificates package's mozilla/*.crt (vendor/fetch.sh), never
+# the build machine's /etc/ssl. CA_BUNDLE=FILE builds with another set, which --version names.
+ROOTS_PEM := $(VENDOR)/roots.pem
+CA_BUNDLE ?= $(ROOTS_PEM)
 VENDOR_DIST ?=
 
 B ?= build/$(VARIANT)
-# The clock check of grant refuses a system clock earlier than this (the last commit's time).
+# The last commit's time: the clock check of grant refuses a system clock earlier than this,
+# and it is the SOURCE_DATE_EPOCH of a release (man page date, archive times).
 BUILD_EPOCH ?= $(shell git log -1 --format=%ct 2>/dev/null || echo 0)
+SOURCE_DATE_EPOCH ?= $(BUILD_EPOCH)
+ROOTS_DEF := $(if $(filter-out $(ROOTS_PEM),$(CA_BUNDLE)),-DJG_ROOTS_SOURCE='"file $(notdir $(CA_BUNDLE))"')
 
 WARN := -Wall -Wextra -Wshadow -Wconversion -Wformat=2 -Wstrict-prototypes -Wmissing-prototypes
-BASE := -std=c11 -D_GNU_SOURCE -DJG_VERSION='"$(VERSION)"' -DJG_BUILD_EPOCH=$(BUILD_EPOCH) -ffunction-sections -fdata-sections \
-        -fstack-protector-strong
+# -ffile-prefix-map: no build directory in any output, so two checkouts build the same bytes.
+BASE := -std=c11 -D_GNU_SOURCE -DJG_VERSION='"$(VERSION)"' -DJG_BUILD_EPOCH=$(BUILD_EPOCH) $(ROOTS_DEF) \
+        -ffunction-sections -fdata-sections -fstack-protector-strong -ffile-prefix-map=$(CURDIR)=.
 VENDOR_DEFS :=
 
 ifeq ($(VARIANT),release)
   MUSL := $(shell command -v musl-gcc 2>/dev/null)
-  ifneq ($(MUSL),)
+  ifeq ($(ARCH),aarch64)
+    CC       := aarch64-linux-gnu-gcc -specs /usr/lib/aarch64-linux-musl/musl-gcc.specs
+    LDSTATIC := -static
+    PIE      := -fno-pie -no-pie
+  else ifeq ($(ARCH),armv7)
+    CC       := arm-linux-gnueabihf-gcc -specs /usr/lib/arm-linux-musleabihf/musl-gcc.specs
+    LDSTATIC := -static
+    PIE      := -fno-pie -no-pie
+  else ifneq ($(ARCH),x86_64)
+    $(error unknown ARCH $(ARCH): x86_64, aarch64 or armv7)
+  else ifneq ($(MUSL),)
     CC      := musl-gcc
     LDSTATIC := -static
     # The static link makes a fixed-address executable (ET_EXEC), so the code is compiled for
@@ -95,7 +119,7 @@ UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
 
 .PHONY: all binary unit-bins test sanitize install clean distclean vendor demo \
-        valgrind lint fuzz fuzz-smoke bench
+        valgrind lint fuzz fuzz-smoke bench release reproducible release-test repin
 
 all: vendor
 	@if [ "$(VARIANT)" = release ] && ! command -v musl-gcc >/dev/null 2>&1; then \
@@ -113,33 +137,39 @@ vendor: $(VENDOR)/.ready
 $(VENDOR)/.ready: vendor/fetch.sh vendor/SHA256SUMS
 	vendor/fetch.sh $(VENDOR_DIST)
 
+# Debian keeps only the newest revision of a package: when a pin is gone, fetch.sh says so and
+# this takes the versions Debian has now (review and commit vendor/SHA256SUMS afterwards).
+repin:
+	vendor/fetch.sh --repin $(VENDOR_DIST)
+
 # --- our code -------------------------------------------------------------------------------
 $(B)/obj/%.o: src/%.c $(HEADERS) $(VENDOR)/.ready
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_OURS) -c $< -o $@
 
 $(B)/libjg.a: $(LIB_OBJ) $(GEN_OBJ)
-	rm -f $@ && ar rcs $@ $^
+	rm -f $@ && ar rcsD $@ $^
 
 $(B)/jwtgrant: $(B)/obj/main.o $(B)/libjg.a $(B)/cjson.o $(B)/libbearssl.a
 	$(CC) $(CFLAGS_OURS) -o $@ $^ $(LDFLAGS)
 
 # --- embedded trust anchors -------------------------------------------------------------------
-# The Mozilla roots of the build machine's ca-certificates bundle become an index (DN hashes and
-# keys, src/tls/anchors.h) at build time, read by the loader that reads --cacert at run time
-# (src/tls/trust.c) in the host tool src/tools/gen_anchors.c. libjg-core.a is
-# everything but the index.
+# The Mozilla roots of the pinned ca-certificates package (vendor/fetch.sh: vendor/src/roots.pem)
+# become an index (DN hashes and keys, src/tls/anchors.h) at build time, read by the loader that
+# reads --cacert at run time (src/tls/trust.c) in the host tool src/tools/gen_anchors.c.
+# libjg-core.a is everything but the index.
 $(B)/libjg-core.a: $(LIB_OBJ)
-	rm -f $@ && ar rcs $@ $^
+	rm -f $@ && ar rcsD $@ $^
 
 build/host/tools/gen_anchors: src/tools/gen_anchors.c build/host/libjg-core.a build/host/libbearssl.a
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_OURS) -o $@ $^
 
+$(ROOTS_PEM): $(VENDOR)/.ready
+
 $(B)/gen/anchors_embedded.c: $(CA_BUNDLE) src/tools/gen_anchors.c \
                              $(wildcard src/tls/* src/x509/* src/crypto/* src/base/*)
 	@mkdir -p $(dir $@)
-	@vendor/need.sh $(CA_BUNDLE) ca-certificates
 	@$(MAKE) --no-print-directory VARIANT=host B=build/host build/host/tools/gen_anchors
 	build/host/tools/gen_anchors $(CA_BUNDLE) > $@.tmp && mv $@.tmp $@
 
@@ -154,7 +184,7 @@ $(B)/bearssl/%.o: $(BEARSSL)/src/%.c $(VENDOR)/.ready
 
 $(B)/libbearssl.a: $(VENDOR)/.ready
 	@$(MAKE) --no-print-directory VARIANT=$(VARIANT) bearssl-objs
-	@rm -f $@ && ar rcs $@ $(BR_OBJ) && echo "ar $@"
+	@rm -f $@ && ar rcsD $@ $(BR_OBJ) && echo "ar $@"
 
 .PHONY: bearssl-objs
 bearssl-objs: $(BR_OBJ)
@@ -167,6 +197,7 @@ $(B)/cjson.o: $(CJSON)/cJSON.c $(VENDOR)/.ready Makefile
 $(B)/tests/%: tests/unit/%.c $(wildcard tests/unit/*.h) $(HEADERS) $(B)/libjg.a $(B)/libbearssl.a $(B)/cjson.o
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_OURS) -Wno-conversion -Itests/unit -DJG_BEARSSL_INC='"$(CURDIR)/$(BEARSSL)/inc"' \
+	  -DJG_ROOTS_PEM='"$(abspath $(CA_BUNDLE))"' \
 	  -o $@ $< $(B)/libjg.a $(B)/cjson.o \
 	  $(B)/libbearssl.a -lcmocka $(filter-out -s -static,$(LDFLAGS))
 
@@ -175,7 +206,7 @@ unit-bins: $(UNIT_BIN)
 test: all
 	@vendor/need.sh /usr/include/cmocka.h libcmocka-dev openssl openssl python3 python3 \
 	  tinyproxy tinyproxy curl curl
-	@$(MAKE) --no-print-directory VARIANT=host B=build/host unit-bins
+	@$(MAKE) --no-print-directory VARIANT=host B=build/host unit-bins $(if $(wildcard src/tools/gen_docs.c),$(GEN_DOCS))
 	@tests/run.sh --bin ./jwtgrant --unit build/host/tests
 
 sanitize: vendor
@@ -217,9 +248,47 @@ lint: vendor
 	@vendor/need.sh cppcheck cppcheck clang-tidy clang-tidy
 	@tests/lint.sh
 
+# --- releases (shared/docs/cli.md, "Releases") -------------------------------------------------
+# Three static binaries of one source, the man page and completions generated from the option
+# table, the OCI image, SHA256SUMS (and SHA256SUMS.minisig with MINISIGN_KEY=FILE).
+DIST := build/dist
+GEN_DOCS := build/host/tools/gen_docs
+
+release: vendor
+	@vendor/need-release.sh $(if $(MINISIGN_KEY),minisign minisign)
+	@$(MAKE) --no-print-directory VARIANT=release ARCH=x86_64 B=build/release build/release/jwtgrant
+	@$(MAKE) --no-print-directory VARIANT=release ARCH=aarch64 B=build/aarch64 build/aarch64/jwtgrant
+	@$(MAKE) --no-print-directory VARIANT=release ARCH=armv7 B=build/armv7 build/armv7/jwtgrant
+	@$(MAKE) --no-print-directory VARIANT=host B=build/host $(GEN_DOCS)
+	@src/tools/release.sh $(VERSION) $(SOURCE_DATE_EPOCH) $(DIST) $(GEN_DOCS) \
+	  build/release/jwtgrant build/aarch64/jwtgrant build/armv7/jwtgrant
+
+$(GEN_DOCS): src/tools/gen_docs.c $(wildcard src/tools/*.1.in) build/host/libjg-core.a build/host/libbearssl.a build/host/cjson.o
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_OURS) -o $@ $^
+
+# Two release builds from clean clones of HEAD in two other places, at two times, with other
+# umasks and time zones: every file but the signature must be byte for byte the same.
+reproducible:
+	@tests/reproducible.sh
+
+# The aarch64 and armv7 release binaries under qemu-user-static: --version, the assertion
+# known-answer test, grants against the test endpoint (tests/release-test.sh).
+release-test: release
+	@vendor/need.sh minisign minisign groff groff man man-db
+	@tests/release-test.sh $(DIST) $(VERSION)
+
 install: all
-	install -d $(DESTDIR)$(PREFIX)/bin
+	@$(MAKE) --no-print-directory VARIANT=host B=build/host $(GEN_DOCS)
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1 \
+	  $(DESTDIR)$(PREFIX)/share/bash-completion/completions $(DESTDIR)$(PREFIX)/share/zsh/site-functions
 	install -m 0755 jwtgrant $(DESTDIR)$(PREFIX)/bin/jwtgrant
+	$(GEN_DOCS) man "$$(date -u -d @$(SOURCE_DATE_EPOCH) +%Y-%m-%d)" > $(DESTDIR)$(PREFIX)/share/man/man1/jwtgrant.1
+	$(GEN_DOCS) bash > $(DESTDIR)$(PREFIX)/share/bash-completion/completions/jwtgrant
+	$(GEN_DOCS) zsh > $(DESTDIR)$(PREFIX)/share/zsh/site-functions/_jwtgrant
+	chmod 0644 $(DESTDIR)$(PREFIX)/share/man/man1/jwtgrant.1 \
+	  $(DESTDIR)$(PREFIX)/share/bash-completion/completions/jwtgrant \
+	  $(DESTDIR)$(PREFIX)/share/zsh/site-functions/_jwtgrant
 
 clean:
 	rm -rf build jwtgrant
