@@ -1,6 +1,7 @@
 #include "cli.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
@@ -31,107 +32,223 @@ enum kind {
 #define ALL (JG_CMD_GRANT | JG_CMD_ASSERTION | JG_CMD_KEYGEN | JG_CMD_CHECK | JG_CMD_DECODE)
 #define FIELD(f) offsetof(jg_options, f)
 
+/* Where --help lists an option: with the command's own options, with those of encrypted keys
+ * (under their own heading), or last, with the options every command takes. */
+enum group { MAIN, KEYS, COMMON };
+
 struct option {
-	const char *names; /* the canonical name first, then aliases, '|'-separated */
-	enum kind kind;
-	unsigned commands;
-	size_t field;
-	long min, max;
+	const char *names;  /* the canonical name first, then aliases, '|'-separated */
+	const char *arg;    /* the argument's name in --help and the man page; NULL: no argument */
+	const char *help;   /* one line of --help ('\n' continues it in the help column) */
+	const char *values; /* space-separated: the only values --output and --enc-md take; what
+	                       completion offers for these and --enc-cipher, --bits */
+	int min, max;       /* INTEGER: the range; SECONDS: the most */
+	unsigned short field;
+	unsigned char kind, commands;
+	unsigned char complete; /* jg_cli_complete */
+	unsigned char group, rank; /* --help: by group, then by rank (table order among equals) */
 };
 
-/* Sorted by canonical name. */
+/* Sorted by canonical name. Every row is documented (jg_cli_option_at): --help, the man page
+ * and the completions are made from it, and tests/e2e/docs.sh checks that they agree. */
 static const struct option options[] = {
-	{ "--alias|-a|--setalias", IGNORED_ARG, JG_CMD_GRANT, 0, 0, 0 },
-	{ "--audience", STRING, GRANT_LIKE, FIELD(audience), 0, 0 },
-	{ "--bits", INTEGER, JG_CMD_KEYGEN, FIELD(bits), 0, 1L << 20 },
-	{ "--cacert", STRING, JG_CMD_GRANT, FIELD(cacert), 0, 0 },
-	{ "--capath", STRING, JG_CMD_GRANT, FIELD(capath), 0, 0 },
-	{ "--cert", STRING, JG_CMD_CHECK | JG_CMD_DECODE, FIELD(cert), 0, 0 },
-	{ "--cert-out", STRING, JG_CMD_KEYGEN, FIELD(cert_out), 0, 0 },
-	{ "--client-id|-i|--clientid", STRING, GRANT_LIKE, FIELD(client_id), 0, 0 },
-	{ "--connect-timeout", SECONDS, JG_CMD_GRANT, FIELD(connect_timeout_ms), 0, 3600 },
-	{ "--days", INTEGER, JG_CMD_KEYGEN, FIELD(days), -(1L << 30), 1L << 30 },
-	{ "--enc-cipher", STRING, KEY_USERS, FIELD(enc_cipher), 0, 0 },
-	{ "--enc-iter", INTEGER, KEY_USERS, FIELD(enc_iter), 1, JG_KDF_ITER_MAX },
-	{ "--enc-iv-env", STRING, KEY_USERS, FIELD(enc_iv_env), 0, 0 },
-	{ "--enc-key-env", STRING, KEY_USERS, FIELD(enc_key_env), 0, 0 },
-	{ "--enc-md", STRING, KEY_USERS, FIELD(enc_md), 0, 0 },
-	{ "--encrypt", FLAG, JG_CMD_KEYGEN, FIELD(encrypt), 0, 0 },
-	{ "--force", FLAG, JG_CMD_KEYGEN, FIELD(force), 0, 0 },
-	{ "--help|-h", FLAG, ALL, FIELD(help), 0, 0 },
-	{ "--instance-url|-r|--instanceurl|-l|--login-url", STRING, GRANT_LIKE, FIELD(instance_url), 0, 0 },
-	{ "--json", OUTPUT_JSON, JG_CMD_GRANT, FIELD(output), 0, 0 },
-	{ "--jwt-key-env", STRING, KEY_USERS, FIELD(key_env), 0, 0 },
-	{ "--jwt-key-file|-f|--jwtkeyfile|--keyfile|--key-file", STRING, KEY_USERS, FIELD(key_file), 0, 0 },
-	{ "--kdf-iter", INTEGER, JG_CMD_KEYGEN, FIELD(kdf_iter), 1, JG_KDF_ITER_MAX },
-	{ "--key-out", STRING, JG_CMD_KEYGEN, FIELD(key_out), 0, 0 },
-	{ "--lifetime", INTEGER, GRANT_LIKE, FIELD(lifetime), 1, 3600 },
-	{ "--loglevel", IGNORED_ARG, JG_CMD_GRANT, 0, 0, 0 },
-	{ "--max-time|-m", SECONDS, JG_CMD_GRANT, FIELD(max_time_ms), 0, 86400 },
-	{ "--no-prompt|--noprompt|-p", IGNORED, JG_CMD_GRANT, 0, 0, 0 },
-	{ "--noproxy", LIST, JG_CMD_GRANT, FIELD(noproxy), 0, 0 },
-	{ "--org", STRING, JG_CMD_KEYGEN, FIELD(org), 0, 0 },
-	{ "--output", STRING, JG_CMD_GRANT, FIELD(output), 0, 0 },
-	{ "--output-file", STRING, GRANT_LIKE, FIELD(output_file), 0, 0 },
-	{ "--passphrase|--passin|-k|--pass", SECRET, PASSPHRASE_USERS, 0, 0, 0 },
-	{ "--passphrase-env", STRING, PASSPHRASE_USERS, FIELD(passphrase_env), 0, 0 },
-	{ "--passphrase-file", STRING, PASSPHRASE_USERS, FIELD(passphrase_file), 0, 0 },
-	{ "--proxy|-x", PROXY, JG_CMD_GRANT, FIELD(proxy), 0, 0 },
-	{ "--retry", INTEGER, JG_CMD_GRANT, FIELD(retry), 0, 100 },
-	{ "--set-default|-s|--setdefaultusername", IGNORED, JG_CMD_GRANT, 0, 0, 0 },
-	{ "--set-default-dev-hub|-d|--setdefaultdevhubusername|--setdefaultdevhub", IGNORED, JG_CMD_GRANT, 0, 0, 0 },
-	{ "--subject", STRING, JG_CMD_KEYGEN, FIELD(subject), 0, 0 },
-	{ "--username|-o|-u", STRING, GRANT_LIKE, FIELD(username), 0, 0 },
-	{ "--verbose|-v", FLAG, ALL, FIELD(verbose), 0, 0 },
-	{ "--version|-V", FLAG, ALL, FIELD(version), 0, 0 },
+	{ .names = "--alias|-a|--setalias", .arg = "ALIAS", .kind = IGNORED_ARG,
+	  .commands = JG_CMD_GRANT, .help = "sf: set an alias for the org" },
+	{ .names = "--audience", .arg = "URL", .kind = STRING, .commands = GRANT_LIKE,
+	  .field = FIELD(audience), .rank = 60,
+	  .help = "claim aud (default: env SF_AUDIENCE_URL, else\n"
+		  "test.salesforce.com for sandboxes, else login)" },
+	{ .names = "--bits", .arg = "BITS", .kind = INTEGER, .commands = JG_CMD_KEYGEN,
+	  .field = FIELD(bits), .max = 1 << 20, .rank = 10, .values = "2048 3072 4096",
+	  .help = "RSA key size: 2048 (default), 3072 or 4096" },
+	{ .names = "--cacert", .arg = "FILE", .kind = STRING, .commands = JG_CMD_GRANT,
+	  .field = FIELD(cacert), .rank = 80, .complete = JG_COMPLETE_FILE,
+	  .help = "trust the CA certificates in FILE (PEM)" },
+	{ .names = "--capath", .arg = "DIR", .kind = STRING, .commands = JG_CMD_GRANT,
+	  .field = FIELD(capath), .rank = 90, .complete = JG_COMPLETE_DIR,
+	  .help = "trust the PEM certificates in DIR" },
+	{ .names = "--cert", .arg = "FILE", .kind = STRING, .commands = JG_CMD_CHECK | JG_CMD_DECODE,
+	  .field = FIELD(cert), .rank = 35, .complete = JG_COMPLETE_FILE,
+	  .help = "the certificate to check the key or JWT with" },
+	{ .names = "--cert-out", .arg = "PATH", .kind = STRING, .commands = JG_CMD_KEYGEN,
+	  .field = FIELD(cert_out), .rank = 30, .complete = JG_COMPLETE_FILE,
+	  .help = "write the certificate there (default server.crt)" },
+	{ .names = "--client-id|-i|--clientid", .arg = "ID", .kind = STRING, .commands = GRANT_LIKE,
+	  .field = FIELD(client_id), .rank = 10, .help = "Connected App consumer key (claim iss)" },
+	{ .names = "--connect-timeout", .arg = "SECONDS", .kind = SECONDS, .commands = JG_CMD_GRANT,
+	  .field = FIELD(connect_timeout_ms), .max = 3600, .rank = 120,
+	  .help = "per connection attempt (default 10)" },
+	{ .names = "--days", .arg = "N", .kind = INTEGER, .commands = JG_CMD_KEYGEN,
+	  .field = FIELD(days), .min = -(1 << 30), .max = 1 << 30, .rank = 60,
+	  .help = "certificate validity, 1 to 9999 days (default 365)" },
+	{ .names = "--enc-cipher", .arg = "NAME", .kind = STRING, .commands = KEY_USERS,
+	  .field = FIELD(enc_cipher), .group = KEYS, .rank = 30,
+	  .values = "aes-256-cbc aes-192-cbc aes-128-cbc des-ede3-cbc",
+	  .help = "openssl enc cipher: aes-256-cbc (default),\naes-192-cbc, aes-128-cbc, des-ede3-cbc" },
+	{ .names = "--enc-iter", .arg = "N", .kind = INTEGER, .commands = KEY_USERS,
+	  .field = FIELD(enc_iter), .min = 1, .max = JG_KDF_ITER_MAX, .group = KEYS, .rank = 40,
+	  .help = "openssl enc -pbkdf2 -iter N (default 10000)" },
+	{ .names = "--enc-iv-env", .arg = "VAR", .kind = STRING, .commands = KEY_USERS,
+	  .field = FIELD(enc_iv_env), .group = KEYS, .rank = 70, .complete = JG_COMPLETE_ENV,
+	  .help = "openssl enc -nosalt: the hex IV (-iv) in VAR" },
+	{ .names = "--enc-key-env", .arg = "VAR", .kind = STRING, .commands = KEY_USERS,
+	  .field = FIELD(enc_key_env), .group = KEYS, .rank = 60, .complete = JG_COMPLETE_ENV,
+	  .help = "openssl enc -nosalt: the hex key (-K) in VAR" },
+	{ .names = "--enc-md", .arg = "NAME", .kind = STRING, .commands = KEY_USERS,
+	  .field = FIELD(enc_md), .group = KEYS, .rank = 50, .values = "sha256 sha1 sha512 md5",
+	  .help = "openssl enc -md: sha256, sha1, sha512, md5" },
+	{ .names = "--encrypt", .kind = FLAG, .commands = JG_CMD_KEYGEN, .field = FIELD(encrypt),
+	  .rank = 80, .help = "encrypt the key with a passphrase (PBES2)" },
+	{ .names = "--force", .kind = FLAG, .commands = JG_CMD_KEYGEN, .field = FIELD(force),
+	  .rank = 70, .help = "overwrite existing files" },
+	{ .names = "--help|-h", .kind = FLAG, .commands = ALL, .field = FIELD(help), .group = COMMON,
+	  .rank = 20, .help = "print the command's usage and exit" },
+	{ .names = "--instance-url|-r|--instanceurl|-l|--login-url", .arg = "URL", .kind = STRING,
+	  .commands = GRANT_LIKE, .field = FIELD(instance_url), .rank = 50,
+	  .help = "token host (default https://login.salesforce.com)" },
+	{ .names = "--json", .kind = OUTPUT_JSON, .commands = JG_CMD_GRANT, .field = FIELD(output),
+	  .rank = 160, .help = "same as --output json" },
+	{ .names = "--jwt-key-env", .arg = "VAR", .kind = STRING, .commands = KEY_USERS,
+	  .field = FIELD(key_env), .rank = 30, .complete = JG_COMPLETE_ENV,
+	  .help = "private key from an environment variable" },
+	{ .names = "--jwt-key-file|-f|--jwtkeyfile|--keyfile|--key-file", .arg = "PATH",
+	  .kind = STRING, .commands = KEY_USERS, .field = FIELD(key_file), .rank = 20,
+	  .complete = JG_COMPLETE_FILE, .help = "RSA private key (PEM/DER/base64; - reads stdin)" },
+	{ .names = "--kdf-iter", .arg = "N", .kind = INTEGER, .commands = JG_CMD_KEYGEN,
+	  .field = FIELD(kdf_iter), .min = 1, .max = JG_KDF_ITER_MAX, .rank = 90,
+	  .help = "PBKDF2 iterations of --encrypt (default 600000)" },
+	{ .names = "--key-out", .arg = "PATH", .kind = STRING, .commands = JG_CMD_KEYGEN,
+	  .field = FIELD(key_out), .rank = 20, .complete = JG_COMPLETE_FILE,
+	  .help = "write the private key there (default server.key)" },
+	{ .names = "--lifetime", .arg = "SECONDS", .kind = INTEGER, .commands = GRANT_LIKE,
+	  .field = FIELD(lifetime), .min = 1, .max = 3600, .rank = 70,
+	  .help = "exp = now + SECONDS, 1 to 3600 (default 180)" },
+	{ .names = "--loglevel", .arg = "LEVEL", .kind = IGNORED_ARG, .commands = JG_CMD_GRANT,
+	  .help = "sf: the log level" },
+	{ .names = "--max-time|-m", .arg = "SECONDS", .kind = SECONDS, .commands = JG_CMD_GRANT,
+	  .field = FIELD(max_time_ms), .max = 86400, .rank = 130,
+	  .help = "whole command (default 60)" },
+	{ .names = "--no-prompt|--noprompt|-p", .kind = IGNORED, .commands = JG_CMD_GRANT,
+	  .help = "sf: do not prompt" },
+	{ .names = "--noproxy", .arg = "LIST", .kind = LIST, .commands = JG_CMD_GRANT,
+	  .field = FIELD(noproxy), .rank = 110, .help = "hosts that bypass the proxy; env no_proxy" },
+	{ .names = "--org", .arg = "O", .kind = STRING, .commands = JG_CMD_KEYGEN, .field = FIELD(org),
+	  .rank = 50, .help = "certificate subject organisation (O)" },
+	{ .names = "--output", .arg = "FORMAT", .kind = STRING, .commands = JG_CMD_GRANT,
+	  .field = FIELD(output), .rank = 150, .values = "text json env github token",
+	  .help = "text, json, env, github or token (default text)" },
+	{ .names = "--output-file", .arg = "PATH", .kind = STRING, .commands = GRANT_LIKE,
+	  .field = FIELD(output_file), .rank = 170, .complete = JG_COMPLETE_FILE,
+	  .help = "write the output there (0600, atomic)" },
+	{ .names = "--passphrase|--passin|-k|--pass", .arg = "PASSPHRASE", .kind = SECRET,
+	  .commands = PASSPHRASE_USERS,
+	  .help = "refused: a passphrase on the command line shows in ps and shell history" },
+	{ .names = "--passphrase-env", .arg = "VAR", .kind = STRING, .commands = PASSPHRASE_USERS,
+	  .field = FIELD(passphrase_env), .group = KEYS, .rank = 10, .complete = JG_COMPLETE_ENV,
+	  .help = "the passphrase from an environment variable" },
+	{ .names = "--passphrase-file", .arg = "PATH", .kind = STRING, .commands = PASSPHRASE_USERS,
+	  .field = FIELD(passphrase_file), .group = KEYS, .rank = 20, .complete = JG_COMPLETE_FILE,
+	  .help = "its first line is the passphrase (- reads stdin)" },
+	{ .names = "--proxy|-x", .arg = "URL", .kind = PROXY, .commands = JG_CMD_GRANT,
+	  .field = FIELD(proxy), .rank = 100, .help = "HTTP proxy (CONNECT); env https_proxy, all_proxy" },
+	{ .names = "--retry", .arg = "N", .kind = INTEGER, .commands = JG_CMD_GRANT,
+	  .field = FIELD(retry), .max = 100, .rank = 140,
+	  .help = "retry network failures and 5xx/429 N times" },
+	{ .names = "--set-default|-s|--setdefaultusername", .kind = IGNORED, .commands = JG_CMD_GRANT,
+	  .help = "sf: make the org the default one" },
+	{ .names = "--set-default-dev-hub|-d|--setdefaultdevhubusername|--setdefaultdevhub",
+	  .kind = IGNORED, .commands = JG_CMD_GRANT, .help = "sf: make the org the default Dev Hub" },
+	{ .names = "--subject", .arg = "CN", .kind = STRING, .commands = JG_CMD_KEYGEN,
+	  .field = FIELD(subject), .rank = 40, .help = "certificate subject CN (default jwtgrant)" },
+	{ .names = "--username|-o|-u", .arg = "USER", .kind = STRING, .commands = GRANT_LIKE,
+	  .field = FIELD(username), .rank = 40, .help = "Salesforce username (claim sub)" },
+	{ .names = "--verbose|-v", .kind = FLAG, .commands = ALL, .field = FIELD(verbose),
+	  .group = COMMON, .rank = 10, .help = "trace to stderr (secrets redacted)" },
+	{ .names = "--version|-V", .kind = FLAG, .commands = ALL, .field = FIELD(version),
+	  .group = COMMON, .rank = 30, .help = "print the version line and exit" },
 };
+#define OPTION_COUNT (sizeof options / sizeof options[0])
 
-static const struct {
-	const char *name;
-	jg_command cmd;
-	int words;
-} commands[] = {
-	{ "grant", JG_CMD_GRANT, 1 },
-	{ "login", JG_CMD_GRANT, 1 },
-	{ "force:auth:jwt:grant", JG_CMD_GRANT, 1 },
-	{ "auth:jwt:grant", JG_CMD_GRANT, 1 },
-	{ "org login jwt", JG_CMD_GRANT, 3 },
-	{ "assertion", JG_CMD_ASSERTION, 1 },
-	{ "sign", JG_CMD_ASSERTION, 1 },
-	{ "keygen", JG_CMD_KEYGEN, 1 },
-	{ "check", JG_CMD_CHECK, 1 },
-	{ "decode", JG_CMD_DECODE, 1 },
+/* The commands, their sf/sfdx names, and their usage (--help and the man page's synopsis). */
+static const jg_cli_command_doc commands[] = {
+	{ JG_CMD_GRANT, "grant", "login|org login jwt|force:auth:jwt:grant|auth:jwt:grant",
+	  "request an access token with the JWT bearer grant",
+	  "grant --client-id ID --username USER\n(--jwt-key-file PATH | --jwt-key-env VAR) [options]",
+	  NULL },
+	{ JG_CMD_ASSERTION, "assertion", "sign", "build and sign the JWT, print it, no network",
+	  "assertion --client-id ID --username USER\n"
+	  "(--jwt-key-file PATH | --jwt-key-env VAR)\n"
+	  "[--instance-url URL] [--audience URL]\n"
+	  "[--lifetime SECONDS] [--output-file PATH]",
+	  "Build the RS256 JWT that grant would send and print it; no network.\n" },
+	{ JG_CMD_KEYGEN, "keygen", NULL,
+	  "create a key and a self-signed certificate for the Connected App",
+	  "keygen [--bits 2048|3072|4096] [--key-out server.key]\n"
+	  "[--cert-out server.crt] [--subject CN] [--org O]\n"
+	  "[--days N] [--force] [--encrypt [--kdf-iter N]\n"
+	  "[--passphrase-env VAR | --passphrase-file PATH]]",
+	  "Create an RSA key (PKCS#8 PEM, mode 0600) and a self-signed certificate (PEM) to\n"
+	  "upload to the Connected App or External Client App (\"Use digital signatures\").\n"
+	  "Existing files need --force. --encrypt writes the key encrypted (PBES2,\n"
+	  "PBKDF2-HMAC-SHA256 with --kdf-iter iterations, AES-256-CBC); the passphrase is\n"
+	  "asked twice on the terminal unless --passphrase-env or --passphrase-file\n"
+	  "gives it.\n" },
+	{ JG_CMD_CHECK, "check", NULL,
+	  "inspect a key and certificate: size, fingerprint, match, validity",
+	  "check (--jwt-key-file PATH | --jwt-key-env VAR) [--cert FILE]",
+	  "Show the key's type, size and public-key SHA-256; with --cert, whether the\n"
+	  "certificate holds the same key, its subject, issuer and validity. Exit 7 on a\n"
+	  "mismatch or an expired certificate.\n" },
+	{ JG_CMD_DECODE, "decode", NULL,
+	  "print a JWT's header and claims (--cert verifies its signature)",
+	  "decode [JWT|-] [--cert FILE]",
+	  "Print the header and claims of a JWT (from the argument or stdin). Without\n"
+	  "--cert the signature is not checked; with --cert it is verified (RS256), exit 7\n"
+	  "when it fails.\n" },
 };
+#define COMMAND_COUNT (sizeof commands / sizeof commands[0])
+
+static const jg_cli_command_doc *command_doc(jg_command cmd)
+{
+	for (size_t c = 0; c < COMMAND_COUNT; c++) {
+		if (commands[c].cmd == cmd)
+			return &commands[c];
+	}
+	return NULL;
+}
 
 const char *jg_cli_command_name(jg_command cmd)
 {
-	switch (cmd) {
-	case JG_CMD_GRANT: return "grant";
-	case JG_CMD_ASSERTION: return "assertion";
-	case JG_CMD_KEYGEN: return "keygen";
-	case JG_CMD_CHECK: return "check";
-	case JG_CMD_DECODE: return "decode";
-	default: return "jwtgrant";
-	}
+	const jg_cli_command_doc *d = command_doc(cmd);
+	return d != NULL ? d->name : "jwtgrant";
+}
+
+/* Steps through a '|'-separated list from *cursor: sets *name to the next name and returns its
+ * length, or 0 at the end of the list. */
+static size_t next_name(const char **cursor, const char **name)
+{
+	const char *p = *cursor;
+	size_t n = strcspn(p, "|");
+	*name = p;
+	*cursor = p + n + (p[n] == '|');
+	return n;
 }
 
 /* Whether `arg` (up to '=' when it has one) is one of the '|'-separated names. */
 static int name_matches(const char *names, const char *arg, size_t arg_len)
 {
-	const char *p = names;
-	while (*p) {
-		const char *end = strchr(p, '|');
-		size_t n = end ? (size_t)(end - p) : strlen(p);
-		if (n == arg_len && strncmp(p, arg, n) == 0)
+	const char *cursor = names, *name;
+	size_t n;
+	while ((n = next_name(&cursor, &name)) > 0) {
+		if (n == arg_len && strncmp(name, arg, n) == 0)
 			return 1;
-		p += n + (end ? 1 : 0);
 	}
 	return 0;
 }
 
 static const struct option *find_option(const char *arg, size_t len)
 {
-	for (size_t i = 0; i < sizeof options / sizeof options[0]; i++) {
+	for (size_t i = 0; i < OPTION_COUNT; i++) {
 		if (name_matches(options[i].names, arg, len))
 			return &options[i];
 	}
@@ -316,7 +433,7 @@ static jg_status apply_value(jg_options *o, const struct option *opt, const char
 	}
 }
 
-static int takes_value(enum kind k)
+static int takes_value(unsigned k)
 {
 	return k == STRING || k == LIST || k == INTEGER || k == SECONDS || k == PROXY || k == IGNORED_ARG;
 }
@@ -334,18 +451,34 @@ static jg_status apply_option(jg_options *o, const struct option *opt, char *val
 	return apply_value(o, opt, name, value, err);
 }
 
-/* Which command argv[*i] names; advances *i past it. */
+/* How many arguments from argv[i] on spell name[0..len), whose words are separated by single
+ * spaces ("org login jwt" is three arguments); 0 when they do not. */
+static int spelled(const char *name, size_t len, int argc, char **argv, int i)
+{
+	int words = 0;
+	for (size_t start = 0; start < len; words++) {
+		size_t end = start;
+		while (end < len && name[end] != ' ')
+			end++;
+		if (i + words >= argc || strncmp(argv[i + words], name + start, end - start) != 0 ||
+			argv[i + words][end - start] != '\0')
+			return 0;
+		start = end + 1;
+	}
+	return words;
+}
+
+/* Which command argv[*i] (and the words after it) names; advances *i past it. */
 static jg_command parse_command(int argc, char **argv, int *i)
 {
-	for (size_t c = 0; c < sizeof commands / sizeof commands[0]; c++) {
-		if (commands[c].words == 3) {
-			if (*i + 2 < argc && strcmp(argv[*i], "org") == 0 &&
-				strcmp(argv[*i + 1], "login") == 0 && strcmp(argv[*i + 2], "jwt") == 0) {
-				*i += 3;
-				return commands[c].cmd;
-			}
-		} else if (strcmp(argv[*i], commands[c].name) == 0) {
-			*i += 1;
+	for (size_t c = 0; c < COMMAND_COUNT; c++) {
+		const char *cursor = commands[c].aliases != NULL ? commands[c].aliases : "", *alias;
+		int words = spelled(commands[c].name, strlen(commands[c].name), argc, argv, *i);
+		size_t n;
+		while (words == 0 && (n = next_name(&cursor, &alias)) > 0)
+			words = spelled(alias, n, argc, argv, *i);
+		if (words > 0) {
+			*i += words;
 			return commands[c].cmd;
 		}
 	}
@@ -431,30 +564,52 @@ static jg_status parse_one(int argc, char **argv, int *i, jg_options *o, jg_erro
 	return apply_option(o, opt, value, err);
 }
 
-static jg_status check_output(const jg_options *o, jg_error *err)
+/* Whether value is one of the values of the option `name` (ASCII case ignored when fold). */
+static int listed(const char *name, const char *value, int fold)
 {
-	static const char *const formats[] = { "text", "json", "env", "github", "token" };
-	for (size_t i = 0; i < sizeof formats / sizeof formats[0]; i++) {
-		if (strcmp(o->output, formats[i]) == 0)
-			return JG_OK;
+	const struct option *opt = find_option(name, strlen(name));
+	const char *p = opt != NULL && opt->values != NULL ? opt->values : "";
+	size_t len = strlen(value);
+	while (*p != '\0') {
+		size_t n = strcspn(p, " ");
+		if (n == len && (fold ? jg_ascii_equal_n(p, value, n) : strncmp(p, value, n) == 0))
+			return 1;
+		p += n + (p[n] == ' ');
 	}
-	return jg_fail(err, JG_ERR_USAGE, "--output: '%.40s' is not one of text, json, env, github, token",
-		o->output);
+	return 0;
+}
+
+/* text with each `sep` written as ", ", cut to fit out[0..cap). */
+static void join(const char *text, char sep, char *out, size_t cap)
+{
+	size_t n = 0;
+	for (const char *p = text; *p != '\0' && n + 3 < cap; p++) {
+		if (*p == sep) {
+			out[n++] = ',';
+			out[n++] = ' ';
+		} else {
+			out[n++] = *p;
+		}
+	}
+	out[n] = '\0';
+}
+
+/* The error for a value that is not one of the option's values. */
+static jg_status not_listed(const char *name, const char *value, jg_error *err)
+{
+	const struct option *opt = find_option(name, strlen(name));
+	char values[128];
+	join(opt != NULL && opt->values != NULL ? opt->values : "", ' ', values, sizeof values);
+	return jg_fail(err, JG_ERR_USAGE, "%s: '%.40s' is not one of %s", name, value, values);
 }
 
 /* The options of encrypted keys, together: names that exist, sources that do not clash. */
 static jg_status check_encryption(const jg_options *o, jg_error *err)
 {
-	static const char *const digests[] = { "sha256", "sha1", "sha512", "md5" };
-	int md_known = o->enc_md == NULL;
-	for (size_t i = 0; i < sizeof digests / sizeof digests[0] && !md_known; i++)
-		md_known = jg_ascii_equal_word(o->enc_md, strlen(o->enc_md), digests[i]);
 	if (o->enc_cipher != NULL && jg_cipher_by_name(o->enc_cipher) == JG_CIPHER_NONE)
-		return jg_fail(err, JG_ERR_USAGE, "--enc-cipher: '%.40s' is not one of aes-256-cbc, "
-			"aes-192-cbc, aes-128-cbc, des-ede3-cbc", o->enc_cipher);
-	if (!md_known)
-		return jg_fail(err, JG_ERR_USAGE, "--enc-md: '%.40s' is not one of sha256, sha1, sha512, md5",
-			o->enc_md);
+		return not_listed("--enc-cipher", o->enc_cipher, err);
+	if (o->enc_md != NULL && !listed("--enc-md", o->enc_md, 1))
+		return not_listed("--enc-md", o->enc_md, err);
 	if (o->passphrase_env != NULL && o->passphrase_file != NULL)
 		return jg_fail(err, JG_ERR_USAGE, "give either --passphrase-env or --passphrase-file, not both");
 	if ((o->enc_key_env == NULL) != (o->enc_iv_env == NULL))
@@ -496,112 +651,178 @@ jg_status jg_cli_parse(int argc, char **argv, jg_options *o, jg_error *err)
 				arg, jg_cli_command_name(o->command));
 		}
 	}
-	jg_status st = check_output(o, err);
-	return st == JG_OK ? check_encryption(o, err) : st;
+	if (!listed("--output", o->output, 0))
+		return not_listed("--output", o->output, err);
+	return check_encryption(o, err);
 }
 
-static const char usage_overview[] =
-	"Usage: jwtgrant COMMAND [options]\n"
-	"\n"
-	"Get a Salesforce OAuth access token with the JWT bearer flow: one static binary.\n"
-	"\n"
-	"Commands:\n"
-	"  grant       request an access token (aliases: login, org login jwt, force:auth:jwt:grant)\n"
-	"  assertion   build and sign the JWT, print it, no network (alias: sign)\n"
-	"  keygen      create an RSA key and a self-signed certificate for the Connected App\n"
-	"  check       inspect a key (and a certificate): size, fingerprint, match, validity\n"
-	"  decode      print a JWT's header and claims (--cert verifies its signature)\n"
-	"\n"
-	"  jwtgrant grant --client-id ID --jwt-key-file server.key --username USER\n"
-	"\n"
-	"Every command takes -v/--verbose and --help; jwtgrant --version prints the versions.\n"
-	"Exit codes: 0 ok, 1 refused by the server, 2 usage, 3 local input, 4 network, 5 TLS,\n"
-	"6 protocol, 7 check failed.\n";
+/* --- the usage screens, made from the tables ------------------------------------------------ */
 
-static const char usage_grant[] =
-	"Usage: jwtgrant grant --client-id ID (--jwt-key-file PATH | --jwt-key-env VAR) --username USER\n"
-	"                      [options]\n"
-	"\n"
-	"  -i, --client-id ID         Connected App consumer key (claim iss)\n"
-	"  -f, --jwt-key-file PATH    RSA private key (PEM/DER/base64; - reads stdin)\n"
-	"      --jwt-key-env VAR      private key from an environment variable\n"
-	"  -o, -u, --username USER    Salesforce username (claim sub)\n"
-	"  -r, --instance-url URL     token host (default https://login.salesforce.com)\n"
-	"      --audience URL         claim aud (default: SF_AUDIENCE_URL, SFDX_AUDIENCE_URL,\n"
-	"                             else test.salesforce.com for sandboxes, else login)\n"
-	"      --lifetime SECONDS     exp = now + SECONDS, 1 to 3600 (default 180)\n"
-	"      --cacert FILE          trust the CA certificates in FILE (PEM)\n"
-	"      --capath DIR           trust the PEM certificates in DIR\n"
-	"  -x, --proxy URL            HTTP proxy (CONNECT); env https_proxy, all_proxy\n"
-	"      --noproxy LIST         hosts that bypass the proxy; env no_proxy\n"
-	"      --connect-timeout S    per connection attempt (default 10)\n"
-	"  -m, --max-time S           whole command (default 60)\n"
-	"      --retry N              retry network failures and 5xx/429 N times\n"
-	"      --output FORMAT        text, json, env, github or token (default text)\n"
-	"      --json                 --output json\n"
-	"      --output-file PATH     write the output there (0600, atomic)\n"
-	"  -v, --verbose              trace to stderr (secrets redacted)\n"
-	"\n"
-	"sf/sfdx flags (-a, -d, -s, -p, --loglevel, ...) are accepted and ignored with a warning.\n";
+#define HELP_COLUMN 29 /* where an option's help text starts */
 
-static const char usage_encrypted[] =
-	"\n"
-	"An encrypted key (PKCS#8, traditional PEM, openssl enc) is opened with its passphrase:\n"
-	"      --passphrase-env VAR   the passphrase from an environment variable\n"
-	"      --passphrase-file PATH its first line (- reads stdin); neither: asked on the terminal\n"
-	"      --enc-cipher NAME      openssl enc files: aes-256-cbc (default), aes-192-cbc,\n"
-	"                             aes-128-cbc, des-ede3-cbc\n"
-	"      --enc-iter N           openssl enc -pbkdf2 -iter N (default 10000)\n"
-	"      --enc-md NAME          openssl enc -md: sha256, sha1, sha512, md5\n"
-	"      --enc-key-env VAR      openssl enc -nosalt: the hex key (-K) in VAR\n"
-	"      --enc-iv-env VAR       ... and the hex IV (-iv) in VAR\n";
-
-static const char usage_assertion[] =
-	"Usage: jwtgrant assertion --client-id ID (--jwt-key-file PATH | --jwt-key-env VAR)\n"
-	"                          --username USER [--instance-url URL] [--audience URL]\n"
-	"                          [--lifetime SECONDS] [--output-file PATH]\n"
-	"\n"
-	"Build the RS256 JWT that grant would send and print it; no network.\n";
-
-static const char usage_keygen[] =
-	"Usage: jwtgrant keygen [--bits 2048|3072|4096] [--key-out server.key]\n"
-	"                       [--cert-out server.crt] [--subject CN] [--org O] [--days N] [--force]\n"
-	"                       [--encrypt [--kdf-iter N] [--passphrase-env VAR | --passphrase-file F]]\n"
-	"\n"
-	"Create an RSA key (PKCS#8 PEM, mode 0600) and a self-signed certificate (PEM) to upload\n"
-	"to the Connected App or External Client App (\"Use digital signatures\"). Existing files\n"
-	"need --force. --encrypt writes the key encrypted (PBES2, PBKDF2-HMAC-SHA256 with\n"
-	"--kdf-iter iterations, default 600000, AES-256-CBC); the passphrase is asked twice on the\n"
-	"terminal unless --passphrase-env or --passphrase-file gives it.\n";
-
-static const char usage_check[] =
-	"Usage: jwtgrant check (--jwt-key-file PATH | --jwt-key-env VAR) [--cert FILE]\n"
-	"\n"
-	"Show the key's type, size and public-key SHA-256; with --cert, whether the certificate\n"
-	"holds the same key, its subject, issuer and validity. Exit 7 on a mismatch or an\n"
-	"expired certificate.\n";
-
-static const char usage_decode[] =
-	"Usage: jwtgrant decode [JWT|-] [--cert FILE]\n"
-	"\n"
-	"Print the header and claims of a JWT (from the argument or stdin). Without --cert the\n"
-	"signature is not checked; with --cert it is verified (RS256), exit 7 when it fails.\n";
-
-static void usage_text(jg_command cmd, FILE *out)
+static int is_hidden(const struct option *opt)
 {
-	switch (cmd) {
-	case JG_CMD_GRANT: (void)fputs(usage_grant, out); break;
-	case JG_CMD_ASSERTION: (void)fputs(usage_assertion, out); break;
-	case JG_CMD_KEYGEN: (void)fputs(usage_keygen, out); break;
-	case JG_CMD_CHECK: (void)fputs(usage_check, out); break;
-	case JG_CMD_DECODE: (void)fputs(usage_decode, out); break;
-	default: (void)fputs(usage_overview, out); break;
+	return opt->kind == IGNORED || opt->kind == IGNORED_ARG || opt->kind == SECRET;
+}
+
+/* text, each line after the first indented by `indent` spaces. */
+static void print_lines(const char *text, int indent, FILE *out)
+{
+	for (const char *p = text;;) {
+		size_t n = strcspn(p, "\n");
+		(void)fprintf(out, "%.*s\n", (int)n, p);
+		if (p[n] == '\0' || p[n + 1] == '\0')
+			return;
+		p += n + 1;
+		(void)fprintf(out, "%*s", indent, "");
 	}
+}
+
+/* "  -i, --client-id ID         Connected App consumer key (claim iss)": the one-letter aliases,
+ * the canonical name and the argument, then the help text in its column. */
+static void print_option(const struct option *opt, FILE *out)
+{
+	const char *cursor = opt->names, *canonical_name, *name;
+	size_t canonical_len = next_name(&cursor, &canonical_name), n;
+	int width = fprintf(out, "  ");
+	while ((n = next_name(&cursor, &name)) > 0) {
+		if (n == 2 && name[1] != '-')
+			width += fprintf(out, "%.2s, ", name);
+	}
+	width += fprintf(out, "%*s%.*s%s%s", width > 2 ? 0 : 4, "", (int)canonical_len,
+		canonical_name, opt->arg != NULL ? " " : "", opt->arg != NULL ? opt->arg : "");
+	if (width < HELP_COLUMN)
+		(void)fprintf(out, "%*s", HELP_COLUMN - width, "");
+	else
+		(void)fprintf(out, "\n%*s", HELP_COLUMN, "");
+	print_lines(opt->help, HELP_COLUMN, out);
+}
+
+/* The options of cmd in one --help group, by rank; returns how many. */
+static int print_group(jg_command cmd, unsigned group, FILE *out)
+{
+	int printed = 0;
+	for (unsigned rank = 0; rank <= UCHAR_MAX; rank++) {
+		for (size_t i = 0; i < OPTION_COUNT; i++) {
+			const struct option *opt = &options[i];
+			if (opt->rank != rank || opt->group != group || !(opt->commands & cmd) ||
+				is_hidden(opt))
+				continue;
+			if (out != NULL)
+				print_option(opt, out);
+			printed++;
+		}
+	}
+	return printed;
+}
+
+/* One line for the sf/sfdx flags cmd ignores, each by its one-letter name, else its canonical
+ * one; the man page lists them all. */
+static void print_ignored(jg_command cmd, FILE *out)
+{
+	const char *separator = "\nsf/sfdx flags (";
+	for (size_t i = 0; i < OPTION_COUNT; i++) {
+		const struct option *opt = &options[i];
+		if (!(opt->commands & cmd) || (opt->kind != IGNORED && opt->kind != IGNORED_ARG))
+			continue;
+		const char *cursor = opt->names, *shown, *name;
+		size_t shown_len = next_name(&cursor, &shown), n;
+		while ((n = next_name(&cursor, &name)) > 0) {
+			if (n == 2 && name[1] != '-' && shown_len > 2) {
+				shown = name;
+				shown_len = n;
+			}
+		}
+		(void)fprintf(out, "%s%.*s", separator, (int)shown_len, shown);
+		separator = ", ";
+	}
+	if (separator[0] == ',')
+		(void)fputs(", ...) are ignored, with a warning.\n", out);
+}
+
+/* "  grant       request an access token ... (also: login, ...)", one command a line (the
+ * aliases on a line of their own when they do not fit). */
+static void print_commands(FILE *out)
+{
+	for (size_t c = 0; c < COMMAND_COUNT; c++) {
+		const jg_cli_command_doc *d = &commands[c];
+		int width = fprintf(out, "  %-11s %s", d->name, d->summary);
+		char aliases[128];
+		if (d->aliases == NULL) {
+			(void)fputc('\n', out);
+			continue;
+		}
+		join(d->aliases, '|', aliases, sizeof aliases);
+		if (width + (int)strlen(aliases) + 9 > 80)
+			(void)fprintf(out, "\n%13s", "");
+		(void)fprintf(out, " (also: %s)\n", aliases);
+	}
+}
+
+static void print_overview(FILE *out)
+{
+	(void)fputs("Usage: jwtgrant COMMAND [options]\n"
+		"\n"
+		"Get a Salesforce OAuth access token with the JWT bearer flow: one static binary.\n"
+		"\n"
+		"Commands:\n", out);
+	print_commands(out);
+	(void)fputs("\n"
+		"  jwtgrant grant --client-id ID --jwt-key-file server.key --username USER\n"
+		"\n"
+		"Every command takes -v/--verbose and --help; --version prints the versions.\n"
+		"Exit codes: 0 ok, 1 refused by the server, 2 usage, 3 local input, 4 network,\n"
+		"5 TLS, 6 protocol, 7 check failed.\n", out);
 }
 
 void jg_cli_usage(jg_command cmd, FILE *out)
 {
-	usage_text(cmd, out);
-	if (cmd & KEY_USERS)
-		(void)fputs(usage_encrypted, out);
+	const jg_cli_command_doc *d = command_doc(cmd);
+	if (d == NULL) {
+		print_overview(out);
+		return;
+	}
+	(void)fprintf(out, "Usage: jwtgrant ");
+	print_lines(d->usage, (int)(strlen("Usage: jwtgrant ") + strlen(d->name) + 1), out);
+	if (d->about != NULL)
+		(void)fprintf(out, "\n%s", d->about);
+	(void)fputc('\n', out);
+	print_group(cmd, MAIN, out);
+	print_group(cmd, COMMON, out);
+	print_ignored(cmd, out);
+	if (print_group(cmd, KEYS, NULL) == 0)
+		return;
+	(void)fputs(cmd == JG_CMD_KEYGEN ? "\nThe passphrase of --encrypt:\n" :
+		"\nAn encrypted key (PKCS#8, traditional PEM, openssl enc) is opened with its\n"
+		"passphrase, asked on the terminal unless one of these options gives it:\n", out);
+	print_group(cmd, KEYS, out);
+}
+
+/* --- the tables, for documentation ---------------------------------------------------------- */
+
+size_t jg_cli_option_count(void)
+{
+	return OPTION_COUNT;
+}
+
+jg_cli_doc jg_cli_option_at(size_t i)
+{
+	const struct option *opt = &options[i];
+	jg_cli_doc d = { opt->names, opt->arg, opt->help, opt->values, opt->commands,
+		(jg_cli_complete)opt->complete, JG_OPTION_USED };
+	if (opt->kind == SECRET)
+		d.use = JG_OPTION_REFUSED;
+	else if (is_hidden(opt))
+		d.use = JG_OPTION_IGNORED;
+	return d;
+}
+
+size_t jg_cli_command_count(void)
+{
+	return COMMAND_COUNT;
+}
+
+const jg_cli_command_doc *jg_cli_command_at(size_t i)
+{
+	return &commands[i];
 }

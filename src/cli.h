@@ -53,10 +53,56 @@ jg_status jg_cli_parse(int argc, char **argv, jg_options *o, jg_error *err);
  */
 void jg_cli_wipe(jg_options *o);
 
-/* The usage screen for a command (JG_CMD_NONE: the overview). */
+/* The usage screen for a command (JG_CMD_NONE: the overview), made from the tables below. */
 void jg_cli_usage(jg_command cmd, FILE *out);
 
 /* The name of a command ("grant", ...). */
 const char *jg_cli_command_name(jg_command cmd);
+
+/*
+ * The tables the parser reads, read-only, for what documents the command line: --help (above),
+ * and the man page and shell completions that src/tools/gen_docs.c writes at build time.
+ */
+typedef enum jg_cli_complete {
+	JG_COMPLETE_NONE = 0, /* free text (an ID, a URL, a number) */
+	JG_COMPLETE_FILE,     /* a file name */
+	JG_COMPLETE_DIR,      /* a directory name */
+	JG_COMPLETE_ENV       /* the name of an environment variable */
+} jg_cli_complete;
+
+typedef enum jg_cli_use {
+	JG_OPTION_USED = 0,   /* an option of jwtgrant */
+	JG_OPTION_IGNORED,    /* an sf/sfdx flag, accepted with a warning and no effect */
+	JG_OPTION_REFUSED     /* would put a secret on the command line: always refused */
+} jg_cli_use;
+
+typedef struct jg_cli_doc {
+	const char *names;    /* the canonical name first, then its aliases, '|'-separated */
+	const char *arg;      /* the argument's name ("PATH"), NULL when the option takes none */
+	const char *help;     /* what it does, for --help: one line, a '\n' continues it */
+	const char *values;   /* the values completion offers, space-separated, or NULL (for
+	                         --output and --enc-md, the only ones the parser takes) */
+	unsigned commands;    /* the jg_command bits of the commands that take it */
+	jg_cli_complete complete;
+	jg_cli_use use;       /* --help lists the options in use; the others only by name */
+} jg_cli_doc;
+
+/* How many options there are, and the i-th (i < count), in the parser's table order. */
+size_t jg_cli_option_count(void);
+jg_cli_doc jg_cli_option_at(size_t i);
+
+typedef struct jg_cli_command_doc {
+	jg_command cmd;
+	const char *name;     /* "grant" */
+	const char *aliases;  /* '|'-separated, or NULL; an alias of several words ("org login
+	                         jwt") is as many arguments */
+	const char *summary;  /* one line, for the list of commands */
+	const char *usage;    /* its synopsis after "jwtgrant ", lines separated by '\n' */
+	const char *about;    /* the paragraph --help prints under the synopsis, or NULL */
+} jg_cli_command_doc;
+
+/* How many commands there are, and the i-th (i < count). */
+size_t jg_cli_command_count(void);
+const jg_cli_command_doc *jg_cli_command_at(size_t i);
 
 #endif
