@@ -82,8 +82,15 @@ ifeq ($(VARIANT),release)
   # partitions, so calls across them can be inlined or dropped (832 bytes less text, measured;
   # the link takes a few seconds longer).
   OPT     := -Oz -flto=auto -fno-asynchronous-unwind-tables -fno-unwind-tables $(PIE)
+  # RELRO only where a dynamic loader applies it. musl's start-up code in a static executable
+  # never mprotects PT_GNU_RELRO (measured: the region stays rw-p in /proc/PID/maps) and there
+  # is nothing to bind "now", so in the static build -z relro only aligned the end of that region
+  # to a page: up to 4 KiB of zeros in the file (362,128 -> 360,152 bytes without it).
+  RELRO_DYNAMIC := -Wl,-z,relro -Wl,-z,now
+  RELRO_STATIC  := -Wl,-z,norelro
+  RELRO   := $(if $(LDSTATIC),$(RELRO_STATIC),$(RELRO_DYNAMIC))
   LDFLAGS := $(LDSTATIC) $(PIE) -Oz -flto=auto -flto-partition=one -Wl,--gc-sections \
-             -Wl,-z,relro -Wl,-z,now -Wl,-z,noseparate-code -Wl,--build-id=none -s
+             $(RELRO) -Wl,-z,noseparate-code -Wl,--build-id=none -s
 else ifeq ($(VARIANT),host)
   CC      := cc
   OPT     := -O1 -g
@@ -265,7 +272,7 @@ release: vendor
 
 $(GEN_DOCS): src/tools/gen_docs.c $(wildcard src/tools/*.1.in) build/host/libjg-core.a build/host/libbearssl.a build/host/cjson.o
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS_OURS) -o $@ $^
+	$(CC) $(CFLAGS_OURS) -o $@ $(filter-out %.1.in,$^)
 
 # Two release builds from clean clones of HEAD in two other places, at two times, with other
 # umasks and time zones: every file but the signature must be byte for byte the same.

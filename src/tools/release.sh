@@ -59,7 +59,7 @@ oci_image() {
 	umoci new --image "$image"
 	umoci insert --no-history --image "$image" "$work/jwtgrant" /jwtgrant 2>/dev/null
 	umoci config --no-history --image "$image" --created "$created" --os linux \
-		--architecture amd64 --config.entrypoint /jwtgrant --config.user 65534 2>/dev/null
+		--architecture amd64 --config.entrypoint /jwtgrant --config.user 65534:65534 2>/dev/null
 	umoci gc --layout "$work/layout"
 	find "$work/layout" -exec touch -h -d "@$epoch" {} +
 	tar --sort=name --format=gnu --owner=0 --group=0 --numeric-owner --mtime="@$epoch" \
