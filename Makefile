@@ -154,6 +154,17 @@ $(B)/obj/%.o: src/%.c $(HEADERS) $(VENDOR)/.ready
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_OURS) -c $< -o $@
 
+# The objects that hold the version, the build time or the roots' name are rebuilt whenever one
+# of those changes (every commit changes the build time): make does not see changed -D flags.
+BUILD_STAMP := $(B)/gen/build-info
+.PHONY: FORCE
+FORCE:
+$(BUILD_STAMP): FORCE
+	@mkdir -p $(dir $@)
+	@echo '$(VERSION) $(BUILD_EPOCH) $(ROOTS_DEF)' > $@.tmp
+	@if cmp -s $@.tmp $@; then rm -f $@.tmp; else mv $@.tmp $@; fi
+$(B)/obj/main.o $(B)/obj/cmd/grant.o $(B)/obj/oauth/https.o $(B)/obj/net/proxy.o: $(BUILD_STAMP)
+
 $(B)/libjg.a: $(LIB_OBJ) $(GEN_OBJ)
 	rm -f $@ && ar rcsD $@ $^
 
@@ -270,9 +281,10 @@ release: vendor
 	@src/tools/release.sh $(VERSION) $(SOURCE_DATE_EPOCH) $(DIST) $(GEN_DOCS) \
 	  build/release/jwtgrant build/aarch64/jwtgrant build/armv7/jwtgrant
 
-$(GEN_DOCS): src/tools/gen_docs.c $(wildcard src/tools/*.1.in) build/host/libjg-core.a build/host/libbearssl.a build/host/cjson.o
+$(GEN_DOCS): src/tools/gen_docs.c build/host/libjg-core.a build/host/libbearssl.a build/host/cjson.o \
+             $(wildcard src/tools/*.1.in) $(BUILD_STAMP)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS_OURS) -o $@ $(filter-out %.1.in,$^)
+	$(CC) $(CFLAGS_OURS) -o $@ $(filter %.c %.a %.o,$^)
 
 # Two release builds from clean clones of HEAD in two other places, at two times, with other
 # umasks and time zones: every file but the signature must be byte for byte the same.
