@@ -285,3 +285,32 @@ if start_mock --max-life 1; then
 		ok "--max-life ends the mock"; fi
 	stop_mock
 fi
+
+# /services/oauth2/revoke as Salesforce answers it: 200 and no body for a token it issued, then
+# 400 unsupported_token_type for the same token again and for one it never issued; the log holds
+# a hash of the token, never the token.
+revoke() { # TOKEN — POST token=TOKEN; body in $T/body, sets STATUS
+	curl -sS --max-time 10 --cacert "$PKI/ca.crt" -o "$T/body" -w '%{http_code}' \
+		--data-urlencode "token=$1" "$MOCK_URL/services/oauth2/revoke" > "$T/status" 2> "$T/curl.err"
+	STATUS=$(cat "$T/status")
+}
+if start_mock; then
+	post "$good"
+	issued=$("$JG_PY" -c 'import json, sys; print(json.load(open(sys.argv[1]))["access_token"])' "$T/body")
+	revoke "$issued"
+	[ "$STATUS" = 200 ] && [ ! -s "$T/body" ] && ok "revoke: an issued token, 200 and no body" ||
+		not_ok "revoke: an issued token, 200 and no body" "HTTP $STATUS: $(head -c 200 "$T/body")"
+	revoke "$issued"
+	[ "$STATUS" = 400 ] && grep -q '"error":"unsupported_token_type"' "$T/body" &&
+		ok "revoke: the same token again, 400 unsupported_token_type" ||
+		not_ok "revoke: the same token again, 400 unsupported_token_type" "HTTP $STATUS: $(head -c 200 "$T/body")"
+	revoke "00D5g000004ABCD!ARneverissued"
+	[ "$STATUS" = 400 ] && ok "revoke: a token never issued, 400" || not_ok "revoke: a token never issued, 400" "HTTP $STATUS"
+	[ "$(grep -c '"path":"/services/oauth2/revoke"' "$MOCK_LOG")" = 3 ] &&
+		grep -q '"verdict":"revoked"' "$MOCK_LOG" && ok "revoke: the log records each revocation and its verdict" ||
+		not_ok "revoke: the log records each revocation and its verdict" "$(grep revoke "$MOCK_LOG" | head -c 400)"
+	expect_no_grep "$(printf '%s' "$issued" | sed 's/[.!]/\\&/g')" "$MOCK_LOG" "revoke: the token itself is not in the log"
+	[ "$(mock_token_requests)" = 1 ] && ok "revoke: not counted as a token request" ||
+		not_ok "revoke: not counted as a token request" "$(mock_token_requests)"
+	stop_mock
+fi

@@ -23,6 +23,7 @@ Only the Python standard library and the openssl CLI are used.
 
 import argparse
 import base64
+import hashlib
 import json
 import os
 import re
@@ -43,6 +44,10 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import unquote_plus
 
 TOKEN_PATH = "/services/oauth2/token"
+REVOKE_PATH = "/services/oauth2/revoke"
+# Salesforce answers 400 with one of two errors for a token it will not revoke (Mobile SDK guide,
+# "Revoking OAuth Tokens": unsupported_token_type, invalid_token); this mock uses the first.
+REVOKE_REFUSAL = {"error": "unsupported_token_type", "error_description": "this token type is not supported"}
 JWT_BEARER = "urn:ietf:params:oauth:grant-type:jwt-bearer"
 JSON_TYPE = "application/json;charset=UTF-8"
 MAX_REQUEST_BODY = 1 << 20
@@ -186,6 +191,7 @@ class Mock:
         self.audiences = [a.strip() for item in audiences for a in item.split(",") if a.strip()]
         self.lock = threading.Lock()
         self.token_requests = 0
+        self.live_tokens = set()  # issued and not revoked
         self.tmp = tempfile.mkdtemp(prefix="sf_mock.")
         self.pubkey = os.path.join(self.tmp, "app-pub.pem")
         self.load_app_key(args.app_cert)
@@ -212,6 +218,18 @@ class Mock:
             sys.stderr.flush()
         shutil.rmtree(self.tmp, ignore_errors=True)
         os._exit(code)
+
+    def issue(self, token):
+        with self.lock:
+            self.live_tokens.add(token)
+
+    def revoke(self, token):
+        """True when token was issued here and not yet revoked; it is revoked now."""
+        with self.lock:
+            if token in self.live_tokens:
+                self.live_tokens.discard(token)
+                return True
+            return False
 
     def count_token_request(self):
         with self.lock:
@@ -327,6 +345,7 @@ class Mock:
             "token_type": "Bearer",
             "issued_at": str(self.clock.now() * 1000 + int(time.time() * 1000) % 1000),
         }
+        self.issue(token)
         return answer
 
 
@@ -402,20 +421,26 @@ class Handler(BaseHTTPRequestHandler):
         self.close_connection = True
         self.not_found()
 
+    def bad_request(self, rec, problem):
+        status, text = problem
+        rec.update(status=status, verdict="bad-request", reason=text)
+        self.mock.log(rec)
+        self.close_connection = True
+        page = html_page("%d %s" % (status, self.responses[status][0]), text)
+        self.send(self.head(status, [("Content-Type", "text/html;charset=UTF-8"),
+                                     ("Content-Length", str(len(page))),
+                                     ("Connection", "close")]) + page)
+
     def do_POST(self):
-        if self.path.partition("?")[0] != TOKEN_PATH:
+        path = self.path.partition("?")[0]
+        if path == REVOKE_PATH:
+            return self.revoke()
+        if path != TOKEN_PATH:
             return self.not_found()
         rec = self.record()
         body, problem = self.read_body()
         if problem:
-            status, text = problem
-            rec.update(status=status, verdict="bad-request", reason=text)
-            self.mock.log(rec)
-            self.close_connection = True
-            page = html_page("%d %s" % (status, self.responses[status][0]), text)
-            return self.send(self.head(status, [("Content-Type", "text/html;charset=UTF-8"),
-                                                ("Content-Length", str(len(page))),
-                                                ("Connection", "close")]) + page)
+            return self.bad_request(rec, problem)
         rec["body_len"] = len(body)
         pairs = parse_form(body)
         rec["form_keys"] = [k for k, _ in pairs] if pairs is not None else None
@@ -433,6 +458,29 @@ class Handler(BaseHTTPRequestHandler):
             rec["verdict"] = "refused:%s:%s" % (error, description)
         payload = json.dumps(answer, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
         self.answer(rec, number, status, payload)
+
+    def revoke(self):
+        """POST /services/oauth2/revoke, token=<access token>, as Salesforce answers it: 200 and
+        no body for a token this mock issued and has not revoked, else 400 and the JSON error.
+        The log holds the first 16 hex digits of the token's SHA-256, never the token."""
+        rec = self.record()
+        body, problem = self.read_body()
+        if problem:
+            return self.bad_request(rec, problem)
+        tokens = [v for k, v in (parse_form(body) or []) if k == "token"]
+        rec["token_sha256"] = (hashlib.sha256(tokens[0].encode("utf-8")).hexdigest()[:16]
+                               if len(tokens) == 1 else None)
+        if len(tokens) == 1 and self.mock.revoke(tokens[0]):
+            status, payload = 200, b""
+            rec["verdict"] = "revoked"
+        else:
+            status = 400
+            payload = json.dumps(REVOKE_REFUSAL, separators=(",", ":")).encode("ascii")
+            rec["verdict"] = "refused:%s" % REVOKE_REFUSAL["error"]
+        rec["status"] = status
+        self.mock.log(rec)
+        self.send(self.head(status, [("Content-Type", JSON_TYPE),
+                                     ("Content-Length", str(len(payload)))]) + payload)
 
     # --- request body ----------------------------------------------------------------------
     def read_body(self):
