@@ -27,9 +27,12 @@ enum kind {
 };
 
 #define GRANT_LIKE (JG_CMD_GRANT | JG_CMD_ASSERTION)
-#define KEY_USERS (JG_CMD_GRANT | JG_CMD_ASSERTION | JG_CMD_CHECK)
+#define REQUEST (GRANT_LIKE | JG_CMD_REVOKE) /* the options that name a request */
+#define NETWORK (JG_CMD_GRANT | JG_CMD_REVOKE)
+#define KEY_USERS (JG_CMD_GRANT | JG_CMD_ASSERTION | JG_CMD_CHECK | JG_CMD_REVOKE)
 #define PASSPHRASE_USERS (KEY_USERS | JG_CMD_KEYGEN)
-#define ALL (JG_CMD_GRANT | JG_CMD_ASSERTION | JG_CMD_KEYGEN | JG_CMD_CHECK | JG_CMD_DECODE)
+#define ALL (JG_CMD_GRANT | JG_CMD_ASSERTION | JG_CMD_KEYGEN | JG_CMD_CHECK | JG_CMD_DECODE | \
+	JG_CMD_REVOKE)
 #define FIELD(f) offsetof(jg_options, f)
 
 /* Where --help lists an option: with the command's own options, with those of encrypted keys
@@ -54,17 +57,21 @@ struct option {
 static const struct option options[] = {
 	{ .names = "--alias|-a|--setalias", .arg = "ALIAS", .kind = IGNORED_ARG,
 	  .commands = JG_CMD_GRANT, .help = "sf: set an alias for the org" },
-	{ .names = "--audience", .arg = "URL", .kind = STRING, .commands = GRANT_LIKE,
+	{ .names = "--audience", .arg = "URL", .kind = STRING, .commands = REQUEST,
 	  .field = FIELD(audience), .rank = 60,
 	  .help = "claim aud (default: env SF_AUDIENCE_URL, else\n"
 		  "test.salesforce.com for sandboxes, else login)" },
 	{ .names = "--bits", .arg = "BITS", .kind = INTEGER, .commands = JG_CMD_KEYGEN,
 	  .field = FIELD(bits), .max = 1 << 20, .rank = 10, .values = "2048 3072 4096",
 	  .help = "RSA key size: 2048 (default), 3072 or 4096" },
-	{ .names = "--cacert", .arg = "FILE", .kind = STRING, .commands = JG_CMD_GRANT,
+	{ .names = "--cache-dir", .arg = "DIR", .kind = STRING, .commands = NETWORK,
+	  .field = FIELD(cache_dir), .rank = 185, .complete = JG_COMPLETE_DIR,
+	  .help = "token cache of --reuse (default: env JWTGRANT_CACHE_DIR,\n"
+		  "else $XDG_CACHE_HOME/jwtgrant, else ~/.cache/jwtgrant)" },
+	{ .names = "--cacert", .arg = "FILE", .kind = STRING, .commands = NETWORK,
 	  .field = FIELD(cacert), .rank = 80, .complete = JG_COMPLETE_FILE,
 	  .help = "trust the CA certificates in FILE (PEM)" },
-	{ .names = "--capath", .arg = "DIR", .kind = STRING, .commands = JG_CMD_GRANT,
+	{ .names = "--capath", .arg = "DIR", .kind = STRING, .commands = NETWORK,
 	  .field = FIELD(capath), .rank = 90, .complete = JG_COMPLETE_DIR,
 	  .help = "trust the PEM certificates in DIR" },
 	{ .names = "--cert", .arg = "FILE", .kind = STRING, .commands = JG_CMD_CHECK | JG_CMD_DECODE,
@@ -73,9 +80,9 @@ static const struct option options[] = {
 	{ .names = "--cert-out", .arg = "PATH", .kind = STRING, .commands = JG_CMD_KEYGEN,
 	  .field = FIELD(cert_out), .rank = 30, .complete = JG_COMPLETE_FILE,
 	  .help = "write the certificate there (default server.crt)" },
-	{ .names = "--client-id|-i|--clientid", .arg = "ID", .kind = STRING, .commands = GRANT_LIKE,
+	{ .names = "--client-id|-i|--clientid", .arg = "ID", .kind = STRING, .commands = REQUEST,
 	  .field = FIELD(client_id), .rank = 10, .help = "Connected App consumer key (claim iss)" },
-	{ .names = "--connect-timeout", .arg = "SECONDS", .kind = SECONDS, .commands = JG_CMD_GRANT,
+	{ .names = "--connect-timeout", .arg = "SECONDS", .kind = SECONDS, .commands = NETWORK,
 	  .field = FIELD(connect_timeout_ms), .max = 3600, .rank = 120,
 	  .help = "per connection attempt (default 10)" },
 	{ .names = "--days", .arg = "N", .kind = INTEGER, .commands = JG_CMD_KEYGEN,
@@ -104,7 +111,7 @@ static const struct option options[] = {
 	{ .names = "--help|-h", .kind = FLAG, .commands = ALL, .field = FIELD(help), .group = COMMON,
 	  .rank = 20, .help = "print the command's usage and exit" },
 	{ .names = "--instance-url|-r|--instanceurl|-l|--login-url", .arg = "URL", .kind = STRING,
-	  .commands = GRANT_LIKE, .field = FIELD(instance_url), .rank = 50,
+	  .commands = REQUEST, .field = FIELD(instance_url), .rank = 50,
 	  .help = "token host (default https://login.salesforce.com)" },
 	{ .names = "--json", .kind = OUTPUT_JSON, .commands = JG_CMD_GRANT, .field = FIELD(output),
 	  .rank = 160, .help = "same as --output json" },
@@ -125,18 +132,20 @@ static const struct option options[] = {
 	  .help = "exp = now + SECONDS, 1 to 3600 (default 180)" },
 	{ .names = "--loglevel", .arg = "LEVEL", .kind = IGNORED_ARG, .commands = JG_CMD_GRANT,
 	  .help = "sf: the log level" },
-	{ .names = "--max-time|-m", .arg = "SECONDS", .kind = SECONDS, .commands = JG_CMD_GRANT,
+	{ .names = "--max-time|-m", .arg = "SECONDS", .kind = SECONDS, .commands = NETWORK,
 	  .field = FIELD(max_time_ms), .max = 86400, .rank = 130,
 	  .help = "whole command (default 60)" },
 	{ .names = "--no-prompt|--noprompt|-p", .kind = IGNORED, .commands = JG_CMD_GRANT,
 	  .help = "sf: do not prompt" },
-	{ .names = "--noproxy", .arg = "LIST", .kind = LIST, .commands = JG_CMD_GRANT,
+	{ .names = "--no-reuse", .kind = FLAG, .commands = JG_CMD_GRANT, .field = FIELD(no_reuse),
+	  .rank = 182, .help = "log in afresh; ignore env JWTGRANT_REUSE" },
+	{ .names = "--noproxy", .arg = "LIST", .kind = LIST, .commands = NETWORK,
 	  .field = FIELD(noproxy), .rank = 110, .help = "hosts that bypass the proxy; env no_proxy" },
 	{ .names = "--org", .arg = "O", .kind = STRING, .commands = JG_CMD_KEYGEN, .field = FIELD(org),
 	  .rank = 50, .help = "certificate subject organisation (O)" },
 	{ .names = "--output", .arg = "FORMAT", .kind = STRING, .commands = JG_CMD_GRANT,
-	  .field = FIELD(output), .rank = 150, .values = "text json env github token",
-	  .help = "text, json, env, github or token (default text)" },
+	  .field = FIELD(output), .rank = 150, .values = "text json env github azure token",
+	  .help = "text, json, env, github, azure or token (default text)" },
 	{ .names = "--output-file", .arg = "PATH", .kind = STRING, .commands = GRANT_LIKE,
 	  .field = FIELD(output_file), .rank = 170, .complete = JG_COMPLETE_FILE,
 	  .help = "write the output there (0600, atomic)" },
@@ -149,9 +158,13 @@ static const struct option options[] = {
 	{ .names = "--passphrase-file", .arg = "PATH", .kind = STRING, .commands = PASSPHRASE_USERS,
 	  .field = FIELD(passphrase_file), .group = KEYS, .rank = 20, .complete = JG_COMPLETE_FILE,
 	  .help = "its first line is the passphrase (- reads stdin)" },
-	{ .names = "--proxy|-x", .arg = "URL", .kind = PROXY, .commands = JG_CMD_GRANT,
+	{ .names = "--proxy|-x", .arg = "URL", .kind = PROXY, .commands = NETWORK,
 	  .field = FIELD(proxy), .rank = 100, .help = "HTTP proxy (CONNECT); env https_proxy, all_proxy" },
-	{ .names = "--retry", .arg = "N", .kind = INTEGER, .commands = JG_CMD_GRANT,
+	{ .names = "--reuse", .arg = "SECONDS", .kind = INTEGER, .commands = JG_CMD_GRANT,
+	  .field = FIELD(reuse), .min = 1, .max = 86400, .rank = 180,
+	  .help = "answer with a token obtained less than SECONDS ago\n"
+		  "for the same request (env JWTGRANT_REUSE)" },
+	{ .names = "--retry", .arg = "N", .kind = INTEGER, .commands = NETWORK,
 	  .field = FIELD(retry), .max = 100, .rank = 140,
 	  .help = "retry network failures and 5xx/429 N times" },
 	{ .names = "--set-default|-s|--setdefaultusername", .kind = IGNORED, .commands = JG_CMD_GRANT,
@@ -160,7 +173,10 @@ static const struct option options[] = {
 	  .kind = IGNORED, .commands = JG_CMD_GRANT, .help = "sf: make the org the default Dev Hub" },
 	{ .names = "--subject", .arg = "CN", .kind = STRING, .commands = JG_CMD_KEYGEN,
 	  .field = FIELD(subject), .rank = 40, .help = "certificate subject CN (default jwtgrant)" },
-	{ .names = "--username|-o|-u", .arg = "USER", .kind = STRING, .commands = GRANT_LIKE,
+	{ .names = "--token-env", .arg = "VAR", .kind = STRING, .commands = JG_CMD_REVOKE,
+	  .field = FIELD(token_env), .rank = 5, .complete = JG_COMPLETE_ENV,
+	  .help = "revoke the access token held in VAR" },
+	{ .names = "--username|-o|-u", .arg = "USER", .kind = STRING, .commands = REQUEST,
 	  .field = FIELD(username), .rank = 40, .help = "Salesforce username (claim sub)" },
 	{ .names = "--verbose|-v", .kind = FLAG, .commands = ALL, .field = FIELD(verbose),
 	  .group = COMMON, .rank = 10, .help = "trace to stderr (secrets redacted)" },
@@ -193,6 +209,13 @@ static const jg_cli_command_doc commands[] = {
 	  "PBKDF2-HMAC-SHA256 with --kdf-iter iterations, AES-256-CBC); the passphrase is\n"
 	  "asked twice on the terminal unless --passphrase-env or --passphrase-file\n"
 	  "gives it.\n" },
+	{ JG_CMD_REVOKE, "revoke", NULL,
+	  "revoke an access token and forget it in the token cache",
+	  "revoke --client-id ID --username USER\n(--jwt-key-file PATH | --jwt-key-env VAR) [options]\n"
+	  "revoke --token-env VAR [--instance-url URL] [options]",
+	  "Revoke the token that grant --reuse cached for this request, at its instance URL,\n"
+	  "or the token held in VAR at --instance-url (else env SF_ORG_INSTANCE_URL, else\n"
+	  "https://login.salesforce.com), and remove it from the token cache.\n" },
 	{ JG_CMD_CHECK, "check", NULL,
 	  "inspect a key and certificate: size, fingerprint, match, validity",
 	  "check (--jwt-key-file PATH | --jwt-key-env VAR) [--cert FILE]",
@@ -485,10 +508,12 @@ static jg_command parse_command(int argc, char **argv, int *i)
 	return JG_CMD_NONE;
 }
 
+const char jg_cli_default_instance_url[] = "https://login.salesforce.com";
+
 static void set_defaults(jg_options *o)
 {
 	memset(o, 0, sizeof *o);
-	o->instance_url = "https://login.salesforce.com";
+	o->instance_url = jg_cli_default_instance_url;
 	o->lifetime = 180;
 	o->connect_timeout_ms = 10000;
 	o->max_time_ms = 60000;
@@ -603,6 +628,19 @@ static jg_status not_listed(const char *name, const char *value, jg_error *err)
 	return jg_fail(err, JG_ERR_USAGE, "%s: '%.40s' is not one of %s", name, value, values);
 }
 
+/* grant: JWTGRANT_REUSE when neither --reuse nor --no-reuse was given; --no-reuse wins. */
+static jg_status apply_reuse_env(jg_options *o, jg_error *err)
+{
+	const char *env = getenv("JWTGRANT_REUSE");
+	if (o->command != JG_CMD_GRANT || o->no_reuse) {
+		o->reuse = 0;
+		return JG_OK;
+	}
+	if (o->reuse != 0 || env == NULL || *env == '\0')
+		return JG_OK;
+	return parse_integer("JWTGRANT_REUSE", env, 1, 86400, &o->reuse, err);
+}
+
 /* The options of encrypted keys, together: names that exist, sources that do not clash. */
 static jg_status check_encryption(const jg_options *o, jg_error *err)
 {
@@ -634,7 +672,7 @@ jg_status jg_cli_parse(int argc, char **argv, jg_options *o, jg_error *err)
 		o->command = parse_command(argc, argv, &i);
 	if (o->command == JG_CMD_NONE && i < argc && argv[i][0] != '-')
 		return jg_fail(err, JG_ERR_USAGE, "unknown command '%.60s'; commands: grant, assertion, "
-			"keygen, check, decode (see jwtgrant --help)", argv[i]);
+			"revoke, keygen, check, decode (see jwtgrant --help)", argv[i]);
 	int only_positional = 0;
 	for (; i < argc; i++) {
 		char *arg = argv[i];
@@ -653,7 +691,8 @@ jg_status jg_cli_parse(int argc, char **argv, jg_options *o, jg_error *err)
 	}
 	if (!listed("--output", o->output, 0))
 		return not_listed("--output", o->output, err);
-	return check_encryption(o, err);
+	jg_status st = apply_reuse_env(o, err);
+	return st == JG_OK ? check_encryption(o, err) : st;
 }
 
 /* --- the usage screens, made from the tables ------------------------------------------------ */

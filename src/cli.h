@@ -15,7 +15,8 @@ typedef enum jg_command {
 	JG_CMD_ASSERTION = 2,
 	JG_CMD_KEYGEN = 4,
 	JG_CMD_CHECK = 8,
-	JG_CMD_DECODE = 16
+	JG_CMD_DECODE = 16,
+	JG_CMD_REVOKE = 32
 } jg_command;
 
 typedef struct jg_options {
@@ -27,6 +28,10 @@ typedef struct jg_options {
 	const char *cacert, *capath, *proxy, *noproxy;
 	long connect_timeout_ms, max_time_ms, retry;
 	const char *output, *output_file;
+	/* grant --reuse (cli.md, "Token reuse"); revoke */
+	long reuse;                /* seconds, 1..86400; 0: no reuse (--no-reuse, or none given) */
+	int no_reuse;
+	const char *cache_dir, *token_env;
 	/* keygen */
 	long bits, days;
 	const char *key_out, *cert_out, *subject, *org;
@@ -42,6 +47,9 @@ typedef struct jg_options {
 	const char *jwt; /* decode's positional argument */
 	char proxy_copy[2048]; /* --proxy, kept here because its user info is scrubbed from argv */
 } jg_options;
+
+/* The --instance-url when none is given (revoke --token-env tells the two apart). */
+extern const char jg_cli_default_instance_url[];
 
 /* Parse argv into o (defaults applied). JG_ERR_USAGE with a one-line message on bad input. */
 jg_status jg_cli_parse(int argc, char **argv, jg_options *o, jg_error *err);

@@ -72,6 +72,7 @@ static jg_status run(const jg_options *o, jg_error *err)
 	case JG_CMD_KEYGEN: return jg_cmd_keygen(o, err);
 	case JG_CMD_CHECK: return jg_cmd_check(o, err);
 	case JG_CMD_DECODE: return jg_cmd_decode(o, err);
+	case JG_CMD_REVOKE: return jg_cmd_revoke(o, err);
 	default:
 		return jg_fail(err, JG_ERR_USAGE, "no command given; see jwtgrant --help");
 	}

@@ -91,10 +91,10 @@ static jg_status write_all_fd(int fd, const void *data, size_t len)
 }
 
 /* Refuse a target that exists (no overwrite) — a symlink counts as existing, dangling or not. */
-static jg_status check_target(const char *path, int overwrite, jg_error *err)
+static jg_status check_target(int dirfd, const char *path, int overwrite, jg_error *err)
 {
 	struct stat st;
-	if (lstat(path, &st) != 0)
+	if (fstatat(dirfd, path, &st, AT_SYMLINK_NOFOLLOW) != 0)
 		return JG_OK;
 	if (S_ISDIR(st.st_mode))
 		return jg_fail(err, JG_ERR_INPUT, "%s is a directory; give a file path", path);
@@ -121,31 +121,37 @@ static jg_status temporary_name(const char *path, char *out, size_t cap, jg_erro
 	return JG_OK;
 }
 
-jg_status jg_file_write_atomic(const char *path, const void *data, size_t len, mode_t mode,
-	int overwrite, jg_error *err)
+jg_status jg_file_write_atomic_at(int dirfd, const char *path, const void *data, size_t len,
+	mode_t mode, int overwrite, jg_error *err)
 {
-	jg_status st = check_target(path, overwrite, err);
+	jg_status st = check_target(dirfd, path, overwrite, err);
 	if (st != JG_OK)
 		return st;
 	char tmp[4096];
 	st = temporary_name(path, tmp, sizeof tmp, err);
 	if (st != JG_OK)
 		return st;
-	int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode);
+	int fd = openat(dirfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode);
 	if (fd < 0)
 		return jg_fail(err, JG_ERR_INPUT, "cannot create %s: %s", tmp, strerror(errno));
 	int ok = fchmod(fd, mode) == 0 && write_all_fd(fd, data, len) == JG_OK && fsync(fd) == 0;
 	int saved = errno;
 	ok = (close(fd) == 0) && ok;
-	if (ok && !overwrite && link(tmp, path) == 0) {
+	if (ok && !overwrite && linkat(dirfd, tmp, dirfd, path, 0) == 0) {
 		/* link() fails if the target appeared meanwhile: exclusive even against a race. */
-		unlink(tmp);
+		unlinkat(dirfd, tmp, 0);
 		return JG_OK;
 	}
-	if (ok && overwrite && rename(tmp, path) == 0)
+	if (ok && overwrite && renameat(dirfd, tmp, dirfd, path) == 0)
 		return JG_OK;
 	if (ok)
 		saved = errno;
-	unlink(tmp);
+	unlinkat(dirfd, tmp, 0);
 	return jg_fail(err, JG_ERR_INPUT, "cannot write %s: %s", path, strerror(saved));
+}
+
+jg_status jg_file_write_atomic(const char *path, const void *data, size_t len, mode_t mode,
+	int overwrite, jg_error *err)
+{
+	return jg_file_write_atomic_at(AT_FDCWD, path, data, len, mode, overwrite, err);
 }

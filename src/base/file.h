@@ -27,4 +27,9 @@ jg_status jg_file_read(const char *path, const char *what, unsigned char *buf, s
 jg_status jg_file_write_atomic(const char *path, const void *data, size_t len, mode_t mode,
 	int overwrite, jg_error *err);
 
+/* The same for `path` relative to the open directory dirfd (AT_FDCWD: as above), so that a
+ * directory checked through its descriptor is the one written into. */
+jg_status jg_file_write_atomic_at(int dirfd, const char *path, const void *data, size_t len,
+	mode_t mode, int overwrite, jg_error *err);
+
 #endif

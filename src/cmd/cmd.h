@@ -10,6 +10,10 @@
 #include "cli.h"
 #include "crypto/jwt.h"
 #include "crypto/key.h"
+#include "net/proxy.h"
+#include "net/url.h"
+#include "oauth/cache.h"
+#include "tls/trust.h"
 #include "x509/cert.h"
 
 jg_status jg_cmd_grant(const jg_options *o, jg_error *err);
@@ -17,6 +21,7 @@ jg_status jg_cmd_assertion(const jg_options *o, jg_error *err);
 jg_status jg_cmd_keygen(const jg_options *o, jg_error *err);
 jg_status jg_cmd_check(const jg_options *o, jg_error *err);
 jg_status jg_cmd_decode(const jg_options *o, jg_error *err);
+jg_status jg_cmd_revoke(const jg_options *o, jg_error *err);
 
 /* Shared by the commands (cmd/cmd.c). */
 
@@ -64,6 +69,45 @@ jg_status jg_cmd_require_grant_inputs(const jg_options *o, jg_error *err);
  * JG_ERR_USAGE when the instance URL is not valid.
  */
 jg_status jg_cmd_assertion_from_options(const jg_options *o, jg_assertion *a, jg_error *err);
+
+/* What grant and revoke reach the server through (cmd/transport.c). */
+typedef struct jg_cmd_transport {
+	jg_url url;     /* the server: scheme, host, port, path prefix */
+	jg_proxy proxy; /* holds the proxy password: jg_proxy_wipe after use */
+	jg_trust trust; /* jg_trust_init before, jg_trust_free after, whatever happened */
+} jg_cmd_transport;
+
+/* Parse the server URL, choose the proxy for its host, check the clock, select the trust. */
+jg_status jg_cmd_prepare_transport(const jg_options *o, const char *server, jg_cmd_transport *t,
+	jg_error *err);
+
+/* One try of a request: JG_OK, or a failure with *retryable set when --retry may repeat it. */
+typedef jg_status (*jg_cmd_attempt_fn)(const jg_options *o, int64_t deadline_ms, int *retryable,
+	jg_error *err);
+
+/*
+ * Attempts until one succeeds, fails for good, or the retries (--retry, exponential backoff with
+ * jitter) or the time (deadline_ms: the command's start plus --max-time) run out.
+ */
+jg_status jg_cmd_with_retry(const jg_options *o, int64_t deadline_ms, jg_cmd_attempt_fn attempt,
+	jg_error *err);
+
+/* The token cache, as grant --reuse and revoke use it (cmd/reuse.c). */
+
+/* The entry name of the request these options and this key make (cli.md, "Token reuse"). */
+void jg_cmd_cache_name(const jg_options *o, const jg_assertion *claims, const jg_key *key,
+	char name[JG_CACHE_NAME_LEN + 1]);
+
+/*
+ * Open the cache directory the options choose (jg_cache_dir_choose) and, when name is not NULL,
+ * lock that entry until deadline_ms. JG_ERR_NETWORK when the lock's wait ran out; any other
+ * failure leaves the cache closed and err saying why (for a warning, or revoke's error).
+ */
+jg_status jg_cmd_cache_open(const jg_options *o, const char *name, int64_t deadline_ms,
+	jg_cache *c, jg_error *err);
+
+/* "jwtgrant: warning: <message>" on stderr. */
+void jg_cmd_warn(const jg_error *w);
 
 /* Write text to --output-file (0600, atomic) when given, else to stdout. */
 jg_status jg_cmd_emit(const jg_options *o, const char *text, size_t len, jg_error *err);

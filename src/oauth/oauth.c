@@ -66,6 +66,10 @@ static const struct {
 	{ "unsupported_grant_type", NULL,
 		"the grant type is misspelled or the app does not allow the JWT bearer flow: enable "
 		"\"Use digital signatures\" on the app" },
+	{ "unsupported_token_type", NULL,
+		"the token had already expired or been revoked, or another org issued it (--instance-url)" },
+	{ "invalid_token", NULL,
+		"the token had already expired or been revoked, or another org issued it (--instance-url)" },
 	{ "rate_limit_exceeded", NULL,
 		"too many logins for this user: reuse the token for its lifetime instead of logging in "
 		"per job" },
@@ -144,7 +148,7 @@ static jg_status unexpected(const jg_http_reader *a, const cJSON *json, const ch
  * (inside strings they must be escaped). cJSON is lenient about both, so we check first: a NUL
  * inside a string would silently cut a token short.
  */
-static int is_strict_json_text(const char *text, size_t len)
+int jg_oauth_strict_json_text(const char *text, size_t len)
 {
 	for (size_t i = 0; i < len; i++) {
 		unsigned char c = (unsigned char)text[i];
@@ -225,7 +229,8 @@ static int optional_text_ok(const char *text, size_t cap)
 	return text == NULL || (strlen(text) < cap && is_ascii_from(text, 0x20));
 }
 
-static jg_status read_token(const jg_http_reader *a, const cJSON *json, jg_token *t, jg_error *err)
+/* Why json is not a token answer (NULL when it is one), filling t as far as it read. */
+static const char *token_fields(const cJSON *json, jg_token *t)
 {
 	const char *token = member_string(json, "access_token");
 	const char *instance = member_string(json, "instance_url");
@@ -233,21 +238,32 @@ static jg_status read_token(const jg_http_reader *a, const cJSON *json, jg_token
 	const char *type = member_string(json, "token_type"), *scope = member_string(json, "scope");
 	if (token == NULL || *token == '\0' || strlen(token) >= sizeof t->access_token ||
 		!is_ascii_from(token, 0x21))
-		return unexpected(a, json, "no access_token string in the token answer", err);
+		return "no access_token string in the token answer";
 	if (instance == NULL || strncmp(instance, "https://", 8) != 0 ||
 		strlen(instance) >= sizeof t->instance_url || !is_ascii_from(instance, 0x21))
-		return unexpected(a, json, "no https instance_url in the token answer", err);
+		return "no https instance_url in the token answer";
 	if (id == NULL || strlen(id) >= sizeof t->id || !is_ascii_from(id, 0x21) || split_id(id, t) != 0)
-		return unexpected(a, json, "the id URL of the token answer does not end in "
-			"/<orgId 00D…>/<userId 005…> (letters and digits)", err);
+		return "the id URL of the token answer does not end in /<orgId 00D…>/<userId 005…> "
+			"(letters and digits)";
 	if (!optional_text_ok(type, sizeof t->token_type) || !optional_text_ok(scope, sizeof t->scope))
-		return unexpected(a, json, "token_type or scope is not printable ASCII", err);
+		return "token_type or scope is not printable ASCII";
 	copy_field(t->access_token, sizeof t->access_token, token);
 	copy_field(t->instance_url, sizeof t->instance_url, instance);
 	copy_field(t->id, sizeof t->id, id);
 	copy_field(t->token_type, sizeof t->token_type, type);
 	copy_field(t->scope, sizeof t->scope, scope);
-	return JG_OK;
+	return NULL;
+}
+
+int jg_oauth_token_from_json(const cJSON *json, jg_token *t)
+{
+	return token_fields(json, t) == NULL ? 0 : -1;
+}
+
+static jg_status read_token(const jg_http_reader *a, const cJSON *json, jg_token *t, jg_error *err)
+{
+	const char *why = token_fields(json, t);
+	return why == NULL ? JG_OK : unexpected(a, json, why, err);
 }
 
 /* On clock trouble: the local clock against the answer's Date header, and their difference. */
@@ -282,15 +298,18 @@ static jg_status refusal(const jg_http_reader *a, const cJSON *json, const jg_re
 	copy_for_terminal(error, sizeof error, member_string(json, "error"));
 	copy_for_terminal(description, sizeof description, raw_description ? raw_description : "");
 	const char *hint = jg_oauth_hint(error, raw_description ? description : NULL);
-	jg_fail(err, JG_ERR_REFUSED, "the token request was refused (HTTP %d): %s%s%s", a->status,
-		error, raw_description ? ": " : "", description);
+	jg_fail(err, JG_ERR_REFUSED, "the %s was refused (HTTP %d): %s%s%s",
+		ctx->request != NULL ? ctx->request : "token request", a->status, error,
+		raw_description ? ": " : "", description);
 	(void)snprintf(err->code, sizeof err->code, "%s", error);
 	char clock[256] = "";
 	if (raw_description != NULL && strcasecmp(description, "expired authorization code") == 0)
 		describe_clock(a, ctx, clock, sizeof clock);
 	(void)snprintf(err->detail, sizeof err->detail,
-		"error: %s\nerror_description: %s\ninstance URL: %s\naudience: %s\n%s%s%s%s",
-		error, raw_description ? description : "(none)", ctx->instance_url, ctx->audience, clock,
+		"error: %s\nerror_description: %s\ninstance URL: %s\n%s%s%s%s%s%s%s",
+		error, raw_description ? description : "(none)", ctx->instance_url,
+		ctx->audience ? "audience: " : "", ctx->audience ? ctx->audience : "",
+		ctx->audience ? "\n" : "", clock,
 		hint ? "hint: " : "", hint ? hint : "", hint ? "\n" : "");
 	return JG_ERR_REFUSED;
 }
@@ -312,7 +331,7 @@ static jg_status read_parsed_answer(const jg_http_reader *a, const cJSON *json,
 	if (a->status != 200 && a->status != 400 && a->status != 401)
 		return unexpected(a, json, jg_oauth_status_retryable(a->status) ?
 			"the server is failing or rate-limiting" : "not a token answer", err);
-	if (!is_strict_json_text(a->body, a->body_len))
+	if (!jg_oauth_strict_json_text(a->body, a->body_len))
 		return unexpected(a, json, "the body is not valid JSON text (control characters or "
 			"invalid UTF-8)", err);
 	if (json == NULL)
@@ -413,6 +432,31 @@ jg_status jg_oauth_read_answer(const jg_http_reader *a, const jg_refusal_context
 	 * frees through jg_wipe_free (main.c), so the tree's copy of a token dies wiped. */
 	cJSON *json = parse_body(a);
 	st = read_parsed_answer(a, json, ctx, token, err);
+	cJSON_Delete(json);
+	return st;
+}
+
+/*
+ * The revocation's answer (Salesforce: 200 and no body; 400 with an OAuth error for a token it
+ * will not revoke). Redirects and encodings are refused as for the token answer.
+ */
+jg_status jg_oauth_read_revoke_answer(const jg_http_reader *a, const jg_refusal_context *ctx,
+	jg_error *err)
+{
+	if (is_redirect(a->status))
+		return refuse_redirect(a, err);
+	jg_status st = refuse_encoding(a, err);
+	if (st != JG_OK || a->status == 200)
+		return st;
+	cJSON *json = parse_body(a);
+	if (a->status != 400 && a->status != 401)
+		st = unexpected(a, json, jg_oauth_status_retryable(a->status) ?
+			"the server is failing or rate-limiting" : "not a revocation answer", err);
+	else if (json == NULL || !jg_oauth_strict_json_text(a->body, a->body_len) ||
+		member_string(json, "error") == NULL)
+		st = unexpected(a, json, "an error answer without an OAuth \"error\"", err);
+	else
+		st = refusal(a, json, ctx, err);
 	cJSON_Delete(json);
 	return st;
 }

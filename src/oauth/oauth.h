@@ -12,6 +12,9 @@
 #include "net/http.h"
 
 #define JG_OAUTH_TOKEN_PATH "/services/oauth2/token"
+#define JG_OAUTH_REVOKE_PATH "/services/oauth2/revoke"
+
+struct cJSON;
 
 typedef struct jg_token {
 	char access_token[4096]; /* a secret: wipe the struct after use */
@@ -30,7 +33,8 @@ jg_status jg_oauth_build_body(const char *jwt, char *out, size_t cap, size_t *le
 /* What the refusal message names besides the server's words. */
 typedef struct jg_refusal_context {
 	const char *instance_url;
-	const char *audience;
+	const char *audience;    /* NULL: not shown (a revocation has none) */
+	const char *request;     /* "token request" (NULL) or "revocation", for the message */
 	int64_t local_now; /* epoch seconds, shown against the answer's Date on clock trouble */
 } jg_refusal_context;
 
@@ -47,6 +51,20 @@ typedef struct jg_refusal_context {
  */
 jg_status jg_oauth_read_answer(const jg_http_reader *answer, const jg_refusal_context *ctx,
 	jg_token *token, jg_error *err);
+
+/*
+ * The revocation's answer: 200 is JG_OK; a 400/401 with an OAuth error is JG_ERR_REFUSED with
+ * the server's words and a hint, as for the token request; anything else JG_ERR_PROTOCOL.
+ */
+jg_status jg_oauth_read_revoke_answer(const jg_http_reader *answer, const jg_refusal_context *ctx,
+	jg_error *err);
+
+/* Fill t from a parsed token answer (also what the token cache keeps), checked as a 200
+ * answer's members are: 0, or -1 when it is not one. */
+int jg_oauth_token_from_json(const struct cJSON *json, jg_token *t);
+
+/* RFC 8259 text: valid UTF-8, no control character but white space between tokens. */
+int jg_oauth_strict_json_text(const char *text, size_t len);
 
 /* The hint for an OAuth error and description, or NULL when none is known. */
 const char *jg_oauth_hint(const char *error, const char *description);

@@ -1,5 +1,6 @@
 #include "oauth/output.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "base/json_out.h"
@@ -40,18 +41,33 @@ static void list_variables(const jg_token *tok, const jg_grant_facts *f, struct 
 	v[4] = (struct variable){ "SF_USERNAME", f->username };
 }
 
+/* Azure Pipelines' logging command: ##vso[task.setvariable variable=NAME(;issecret=true)]value */
+static void put_azure_line(jg_out *t, const char *name, const char *value, int secret)
+{
+	jg_out_puts(t, "##vso[task.setvariable variable=");
+	jg_out_puts(t, name);
+	jg_out_puts(t, secret ? ";issecret=true]" : "]");
+	jg_out_puts(t, value);
+	jg_out_puts(t, "\n");
+}
+
+enum variable_style { SHELL, GITHUB, AZURE };
+
+/* The five variables as lines; GITHUB and AZURE lines cannot carry a line break in a value. */
 static jg_status render_variables(jg_out *t, const jg_token *tok, const jg_grant_facts *f,
-	int github, jg_error *err)
+	enum variable_style style, jg_error *err)
 {
 	struct variable v[5];
 	list_variables(tok, f, v);
 	for (size_t i = 0; i < 5; i++) {
-		if (github && strpbrk(v[i].value, "\r\n") != NULL)
-			return jg_fail(err, github && i < 4 ? JG_ERR_PROTOCOL : JG_ERR_USAGE,
-				"%s holds a line break, which $GITHUB_ENV lines cannot carry; use --output env or json",
-				v[i].name);
-		if (github)
+		if (style != SHELL && strpbrk(v[i].value, "\r\n") != NULL)
+			return jg_fail(err, i < 4 ? JG_ERR_PROTOCOL : JG_ERR_USAGE,
+				"%s holds a line break, which %s lines cannot carry; use --output env or json",
+				v[i].name, style == GITHUB ? "$GITHUB_ENV" : "Azure Pipelines logging command");
+		if (style == GITHUB)
 			put_plain_line(t, v[i].name, v[i].value);
+		else if (style == AZURE)
+			put_azure_line(t, v[i].name, v[i].value, i == 0);
 		else
 			put_shell_line(t, v[i].name, v[i].value);
 	}
@@ -100,8 +116,12 @@ jg_status jg_output_render(const char *format, const jg_token *token, const jg_g
 	jg_out_init(&t, out, cap);
 	if (strcmp(format, "json") == 0) {
 		render_json(&t, token, facts);
-	} else if (strcmp(format, "env") == 0 || strcmp(format, "github") == 0) {
-		st = render_variables(&t, token, facts, strcmp(format, "github") == 0, err);
+	} else if (strcmp(format, "env") == 0) {
+		st = render_variables(&t, token, facts, SHELL, err);
+	} else if (strcmp(format, "github") == 0) {
+		st = render_variables(&t, token, facts, GITHUB, err);
+	} else if (strcmp(format, "azure") == 0) {
+		st = render_variables(&t, token, facts, AZURE, err);
 	} else if (strcmp(format, "token") == 0) {
 		jg_out_puts(&t, token->access_token);
 		jg_out_puts(&t, "\n");
@@ -120,6 +140,26 @@ jg_status jg_output_render(const char *format, const jg_token *token, const jg_g
 	}
 	*len = t.len;
 	return JG_OK;
+}
+
+size_t jg_output_mask_line(const jg_token *token, char *out, size_t cap)
+{
+	const char *actions = getenv("GITHUB_ACTIONS");
+	if (actions == NULL || strcmp(actions, "true") != 0)
+		return 0;
+	jg_out t;
+	jg_out_init(&t, out, cap);
+	jg_out_puts(&t, "::add-mask::");
+	for (const char *p = token->access_token; *p; p++) {
+		/* the runner's escapes for a command's data: %, CR and LF */
+		const char *escaped = *p == '%' ? "%25" : *p == '\r' ? "%0D" : *p == '\n' ? "%0A" : NULL;
+		if (escaped != NULL)
+			jg_out_puts(&t, escaped);
+		else
+			jg_out_put(&t, p, 1);
+	}
+	jg_out_puts(&t, "\n");
+	return t.failed ? 0 : t.len;
 }
 
 void jg_output_failure_json(const jg_error *err, jg_out *out)

@@ -4,6 +4,7 @@
  *   json    the sf envelope {"status":0,"result":{...},"warnings":[]}
  *   env     SF_ACCESS_TOKEN='…' lines for eval, single-quoted ('\'' inside)
  *   github  NAME=value lines for $GITHUB_ENV (a value holding a newline is refused)
+ *   azure   ##vso[task.setvariable variable=NAME]value lines, the token's with ;issecret=true
  *   token   the access token and a newline
  * and, for a failure under --json, the sf failure envelope. The JSON is written with
  * src/base/json_out.h, byte for byte as cJSON_PrintUnformatted wrote it.
@@ -29,6 +30,16 @@ typedef struct jg_grant_facts {
 /* Render `format` into out (NUL-terminated). The result holds the token: wipe it after use. */
 jg_status jg_output_render(const char *format, const jg_token *token, const jg_grant_facts *facts,
 	char *out, size_t cap, size_t *len, jg_error *err);
+
+/* Room for the masking line of a token of up to 4095 bytes, each escaped to 3. */
+#define JG_OUTPUT_MASK_MAX (sizeof "::add-mask::\n" + 3 * 4096)
+
+/*
+ * Under GitHub Actions (GITHUB_ACTIONS=true), "::add-mask::<token>\n" in out, the token's %, CR
+ * and LF escaped as the runner reads them: its length, written to stderr and flushed before the
+ * token is shown or written anywhere (cli.md, "CI log masking"). 0 elsewhere.
+ */
+size_t jg_output_mask_line(const jg_token *token, char *out, size_t cap);
 
 /*
  * The sf-style failure envelope of --json for err, and a newline:

@@ -1,0 +1,57 @@
+/*
+ * The token cache as the commands use it: the request tuple that names an entry, and opening
+ * the cache with its lock (cli.md, "Token reuse, revocation, CI log masking").
+ */
+#include <stdio.h>
+
+#include <bearssl.h>
+
+#include "cmd/cmd.h"
+#include "oauth/oauth.h"
+
+/* The public key's fingerprint: SHA-256 over the modulus and the exponent, in hex. */
+static void key_fingerprint(const jg_key *key, char out[65])
+{
+	static const char hex[] = "0123456789abcdef";
+	br_sha256_context h;
+	unsigned char sum[32];
+	br_sha256_init(&h);
+	br_sha256_update(&h, key->pk.n, key->pk.nlen);
+	br_sha256_update(&h, key->pk.e, key->pk.elen);
+	br_sha256_out(&h, sum);
+	for (size_t i = 0; i < sizeof sum; i++) {
+		out[2 * i] = hex[sum[i] >> 4];
+		out[2 * i + 1] = hex[sum[i] & 15];
+	}
+	out[64] = '\0';
+}
+
+void jg_cmd_cache_name(const jg_options *o, const jg_assertion *claims, const jg_key *key,
+	char name[JG_CACHE_NAME_LEN + 1])
+{
+	char token_url[2048], fingerprint[65];
+	(void)snprintf(token_url, sizeof token_url, "%s%s", o->instance_url, JG_OAUTH_TOKEN_PATH);
+	key_fingerprint(key, fingerprint);
+	const char *tuple[] = { "salesforce", token_url, claims->issuer, claims->subject,
+		claims->audience, fingerprint };
+	jg_cache_name(tuple, sizeof tuple / sizeof tuple[0], name);
+}
+
+jg_status jg_cmd_cache_open(const jg_options *o, const char *name, int64_t deadline_ms,
+	jg_cache *c, jg_error *err)
+{
+	char dir[sizeof c->dir];
+	jg_status st = jg_cache_dir_choose(o->cache_dir, dir, sizeof dir, err);
+	if (st == JG_OK)
+		st = jg_cache_open(c, dir, err);
+	if (st == JG_OK && name != NULL)
+		st = jg_cache_lock(c, name, deadline_ms, err);
+	if (st != JG_OK)
+		jg_cache_close(c);
+	return st;
+}
+
+void jg_cmd_warn(const jg_error *w)
+{
+	(void)fprintf(stderr, "jwtgrant: warning: %s\n", w->message);
+}
