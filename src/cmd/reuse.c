@@ -7,23 +7,19 @@
 #include <bearssl.h>
 
 #include "cmd/cmd.h"
+#include "crypto/sha256.h"
 #include "oauth/oauth.h"
 
 /* The public key's fingerprint: SHA-256 over the modulus and the exponent, in hex. */
 static void key_fingerprint(const jg_key *key, char out[65])
 {
-	static const char hex[] = "0123456789abcdef";
 	br_sha256_context h;
 	unsigned char sum[32];
 	br_sha256_init(&h);
 	br_sha256_update(&h, key->pk.n, key->pk.nlen);
 	br_sha256_update(&h, key->pk.e, key->pk.elen);
 	br_sha256_out(&h, sum);
-	for (size_t i = 0; i < sizeof sum; i++) {
-		out[2 * i] = hex[sum[i] >> 4];
-		out[2 * i + 1] = hex[sum[i] & 15];
-	}
-	out[64] = '\0';
+	jg_sha256_digest_hex(sum, out);
 }
 
 void jg_cmd_cache_name(const jg_options *o, const jg_assertion *claims, const jg_key *key,

@@ -17,6 +17,7 @@
 #include "base/file.h"
 #include "base/json_out.h"
 #include "base/wipe.h"
+#include "crypto/sha256.h"
 #include "net/net.h"
 
 #define ENTRY_VERSION 1
@@ -31,18 +32,13 @@ void jg_cache_init(jg_cache *c)
 
 void jg_cache_name(const char *const *fields, size_t count, char out[JG_CACHE_NAME_LEN + 1])
 {
-	static const char hex[] = "0123456789abcdef";
 	br_sha256_context h;
 	unsigned char sum[32];
 	br_sha256_init(&h);
 	for (size_t i = 0; i < count; i++)
 		br_sha256_update(&h, fields[i], strlen(fields[i]) + 1); /* with its NUL */
 	br_sha256_out(&h, sum);
-	for (size_t i = 0; i < sizeof sum; i++) {
-		out[2 * i] = hex[sum[i] >> 4];
-		out[2 * i + 1] = hex[sum[i] & 15];
-	}
-	out[JG_CACHE_NAME_LEN] = '\0';
+	jg_sha256_digest_hex(sum, out);
 }
 
 /* --- the directory ------------------------------------------------------------------------ */

@@ -143,17 +143,28 @@ static jg_status unexpected(const jg_http_reader *a, const cJSON *json, const ch
 		ct ? ct->value : "", ct ? ")" : "", why, start);
 }
 
+/* Whether text[i] starts the escape \u0000 (a backslash that is not itself escaped). */
+static int is_escaped_nul(const char *text, size_t len, size_t i, size_t backslashes_before)
+{
+	return text[i] == '\\' && backslashes_before % 2 == 0 && len - i >= 6 &&
+		(text[i + 1] == 'u') && memcmp(text + i + 2, "0000", 4) == 0;
+}
+
 /*
  * RFC 8259 text: valid UTF-8, and no control character but the whitespace between tokens
  * (inside strings they must be escaped). cJSON is lenient about both, so we check first: a NUL
- * inside a string would silently cut a token short.
+ * inside a string, raw or written \u0000 (which cJSON decodes into the C string), would
+ * silently cut a token short.
  */
 int jg_oauth_strict_json_text(const char *text, size_t len)
 {
+	size_t backslashes = 0; /* how many backslashes run up to text[i] */
 	for (size_t i = 0; i < len; i++) {
 		unsigned char c = (unsigned char)text[i];
-		if (c < 0x20 && c != '\t' && c != '\n' && c != '\r')
+		if ((c < 0x20 && c != '\t' && c != '\n' && c != '\r') ||
+			is_escaped_nul(text, len, i, backslashes))
 			return 0;
+		backslashes = c == '\\' ? backslashes + 1 : 0;
 	}
 	return jg_utf8_valid(text, len);
 }
