@@ -4,6 +4,8 @@
 # certificates are made fresh with the openssl CLI: they are test material, never used anywhere.
 # The JWTs are signed with fuzz/jwt-seed-key.pem, a fixed test key whose public half
 # fuzz/fuzz_jwt.c holds.
+# fuzz/corpus/cache_entry/ holds hand-written token cache entries (no key or certificate in
+# them), which this script leaves as they are.
 # The HTTP-reader and chunked seeds start with the split-control bytes of fuzz/fuzz_util.h.
 set -eu
 c=fuzz/corpus

@@ -36,6 +36,7 @@ fi
 #   http*, oauth  past JG_HTTP_ANSWER_MAX (65536), the answer cap
 #   cert          past JG_CERT_DER_MAX (16384) as PEM
 #   jwt           past JG_JWT_MAX (8192)
+#   cache_entry   past JG_CACHE_ENTRY_MAX (16384)
 #   trust         a CA file of several 4,096-bit certificates (the 4 MB cap is out of reach)
 #   issuer        the start of the largest certificate the TLS layer reads
 max_len() {
@@ -44,6 +45,7 @@ max_len() {
 	http|http_head|http_chunked|http_connect|oauth) echo 66000 ;;
 	cert|issuer) echo 24576 ;;
 	jwt) echo 12288 ;;
+	cache_entry) echo 17000 ;;
 	trust) echo 32768 ;;
 	*) echo 8192 ;;
 	esac
@@ -53,7 +55,7 @@ max_len() {
 dict_of() {
 	case $1 in
 	http*) echo fuzz/dict/http.dict ;;
-	oauth|jwt) echo fuzz/dict/json.dict ;;
+	oauth|jwt|cache_entry) echo fuzz/dict/json.dict ;;
 	key|trust|cert) echo fuzz/dict/pem.dict ;;
 	url|noproxy) echo fuzz/dict/url.dict ;;
 	encrypted) echo fuzz/dict/encrypted.dict ;;

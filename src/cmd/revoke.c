@@ -137,16 +137,19 @@ static jg_status attempt(const jg_options *o, int64_t deadline_ms, int *retryabl
 	return st;
 }
 
-/* The revoked token has no use any more: remove it from the cache. */
+/* The revoked token has no use any more: remove it from the cache (one that cannot be used is
+ * a warning, as for grant). */
 static void forget(const jg_options *o, int64_t deadline_ms)
 {
-	jg_error ignored;
+	jg_error w;
 	if (o->token_env == NULL) {
 		(void)jg_cache_remove(&r.cache);
 		return;
 	}
-	if (jg_cmd_cache_open(o, NULL, deadline_ms, &r.cache, &ignored) == JG_OK)
+	if (jg_cmd_cache_open(o, NULL, deadline_ms, &r.cache, &w) == JG_OK)
 		(void)jg_cache_remove_token(&r.cache, r.entry.token.access_token, deadline_ms);
+	else
+		jg_cmd_warn(&w);
 }
 
 static jg_status revoke(const jg_options *o, int64_t deadline_ms, jg_error *err)
