@@ -260,6 +260,69 @@ while [ "$round" -le "$RUNS" ]; do
 	round=$((round + 1))
 done
 
+# --- token reuse: a reused grant beside a fresh one; 20 grants started at once ----------------
+# The reused grant answers from the token cache: the endpoint's request count does not move, and
+# it succeeds in a network namespace of its own (unshare -n: only a loopback that is down), where
+# a fresh grant cannot connect at all.
+REUSE_CACHE=$T/reuse-cache
+reuse_grant() { # ARGS... — a grant of the bench's request with these options added
+	"$JG" grant --client-id "$CLIENT_ID" --jwt-key-file "$PKI/app.key" --username "$USER_NAME" \
+		--instance-url "$MOCK_URL" --cacert "$PKI/ca.crt" "$@"
+}
+say "token reuse: $RUNS reused grants, then 20 grants at once"
+reuse_grant --reuse 3600 --cache-dir "$REUSE_CACHE" < /dev/null > /dev/null 2>&1 ||
+	note "the grant that fills the token cache failed"
+reuse_before=$(mock_token_requests)
+i=0
+while [ $i -lt "$RUNS" ]; do
+	"$MEASURE" "$RAW/reused.measure" "$TMO" "$JG" grant --client-id "$CLIENT_ID" \
+		--jwt-key-file "$PKI/app.key" --username "$USER_NAME" --instance-url "$MOCK_URL" \
+		--cacert "$PKI/ca.crt" --reuse 3600 --cache-dir "$REUSE_CACHE" < /dev/null > /dev/null 2>&1
+	i=$((i + 1))
+done
+reused_requests=$(($(mock_token_requests) - reuse_before))
+wall_reused=$(stats "$RAW/reused.measure" wall)
+cpu_reused=$(stats "$RAW/reused.measure" cpu)
+netns_reused=n/a netns_fresh=n/a
+if unshare -n true 2> /dev/null; then
+	bounded "$TMO" unshare -n "$JG" grant --client-id "$CLIENT_ID" --jwt-key-file "$PKI/app.key" \
+		--username "$USER_NAME" --instance-url "$MOCK_URL" --cacert "$PKI/ca.crt" --reuse 3600 \
+		--cache-dir "$REUSE_CACHE" < /dev/null > "$T/netns.out" 2> "$T/netns.err"
+	netns_reused=$?
+	bounded "$TMO" unshare -n "$JG" grant --client-id "$CLIENT_ID" --jwt-key-file "$PKI/app.key" \
+		--username "$USER_NAME" --instance-url "$MOCK_URL" --cacert "$PKI/ca.crt" --max-time 5 \
+		< /dev/null > /dev/null 2> "$T/netns-fresh.err"
+	netns_fresh=$?
+else
+	note "unshare -n is not allowed here: the no-network run of a reused grant was not made."
+fi
+
+# parallel LABEL CMD... — 20 copies of CMD started together: "WALL_MS REQUESTS FAILED DISTINCT"
+# (the endpoint's token requests meanwhile, the copies that failed, distinct stdouts).
+parallel() {
+	_label=$1
+	shift
+	_before=$(mock_token_requests) _t0=$(ms_now) _pids= _i=0
+	while [ $_i -lt 20 ]; do
+		"$@" < /dev/null > "$T/par-$_label.$_i" 2> /dev/null &
+		_pids="$_pids $!"
+		_i=$((_i + 1))
+	done
+	_failed=0
+	for _p in $_pids; do
+		wait "$_p" || _failed=$((_failed + 1))
+	done
+	_t1=$(ms_now)
+	echo "$((_t1 - _t0)) $(($(mock_token_requests) - _before)) $_failed $(cat "$T/par-$_label".* | sort -u | wc -l)"
+}
+par_reuse=$(parallel reuse "$JG" grant --client-id "$CLIENT_ID" --jwt-key-file "$PKI/app.key" \
+	--username "$USER_NAME" --instance-url "$MOCK_URL" --cacert "$PKI/ca.crt" --reuse 600 \
+	--cache-dir "$T/parallel-cache" --output token)
+par_fresh=$(parallel fresh "$JG" grant --client-id "$CLIENT_ID" --jwt-key-file "$PKI/app.key" \
+	--username "$USER_NAME" --instance-url "$MOCK_URL" --cacert "$PKI/ca.crt" --output token)
+par_peer=$(parallel peer tests/bench/peer.sh "$PKI/app.key" "$CLIENT_ID" "$USER_NAME" "$MOCK_URL" \
+	"$PKI/ca.crt")
+
 # What TLS each contender negotiated with the endpoint (its log names the User-Agent).
 tls_of() { # USER-AGENT-PREFIX — "TLSv1.2 ECDHE-RSA-AES256-GCM-SHA384" from the mock's log
 	grep "\"User-Agent\",\"$1" "$MOCK_LOG" 2> /dev/null | head -n 1 |
@@ -589,6 +652,26 @@ elapsed=$(($(date +%s) - started))
 	table_row "peak RSS, measure (wait4, no GNU time)" rss
 	table_row "peak RSS, exact (VmHWM at exit, ptrace; one process only)" hwm
 	table_row "runs" runs
+	echo
+	echo "## Token reuse"
+	echo
+	echo "A grant answered from the token cache (\`--reuse 3600\`, filled by one grant first) beside a fresh grant, $RUNS runs each, median (min–max):"
+	echo
+	echo "| per run | fresh grant | reused grant | reused / fresh |"
+	echo "|---|---:|---:|---:|"
+	echo "| wall time | $(range_ms "$wall_jwtgrant") | $(range_ms "$wall_reused") | $(ratio "$(field 1 "$wall_reused")" "$(field 1 "$wall_jwtgrant")") |"
+	echo "| user+sys CPU | $(range_ms "$cpu_jwtgrant") | $(range_ms "$cpu_reused") | $(ratio "$(field 1 "$cpu_reused")" "$(field 1 "$cpu_jwtgrant")") |"
+	echo "| runs | $(ok_count "$RAW/jwtgrant.measure") | $(ok_count "$RAW/reused.measure") | |"
+	echo
+	echo "No network connection: the endpoint logged $reused_requests token requests during the $RUNS reused grants. In a network namespace of its own (\`unshare -n\`: no interface up), the reused grant exited $netns_reused$([ -s "$T/netns.out" ] && echo " and printed \"$(head -n 1 "$T/netns.out" | cut -c1-80)\""), a fresh grant exited $netns_fresh$([ -s "$T/netns-fresh.err" ] && echo " (\"$(head -n 1 "$T/netns-fresh.err" | cut -c1-100)\")")."
+	echo
+	echo "20 grants of one request started at once (each its own process), wall time from the first start to the last exit:"
+	echo
+	echo "| 20 at once | wall | token requests the endpoint saw | failed | distinct stdouts |"
+	echo "|---|---:|---:|---:|---:|"
+	echo "| jwtgrant grant --reuse 600 (empty cache) | $(field 1 "$par_reuse") ms | $(field 2 "$par_reuse") | $(field 3 "$par_reuse") | $(field 4 "$par_reuse") |"
+	echo "| jwtgrant grant (no reuse) | $(field 1 "$par_fresh") ms | $(field 2 "$par_fresh") | $(field 3 "$par_fresh") | $(field 4 "$par_fresh") |"
+	echo "| curl + openssl script | $(field 1 "$par_peer") ms | $(field 2 "$par_peer") | $(field 3 "$par_peer") | $(field 4 "$par_peer") |"
 	echo
 	echo "## Micro figures"
 	echo
