@@ -64,13 +64,13 @@ static const struct option options[] = {
 	{ .names = "--bits", .arg = "BITS", .kind = INTEGER, .commands = JG_CMD_KEYGEN,
 	  .field = FIELD(bits), .max = 1 << 20, .rank = 10, .values = "2048 3072 4096",
 	  .help = "RSA key size: 2048 (default), 3072 or 4096" },
-	{ .names = "--cache-dir", .arg = "DIR", .kind = STRING, .commands = NETWORK,
-	  .field = FIELD(cache_dir), .rank = 185, .complete = JG_COMPLETE_DIR,
-	  .help = "token cache of --reuse (default: env JWTGRANT_CACHE_DIR,\n"
-		  "else $XDG_CACHE_HOME/jwtgrant, else ~/.cache/jwtgrant)" },
 	{ .names = "--cacert", .arg = "FILE", .kind = STRING, .commands = NETWORK,
 	  .field = FIELD(cacert), .rank = 80, .complete = JG_COMPLETE_FILE,
 	  .help = "trust the CA certificates in FILE (PEM)" },
+	{ .names = "--cache-dir", .arg = "DIR", .kind = STRING, .commands = NETWORK,
+	  .field = FIELD(cache_dir), .rank = 185, .complete = JG_COMPLETE_DIR,
+	  .help = "token cache (default: env JWTGRANT_CACHE_DIR, else\n"
+		  "$XDG_CACHE_HOME/jwtgrant, else ~/.cache/jwtgrant)" },
 	{ .names = "--capath", .arg = "DIR", .kind = STRING, .commands = NETWORK,
 	  .field = FIELD(capath), .rank = 90, .complete = JG_COMPLETE_DIR,
 	  .help = "trust the PEM certificates in DIR" },
@@ -145,7 +145,7 @@ static const struct option options[] = {
 	  .rank = 50, .help = "certificate subject organisation (O)" },
 	{ .names = "--output", .arg = "FORMAT", .kind = STRING, .commands = JG_CMD_GRANT,
 	  .field = FIELD(output), .rank = 150, .values = "text json env github azure token",
-	  .help = "text, json, env, github, azure or token (default text)" },
+	  .help = "text (default), json, env, github, azure, token" },
 	{ .names = "--output-file", .arg = "PATH", .kind = STRING, .commands = GRANT_LIKE,
 	  .field = FIELD(output_file), .rank = 170, .complete = JG_COMPLETE_FILE,
 	  .help = "write the output there (0600, atomic)" },
@@ -160,13 +160,13 @@ static const struct option options[] = {
 	  .help = "its first line is the passphrase (- reads stdin)" },
 	{ .names = "--proxy|-x", .arg = "URL", .kind = PROXY, .commands = NETWORK,
 	  .field = FIELD(proxy), .rank = 100, .help = "HTTP proxy (CONNECT); env https_proxy, all_proxy" },
+	{ .names = "--retry", .arg = "N", .kind = INTEGER, .commands = NETWORK,
+	  .field = FIELD(retry), .max = 100, .rank = 140,
+	  .help = "retry network failures and 5xx/429 N times" },
 	{ .names = "--reuse", .arg = "SECONDS", .kind = INTEGER, .commands = JG_CMD_GRANT,
 	  .field = FIELD(reuse), .min = 1, .max = 86400, .rank = 180,
 	  .help = "answer with a token obtained less than SECONDS ago\n"
 		  "for the same request (env JWTGRANT_REUSE)" },
-	{ .names = "--retry", .arg = "N", .kind = INTEGER, .commands = NETWORK,
-	  .field = FIELD(retry), .max = 100, .rank = 140,
-	  .help = "retry network failures and 5xx/429 N times" },
 	{ .names = "--set-default|-s|--setdefaultusername", .kind = IGNORED, .commands = JG_CMD_GRANT,
 	  .help = "sf: make the org the default one" },
 	{ .names = "--set-default-dev-hub|-d|--setdefaultdevhubusername|--setdefaultdevhub",
@@ -213,9 +213,9 @@ static const jg_cli_command_doc commands[] = {
 	  "revoke an access token and forget it in the token cache",
 	  "revoke --client-id ID --username USER\n(--jwt-key-file PATH | --jwt-key-env VAR) [options]\n"
 	  "revoke --token-env VAR [--instance-url URL] [options]",
-	  "Revoke the token that grant --reuse cached for this request, at its instance URL,\n"
-	  "or the token held in VAR at --instance-url (else env SF_ORG_INSTANCE_URL, else\n"
-	  "https://login.salesforce.com), and remove it from the token cache.\n" },
+	  "Revoke the token that grant --reuse cached for this request, at its instance\n"
+	  "URL, or the token held in VAR at --instance-url (else env SF_ORG_INSTANCE_URL,\n"
+	  "else https://login.salesforce.com), and remove it from the token cache.\n" },
 	{ JG_CMD_CHECK, "check", NULL,
 	  "inspect a key and certificate: size, fingerprint, match, validity",
 	  "check (--jwt-key-file PATH | --jwt-key-env VAR) [--cert FILE]",

@@ -133,11 +133,16 @@ static int reuse_cached(const jg_options *o)
 	if (r == JG_CACHE_UNSAFE || r == JG_CACHE_CORRUPT)
 		jg_cmd_warn(&w);
 	g.cache_writable = r != JG_CACHE_UNSAFE;
+	if (r == JG_CACHE_MISS)
+		jg_trace("token cache %s/%s: no entry", g.cache.dir, g.cache.name);
 	if (r != JG_CACHE_HIT || jg_clock_now(&now, &w) != JG_OK)
 		return 0;
 	int64_t age = now - g.entry.obtained;
-	if (age < 0 || age >= o->reuse)
+	if (age < 0 || age >= o->reuse) {
+		jg_trace("token cache: the token obtained %lld s ago is not reused (--reuse %ld)",
+			(long long)age, o->reuse);
 		return 0;
+	}
 	jg_trace("reusing a token obtained %lld s ago", (long long)age);
 	g.token = g.entry.token;
 	return 1;
