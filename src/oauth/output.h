@@ -31,8 +31,8 @@ typedef struct jg_grant_facts {
 jg_status jg_output_render(const char *format, const jg_token *token, const jg_grant_facts *facts,
 	char *out, size_t cap, size_t *len, jg_error *err);
 
-/* Room for the masking line of a token of up to 4095 bytes, each escaped to 3. */
-#define JG_OUTPUT_MASK_MAX (sizeof "::add-mask::\n" + 3 * 4096)
+/* Room for the masking line of the longest token, each byte escaped to 3. */
+#define JG_OUTPUT_MASK_MAX (sizeof "::add-mask::\n" + 3 * sizeof ((jg_token *)0)->access_token)
 
 /*
  * Under GitHub Actions (GITHUB_ACTIONS=true), "::add-mask::<token>\n" in out, the token's %, CR
