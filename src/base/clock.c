@@ -100,3 +100,10 @@ int jg_clock_parse_http_date(const char *text, size_t len, int64_t *t)
 		(int64_t)minute * 60 + second;
 	return 0;
 }
+
+void jg_clock_sleep_ms(long ms)
+{
+	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
+	while (nanosleep(&ts, &ts) != 0)
+		;
+}

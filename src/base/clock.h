@@ -29,4 +29,7 @@ void jg_date_from_days(int64_t days, int64_t *year, unsigned *month, unsigned *d
  */
 int jg_clock_parse_http_date(const char *text, size_t len, int64_t *t);
 
+/* Sleep ms milliseconds, resuming after signals. */
+void jg_clock_sleep_ms(long ms);
+
 #endif

@@ -4,22 +4,21 @@
  */
 #include <stdio.h>
 
-#include <bearssl.h>
-
 #include "cmd/cmd.h"
 #include "crypto/sha256.h"
 #include "oauth/oauth.h"
+#include "x509/der.h"
 
-/* The public key's fingerprint: SHA-256 over the modulus and the exponent, in hex. */
+/* The public key's fingerprint as check prints it: the SHA-256 of its SubjectPublicKeyInfo DER
+ * ("" in the unreachable case of a key too large for it: the other fields still name the request). */
 static void key_fingerprint(const jg_key *key, char out[65])
 {
-	br_sha256_context h;
-	unsigned char sum[32];
-	br_sha256_init(&h);
-	br_sha256_update(&h, key->pk.n, key->pk.nlen);
-	br_sha256_update(&h, key->pk.e, key->pk.elen);
-	br_sha256_out(&h, sum);
-	jg_sha256_digest_hex(sum, out);
+	unsigned char spki[JG_DER_RSA_SPKI_MAX];
+	size_t len = 0;
+	jg_error ignored;
+	out[0] = '\0';
+	if (jg_der_rsa_spki(&key->pk, spki, sizeof spki, &len, &ignored) == JG_OK)
+		jg_sha256_hex(spki, len, out);
 }
 
 void jg_cmd_cache_name(const jg_options *o, const jg_assertion *claims, const jg_key *key,

@@ -63,13 +63,6 @@ static long backoff_ms(int attempt_number)
 	return base + (long)(jitter % (unsigned)(base / 2 + 1));
 }
 
-static void sleep_ms(long ms)
-{
-	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
-	while (nanosleep(&ts, &ts) != 0)
-		;
-}
-
 /* Add text at the end of the error's one line (quietly cut at its size). */
 static void append_to_message(jg_error *err, const char *text)
 {
@@ -110,6 +103,6 @@ jg_status jg_cmd_with_retry(const jg_options *o, int64_t deadline_ms, jg_cmd_att
 			return give_up(o, st, n, err); /* no time left for another try within --max-time */
 		(void)fprintf(stderr, "jwtgrant: warning: %s; retrying in %ld ms (%ld %s left)\n", err->message,
 			wait, o->retry - n, o->retry - n == 1 ? "retry" : "retries");
-		sleep_ms(wait);
+		jg_clock_sleep_ms(wait);
 	}
 }

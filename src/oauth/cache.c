@@ -14,6 +14,7 @@
 #include <bearssl.h>
 #include <cJSON.h>
 
+#include "base/clock.h"
 #include "base/file.h"
 #include "base/json_out.h"
 #include "base/wipe.h"
@@ -130,13 +131,6 @@ jg_status jg_cache_open(jg_cache *c, const char *dir, jg_error *err)
 
 /* --- the lock ----------------------------------------------------------------------------- */
 
-static void sleep_ms(long ms)
-{
-	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
-	while (nanosleep(&ts, &ts) != 0)
-		;
-}
-
 /* Open (creating it 0600) and check the lock file of name; -1 with err filled when unsafe. */
 static int open_lock_file(const jg_cache *c, const char *name, jg_error *err)
 {
@@ -172,7 +166,7 @@ static int lock_until(int fd, int64_t deadline_ms)
 			return -1;
 		if (jg_net_now_ms() >= deadline_ms)
 			return -1;
-		sleep_ms(10);
+		jg_clock_sleep_ms(10);
 	}
 }
 
