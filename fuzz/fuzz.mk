@@ -18,7 +18,9 @@
 # from an archive, so a target only pulls the modules it calls. src/main.c is left out; the
 # index of embedded trust anchors is generated at build time and not needed here, so
 # fuzz/anchors_none.c stands in for it with an empty one. The vendored BearSSL and cJSON are
-# built without unaligned access (bearssl-notes.md, pitfall 13) and without warnings.
+# built without unaligned access (bearssl-notes.md, pitfall 13) and without warnings; our own
+# code and the targets with -Werror (a pointer given an integer in a target once built with a
+# warning and crashed the smoke run).
 
 FUZZ_CC      ?= clang-14
 FUZZ_SECONDS ?= 30
@@ -34,7 +36,7 @@ FUZZ_BINS    := $(FUZZ_NAMES:%=$(FUZZ_B)/bin/fuzz_%)
 # -fno-sanitize-recover: a UBSan report must stop the run, or libFuzzer never sees it.
 FUZZ_SAN    := -fsanitize=address,undefined -fno-sanitize-recover=all
 FUZZ_OPT    := -g -O1 -fno-omit-frame-pointer
-FUZZ_OURS   := -std=c11 -D_GNU_SOURCE -DJG_VERSION='"0.1.0"' -Wall -Wextra \
+FUZZ_OURS   := -std=c11 -D_GNU_SOURCE -DJG_VERSION='"0.1.0"' -Wall -Wextra -Werror \
                -Isrc -isystem $(BEARSSL)/inc -isystem $(CJSON) -isystem $(VENDOR)
 FUZZ_VENDOR := -std=c11 -D_GNU_SOURCE -w -DBR_LE_UNALIGNED=0 -DBR_BE_UNALIGNED=0 \
                -I$(BEARSSL)/src -I$(BEARSSL)/inc

@@ -9,6 +9,9 @@
  *      (when it has one and it makes a valid header), and the rest as the body: the clock
  *      comparison made for "expired authorization code" parses that Date.
  *
+ * Each is also read as a revocation's answer (jg_oauth_read_revoke_answer), whose context has
+ * no audience.
+ *
  * Checked: the status is one of those documented for each; a token is complete, visible
  * ASCII, and its strings end within their arrays; a refusal carries the server's words with
  * every control character escaped (no ESC sequence or forged line reaches the terminal); no
@@ -43,7 +46,8 @@ static char *body_token(const uint8_t *body, size_t len, const char *extra,
 	char *copy = NULL;
 	if (cJSON_IsString(t) && strlen(t->valuestring) >= 20 &&
 		strstr(ctx->instance_url, t->valuestring) == NULL &&
-		strstr(ctx->audience, t->valuestring) == NULL && strstr(extra, t->valuestring) == NULL)
+		(ctx->audience == NULL || strstr(ctx->audience, t->valuestring) == NULL) &&
+		strstr(extra, t->valuestring) == NULL)
 		copy = fuzz_strdup(t->valuestring, strlen(t->valuestring));
 	cJSON_Delete(json);
 	return copy;
@@ -65,7 +69,47 @@ static void check_token(const jg_token *t)
 	FUZZ_CHECK(strncmp(t->org_id, "00D", 3) == 0 && strncmp(t->user_id, "005", 3) == 0);
 }
 
-/* Frame body[0..len) behind the status line and extra header lines, read it, and check. */
+/* An error's fields: terminated, no control character, the server's words on a refusal, and
+ * never the body's access token. */
+static void check_error(jg_status st, const jg_error *err, const uint8_t *body, size_t len,
+	const char *extra, const jg_refusal_context *ctx)
+{
+	FUZZ_CHECK(err->status == st);
+	FUZZ_CHECK(fuzz_terminated(err->message, sizeof err->message));
+	FUZZ_CHECK(fuzz_terminated(err->detail, sizeof err->detail));
+	FUZZ_CHECK(fuzz_terminated(err->code, sizeof err->code));
+	FUZZ_CHECK(!has_control(err->message) && !has_control(err->code));
+	if (st == JG_ERR_REFUSED)
+		FUZZ_CHECK(err->detail[0] != '\0');
+	char *secret = body_token(body, len, extra, ctx);
+	if (secret != NULL) {
+		FUZZ_CHECK(strstr(err->message, secret) == NULL);
+		FUZZ_CHECK(strstr(err->detail, secret) == NULL);
+		free(secret);
+	}
+}
+
+/* The same answer read as a revocation's (no audience in the context): 200 is success, a
+ * refusal needs a 400 or 401. */
+static void read_revoke(const jg_http_reader *r, const uint8_t *body, size_t len,
+	const char *extra)
+{
+	const jg_refusal_context ctx = { .instance_url = "https://example.my.salesforce.com",
+		.request = "revocation", .local_now = 1700000000 };
+	jg_error err;
+	memset(&err, 0, sizeof err);
+	jg_status st = jg_oauth_read_revoke_answer(r, &ctx, &err);
+	if (st == JG_OK) {
+		FUZZ_CHECK(r->status == 200);
+		return;
+	}
+	FUZZ_CHECK(st == JG_ERR_PROTOCOL ||
+		(st == JG_ERR_REFUSED && (r->status == 400 || r->status == 401)));
+	check_error(st, &err, body, len, extra, &ctx);
+}
+
+/* Frame body[0..len) behind the status line and extra header lines, read it as a token answer
+ * and as a revocation answer, and check. */
 static void read_answer(const char *status_line, const char *extra, const uint8_t *body,
 	size_t len)
 {
@@ -84,8 +128,8 @@ static void read_answer(const char *status_line, const char *extra, const uint8_
 	if (jg_http_reader_push(&r, wire, (size_t)n + len, &complete, &err) != JG_OK || !complete)
 		return; /* a Date line the reader refuses: not this target's business */
 
-	const jg_refusal_context ctx = { "https://example.my.salesforce.com",
-		"https://login.salesforce.com", 1700000000 };
+	const jg_refusal_context ctx = { .instance_url = "https://example.my.salesforce.com",
+		.audience = "https://login.salesforce.com", .local_now = 1700000000 };
 	memset(&err, 0, sizeof err);
 	memset(&token, 0, sizeof token);
 	jg_status st = jg_oauth_read_answer(&r, &ctx, &token, &err);
@@ -94,21 +138,10 @@ static void read_answer(const char *status_line, const char *extra, const uint8_
 		check_token(&token);
 	} else {
 		FUZZ_CHECK(st == JG_ERR_PROTOCOL || (st == JG_ERR_REFUSED && r.status != 200));
-		FUZZ_CHECK(err.status == st);
-		FUZZ_CHECK(fuzz_terminated(err.message, sizeof err.message));
-		FUZZ_CHECK(fuzz_terminated(err.detail, sizeof err.detail));
-		FUZZ_CHECK(fuzz_terminated(err.code, sizeof err.code));
-		FUZZ_CHECK(!has_control(err.message) && !has_control(err.code));
-		if (st == JG_ERR_REFUSED)
-			FUZZ_CHECK(err.detail[0] != '\0');
-		char *secret = body_token(body, len, extra, &ctx);
-		if (secret != NULL) {
-			FUZZ_CHECK(strstr(err.message, secret) == NULL);
-			FUZZ_CHECK(strstr(err.detail, secret) == NULL);
-			free(secret);
-		}
+		check_error(st, &err, body, len, extra, &ctx);
 	}
 	memset(&token, 0, sizeof token);
+	read_revoke(&r, body, len, extra);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
