@@ -112,6 +112,7 @@ jg_status jg_cmd_assertion_from_options(const jg_options *o, jg_assertion *a, jg
 	if (st != JG_OK)
 		return st;
 	const char *source = NULL;
+	memset(a, 0, sizeof *a);
 	a->issuer = o->client_id;
 	a->subject = o->username;
 	a->audience = jg_audience_choose(o->audience, url.host, &source);

@@ -7,9 +7,73 @@
 #include "base/wipe.h"
 #include "crypto/base64.h"
 
-static const char header_json[] = "{\"alg\":\"RS256\",\"typ\":\"JWT\"}";
+void jg_jwt_object_init(jg_jwt_object *o)
+{
+	memset(o, 0, sizeof *o);
+}
 
-jg_status jg_jwt_claims_json(const jg_claims *c, char *out, size_t cap, size_t *len, jg_error *err)
+static jg_jwt_member *next_member(jg_jwt_object *o, const char *name)
+{
+	if (o->count == JG_JWT_MEMBERS_MAX) {
+		o->overflow = 1;
+		return NULL;
+	}
+	jg_jwt_member *m = &o->members[o->count++];
+	m->name = name;
+	return m;
+}
+
+void jg_jwt_add_string(jg_jwt_object *o, const char *name, const char *text)
+{
+	jg_jwt_member *m = next_member(o, name);
+	if (m != NULL)
+		m->text = text;
+}
+
+void jg_jwt_add_integer(jg_jwt_object *o, const char *name, int64_t number)
+{
+	jg_jwt_member *m = next_member(o, name);
+	if (m != NULL)
+		m->number = number;
+}
+
+jg_status jg_jwt_object_json(const jg_jwt_object *o, char *out, size_t cap, size_t *len,
+	jg_error *err)
+{
+	jg_out json;
+	jg_out_init(&json, out, cap);
+	jg_out_puts(&json, "{");
+	for (size_t i = 0; i < o->count; i++) {
+		const jg_jwt_member *m = &o->members[i];
+		if (i > 0)
+			jg_out_puts(&json, ",");
+		jg_json_put_name(&json, m->name);
+		if (m->text != NULL)
+			jg_json_put_string(&json, m->text);
+		else
+			jg_json_put_integer(&json, m->number);
+	}
+	jg_out_puts(&json, "}");
+	if (json.failed || o->overflow)
+		return jg_fail(err, JG_ERR_USAGE, "the JWT's JSON does not fit in %zu bytes", cap);
+	*len = json.len;
+	return JG_OK;
+}
+
+/* Every string member at most JG_CLAIM_MAX bytes, so that the JSON has a known bound. */
+static jg_status check_lengths(const jg_jwt_object *o, jg_error *err)
+{
+	for (size_t i = 0; i < o->count; i++) {
+		const jg_jwt_member *m = &o->members[i];
+		if (m->text != NULL && strlen(m->text) > JG_CLAIM_MAX)
+			return jg_fail(err, JG_ERR_USAGE, "claim %s is longer than %d bytes", m->name,
+				JG_CLAIM_MAX);
+	}
+	return JG_OK;
+}
+
+/* Salesforce's claims: iss, sub, aud, exp, iat. */
+static jg_status salesforce_claims(const jg_claims *c, jg_jwt_object *o, jg_error *err)
 {
 	const char *names[] = { "iss (--client-id)", "sub (--username)", "aud (--audience)" };
 	const char *values[] = { c->iss, c->sub, c->aud };
@@ -18,23 +82,32 @@ jg_status jg_jwt_claims_json(const jg_claims *c, char *out, size_t cap, size_t *
 			return jg_fail(err, JG_ERR_USAGE, "claim %s is missing or longer than %d bytes",
 				names[i], JG_CLAIM_MAX);
 	}
-	static const char *const keys[] = { "iss", "sub", "aud" };
-	jg_out json;
-	jg_out_init(&json, out, cap);
-	for (size_t i = 0; i < 3; i++) {
-		jg_out_puts(&json, i == 0 ? "{" : ",");
-		jg_json_put_name(&json, keys[i]);
-		jg_json_put_string(&json, values[i]);
-	}
-	jg_out_puts(&json, ",\"exp\":");
-	jg_json_put_integer(&json, c->exp);
-	jg_out_puts(&json, ",\"iat\":");
-	jg_json_put_integer(&json, c->iat);
-	jg_out_puts(&json, "}");
-	if (json.failed)
-		return jg_fail(err, JG_ERR_USAGE, "the claims do not fit in %zu bytes", cap);
-	*len = json.len;
+	jg_jwt_object_init(o);
+	jg_jwt_add_string(o, "iss", c->iss);
+	jg_jwt_add_string(o, "sub", c->sub);
+	jg_jwt_add_string(o, "aud", c->aud);
+	jg_jwt_add_integer(o, "exp", c->exp);
+	jg_jwt_add_integer(o, "iat", c->iat);
 	return JG_OK;
+}
+
+jg_status jg_jwt_claims_json(const jg_claims *c, char *out, size_t cap, size_t *len, jg_error *err)
+{
+	jg_jwt_object o;
+	jg_status st = salesforce_claims(c, &o, err);
+	if (st == JG_OK && jg_jwt_object_json(&o, out, cap, len, err) != JG_OK)
+		st = jg_fail(err, JG_ERR_USAGE, "the claims do not fit in %zu bytes", cap);
+	return st;
+}
+
+/* {"alg":"RS256","typ":"JWT"}, then "kid" when given. */
+static void rs256_header(jg_jwt_object *h, const char *key_id)
+{
+	jg_jwt_object_init(h);
+	jg_jwt_add_string(h, "alg", "RS256");
+	jg_jwt_add_string(h, "typ", "JWT");
+	if (key_id != NULL)
+		jg_jwt_add_string(h, "kid", key_id);
 }
 
 static int append_raw(char *out, size_t cap, size_t *pos, const char *s)
@@ -82,21 +155,37 @@ static int signature_verifies(const unsigned char *sig, size_t siglen, const uns
 	return ok;
 }
 
-jg_status jg_jwt_sign(const jg_claims *claims, const br_rsa_private_key *sk,
-	const br_rsa_public_key *pk, char *out, size_t cap, size_t *len, jg_error *err)
+/* base64url(header) "." base64url(claims) into out at *p. */
+static jg_status signing_input(const jg_jwt_object *header, const jg_jwt_object *claims,
+	char *out, size_t cap, size_t *p, jg_error *err)
 {
-	char json[3 * JG_CLAIM_MAX * 6 + 128];
+	char json[JG_JWT_MAX]; /* its base64url must fit in an assertion, so no more is needed */
+	size_t jlen = 0;
+	jg_status st = check_lengths(header, err);
+	if (st == JG_OK)
+		st = check_lengths(claims, err);
+	if (st == JG_OK)
+		st = jg_jwt_object_json(header, json, sizeof json, &jlen, err);
+	if (st == JG_OK && append_b64url(out, cap, p, json, jlen) != 0)
+		st = jg_fail(err, JG_ERR_USAGE, "the assertion does not fit in %zu bytes", cap);
+	if (st == JG_OK)
+		st = jg_jwt_object_json(claims, json, sizeof json, &jlen, err);
+	if (st == JG_OK && (append_raw(out, cap, p, ".") || append_b64url(out, cap, p, json, jlen)))
+		st = jg_fail(err, JG_ERR_USAGE, "the assertion does not fit in %zu bytes", cap);
+	jg_wipe(json, sizeof json);
+	return st;
+}
+
+jg_status jg_jwt_sign_object(const jg_jwt_object *header, const jg_jwt_object *claims,
+	const br_rsa_private_key *sk, const br_rsa_public_key *pk, char *out, size_t cap,
+	size_t *len, jg_error *err)
+{
 	unsigned char hash[32];
 	unsigned char sig[512];
-	size_t jlen = 0, p = 0;
-	jg_status st = jg_jwt_claims_json(claims, json, sizeof json, &jlen, err);
+	size_t p = 0;
+	jg_status st = signing_input(header, claims, out, cap, &p, err);
 	if (st != JG_OK)
-		return st;
-	if (append_b64url(out, cap, &p, header_json, sizeof header_json - 1) ||
-		append_raw(out, cap, &p, ".") || append_b64url(out, cap, &p, json, jlen)) {
-		st = jg_fail(err, JG_ERR_USAGE, "the assertion does not fit in %zu bytes", cap);
 		goto done;
-	}
 	sha256(out, p, hash);
 	size_t siglen = (sk->n_bitlen + 7) / 8;
 	if (siglen > sizeof sig || !br_rsa_pkcs1_sign_get_default()(BR_HASH_OID_SHA256, hash,
@@ -116,12 +205,20 @@ jg_status jg_jwt_sign(const jg_claims *claims, const br_rsa_private_key *sk,
 	}
 	*len = p;
 done:
-	jg_wipe(json, sizeof json);
 	jg_wipe(hash, sizeof hash);
 	jg_wipe(sig, sizeof sig);
 	if (st != JG_OK)
 		jg_wipe(out, cap);
 	return st;
+}
+
+jg_status jg_jwt_sign(const jg_claims *claims, const br_rsa_private_key *sk,
+	const br_rsa_public_key *pk, char *out, size_t cap, size_t *len, jg_error *err)
+{
+	jg_jwt_object header, body;
+	jg_status st = salesforce_claims(claims, &body, err);
+	rs256_header(&header, NULL);
+	return st == JG_OK ? jg_jwt_sign_object(&header, &body, sk, pk, out, cap, len, err) : st;
 }
 
 static int is_b64url_char(char c)
@@ -190,14 +287,20 @@ jg_status jg_jwt_verify_rs256(const jg_jwt_parts *parts, const br_rsa_public_key
 jg_status jg_jwt_make_assertion(const jg_assertion *a, int64_t now, const br_rsa_private_key *sk,
 	const br_rsa_public_key *pk, char *out, size_t cap, size_t *len, jg_error *err)
 {
-	jg_claims claims = {
-		.iss = a->issuer,
-		.sub = a->subject,
-		.aud = a->audience,
-		.exp = now + a->lifetime,
-		.iat = now,
-	};
-	jg_trace("assertion: iat %lld, exp %lld (%ld s later)", (long long)claims.iat,
-		(long long)claims.exp, a->lifetime);
-	return jg_jwt_sign(&claims, sk, pk, out, cap, len, err);
+	jg_jwt_object header, claims;
+	if (a->issuer == NULL || a->audience == NULL)
+		return jg_fail(err, JG_ERR_USAGE, "the assertion needs an issuer and an audience");
+	rs256_header(&header, a->key_id);
+	jg_jwt_object_init(&claims);
+	jg_jwt_add_string(&claims, "iss", a->issuer);
+	if (a->subject != NULL)
+		jg_jwt_add_string(&claims, "sub", a->subject);
+	if (a->scope != NULL)
+		jg_jwt_add_string(&claims, "scope", a->scope);
+	jg_jwt_add_string(&claims, "aud", a->audience);
+	jg_jwt_add_integer(&claims, "exp", now + a->lifetime);
+	jg_jwt_add_integer(&claims, "iat", now);
+	jg_trace("assertion: iat %lld, exp %lld (%ld s later)", (long long)now,
+		(long long)(now + a->lifetime), a->lifetime);
+	return jg_jwt_sign_object(&header, &claims, sk, pk, out, cap, len, err);
 }
