@@ -21,6 +21,8 @@ enum kind {
 	SECONDS,     /* seconds, decimals allowed, stored as milliseconds in (0, max] */
 	OUTPUT_JSON, /* --json: --output json */
 	PROXY,       /* stored in proxy_copy, user info scrubbed from argv */
+	PROVIDER,    /* --provider: one of its values */
+	APPEND,      /* --scope: repeatable, the values joined by spaces into scope[] */
 	SECRET,      /* would take a secret on the command line: refused, value never shown */
 	IGNORED,     /* sf/sfdx flag without meaning here: warn once */
 	IGNORED_ARG  /* the same, with an argument */
@@ -35,9 +37,7 @@ enum kind {
 	JG_CMD_REVOKE)
 #define FIELD(f) offsetof(jg_options, f)
 
-/* Where --help lists an option: with the command's own options, with those of encrypted keys
- * (under their own heading), or last, with the options every command takes. */
-enum group { MAIN, KEYS, COMMON };
+enum group { MAIN = JG_CLI_MAIN, KEYS = JG_CLI_KEYS, COMMON = JG_CLI_COMMON };
 
 struct option {
 	const char *names;  /* the canonical name first, then aliases, '|'-separated */
@@ -50,7 +50,12 @@ struct option {
 	unsigned char kind, commands;
 	unsigned char complete; /* jg_cli_complete */
 	unsigned char group, rank; /* --help: by group, then by rank (table order among equals) */
+	unsigned char providers;   /* grant, assertion: the providers it is for (0: every one) */
+	unsigned char ignored_by;  /* the providers that accept it with a warning and ignore it */
 };
+
+#define SF JG_PROVIDER_SALESFORCE
+#define GOOGLE JG_PROVIDER_GOOGLE
 
 /* Sorted by canonical name. Every row is documented (jg_cli_option_at): --help, the man page
  * and the completions are made from it, and tests/e2e/docs.sh checks that they agree. */
@@ -58,7 +63,7 @@ static const struct option options[] = {
 	{ .names = "--alias|-a|--setalias", .arg = "ALIAS", .kind = IGNORED_ARG,
 	  .commands = JG_CMD_GRANT, .help = "sf: set an alias for the org" },
 	{ .names = "--audience", .arg = "URL", .kind = STRING, .commands = REQUEST,
-	  .field = FIELD(audience), .rank = 60,
+	  .field = FIELD(audience), .rank = 60, .providers = SF | GOOGLE,
 	  .help = "claim aud (default: env SF_AUDIENCE_URL, else\n"
 		  "test.salesforce.com for sandboxes, else login)" },
 	{ .names = "--bits", .arg = "BITS", .kind = INTEGER, .commands = JG_CMD_KEYGEN,
@@ -81,27 +86,32 @@ static const struct option options[] = {
 	  .field = FIELD(cert_out), .rank = 30, .complete = JG_COMPLETE_FILE,
 	  .help = "write the certificate there (default server.crt)" },
 	{ .names = "--client-id|-i|--clientid", .arg = "ID", .kind = STRING, .commands = REQUEST,
-	  .field = FIELD(client_id), .rank = 10, .help = "Connected App consumer key (claim iss)" },
+	  .field = FIELD(client_id), .rank = 10, .providers = SF,
+	  .help = "Connected App consumer key (claim iss)" },
 	{ .names = "--connect-timeout", .arg = "SECONDS", .kind = SECONDS, .commands = NETWORK,
 	  .field = FIELD(connect_timeout_ms), .max = 3600, .rank = 120,
 	  .help = "per connection attempt (default 10)" },
+	{ .names = "--credentials", .arg = "FILE", .kind = STRING, .commands = GRANT_LIKE,
+	  .field = FIELD(credentials), .rank = 12, .complete = JG_COMPLETE_FILE, .providers = GOOGLE,
+	  .help = "google: the service account's JSON key file\n"
+		  "(default: env GOOGLE_APPLICATION_CREDENTIALS)" },
 	{ .names = "--days", .arg = "N", .kind = INTEGER, .commands = JG_CMD_KEYGEN,
 	  .field = FIELD(days), .min = -(1 << 30), .max = 1 << 30, .rank = 60,
 	  .help = "certificate validity, 1 to 9999 days (default 365)" },
-	{ .names = "--enc-cipher", .arg = "NAME", .kind = STRING, .commands = KEY_USERS,
+	{ .names = "--enc-cipher", .providers = SF, .arg = "NAME", .kind = STRING, .commands = KEY_USERS,
 	  .field = FIELD(enc_cipher), .group = KEYS, .rank = 30,
 	  .values = "aes-256-cbc aes-192-cbc aes-128-cbc des-ede3-cbc",
 	  .help = "openssl enc cipher: aes-256-cbc (default),\naes-192-cbc, aes-128-cbc, des-ede3-cbc" },
-	{ .names = "--enc-iter", .arg = "N", .kind = INTEGER, .commands = KEY_USERS,
+	{ .names = "--enc-iter", .providers = SF, .arg = "N", .kind = INTEGER, .commands = KEY_USERS,
 	  .field = FIELD(enc_iter), .min = 1, .max = JG_KDF_ITER_MAX, .group = KEYS, .rank = 40,
 	  .help = "openssl enc -pbkdf2 -iter N (default 10000)" },
-	{ .names = "--enc-iv-env", .arg = "VAR", .kind = STRING, .commands = KEY_USERS,
+	{ .names = "--enc-iv-env", .providers = SF, .arg = "VAR", .kind = STRING, .commands = KEY_USERS,
 	  .field = FIELD(enc_iv_env), .group = KEYS, .rank = 70, .complete = JG_COMPLETE_ENV,
 	  .help = "openssl enc -nosalt: the hex IV (-iv) in VAR" },
-	{ .names = "--enc-key-env", .arg = "VAR", .kind = STRING, .commands = KEY_USERS,
+	{ .names = "--enc-key-env", .providers = SF, .arg = "VAR", .kind = STRING, .commands = KEY_USERS,
 	  .field = FIELD(enc_key_env), .group = KEYS, .rank = 60, .complete = JG_COMPLETE_ENV,
 	  .help = "openssl enc -nosalt: the hex key (-K) in VAR" },
-	{ .names = "--enc-md", .arg = "NAME", .kind = STRING, .commands = KEY_USERS,
+	{ .names = "--enc-md", .providers = SF, .arg = "NAME", .kind = STRING, .commands = KEY_USERS,
 	  .field = FIELD(enc_md), .group = KEYS, .rank = 50, .values = "sha256 sha1 sha512 md5",
 	  .help = "openssl enc -md: sha256, sha1, sha512, md5" },
 	{ .names = "--encrypt", .kind = FLAG, .commands = JG_CMD_KEYGEN, .field = FIELD(encrypt),
@@ -111,16 +121,19 @@ static const struct option options[] = {
 	{ .names = "--help|-h", .kind = FLAG, .commands = ALL, .field = FIELD(help), .group = COMMON,
 	  .rank = 20, .help = "print the command's usage and exit" },
 	{ .names = "--instance-url|-r|--instanceurl|-l|--login-url", .arg = "URL", .kind = STRING,
-	  .commands = REQUEST, .field = FIELD(instance_url), .rank = 50,
+	  .commands = REQUEST, .field = FIELD(instance_url), .rank = 50, .ignored_by = GOOGLE,
 	  .help = "token host (default https://login.salesforce.com)" },
 	{ .names = "--json", .kind = OUTPUT_JSON, .commands = JG_CMD_GRANT, .field = FIELD(output),
 	  .rank = 160, .help = "same as --output json" },
-	{ .names = "--jwt-key-env", .arg = "VAR", .kind = STRING, .commands = KEY_USERS,
+	{ .names = "--jwt-key-env", .providers = SF, .arg = "VAR", .kind = STRING, .commands = KEY_USERS,
 	  .field = FIELD(key_env), .rank = 30, .complete = JG_COMPLETE_ENV,
 	  .help = "private key from an environment variable" },
-	{ .names = "--jwt-key-file|-f|--jwtkeyfile|--keyfile|--key-file", .arg = "PATH",
+	{ .names = "--jwt-key-file|-f|--jwtkeyfile|--keyfile|--key-file", .providers = SF, .arg = "PATH",
 	  .kind = STRING, .commands = KEY_USERS, .field = FIELD(key_file), .rank = 20,
 	  .complete = JG_COMPLETE_FILE, .help = "RSA private key (PEM/DER/base64; - reads stdin)" },
+	{ .names = "--jwt-subject", .arg = "USER", .kind = STRING, .commands = GRANT_LIKE,
+	  .field = FIELD(jwt_subject), .rank = 45, .providers = GOOGLE,
+	  .help = "google: claim sub, the user to act as\n(domain-wide delegation)" },
 	{ .names = "--kdf-iter", .arg = "N", .kind = INTEGER, .commands = JG_CMD_KEYGEN,
 	  .field = FIELD(kdf_iter), .min = 1, .max = JG_KDF_ITER_MAX, .rank = 90,
 	  .help = "PBKDF2 iterations of --encrypt (default 600000)" },
@@ -128,7 +141,7 @@ static const struct option options[] = {
 	  .field = FIELD(key_out), .rank = 20, .complete = JG_COMPLETE_FILE,
 	  .help = "write the private key there (default server.key)" },
 	{ .names = "--lifetime", .arg = "SECONDS", .kind = INTEGER, .commands = GRANT_LIKE,
-	  .field = FIELD(lifetime), .min = 1, .max = 3600, .rank = 70,
+	  .field = FIELD(lifetime), .min = 1, .max = 3600, .rank = 70, .providers = SF | GOOGLE,
 	  .help = "exp = now + SECONDS, 1 to 3600 (default 180)" },
 	{ .names = "--loglevel", .arg = "LEVEL", .kind = IGNORED_ARG, .commands = JG_CMD_GRANT,
 	  .help = "sf: the log level" },
@@ -152,12 +165,17 @@ static const struct option options[] = {
 	{ .names = "--passphrase|--passin|-k|--pass", .arg = "PASSPHRASE", .kind = SECRET,
 	  .commands = PASSPHRASE_USERS,
 	  .help = "refused: a passphrase on the command line shows in ps and shell history" },
-	{ .names = "--passphrase-env", .arg = "VAR", .kind = STRING, .commands = PASSPHRASE_USERS,
+	{ .names = "--passphrase-env", .providers = SF, .arg = "VAR", .kind = STRING,
+	  .commands = PASSPHRASE_USERS,
 	  .field = FIELD(passphrase_env), .group = KEYS, .rank = 10, .complete = JG_COMPLETE_ENV,
 	  .help = "the passphrase from an environment variable" },
-	{ .names = "--passphrase-file", .arg = "PATH", .kind = STRING, .commands = PASSPHRASE_USERS,
+	{ .names = "--passphrase-file", .providers = SF, .arg = "PATH", .kind = STRING,
+	  .commands = PASSPHRASE_USERS,
 	  .field = FIELD(passphrase_file), .group = KEYS, .rank = 20, .complete = JG_COMPLETE_FILE,
 	  .help = "its first line is the passphrase (- reads stdin)" },
+	{ .names = "--provider", .arg = "NAME", .kind = PROVIDER, .commands = GRANT_LIKE,
+	  .field = FIELD(provider), .rank = 1, .values = "salesforce google",
+	  .help = "salesforce (default) or google (see its --help)" },
 	{ .names = "--proxy|-x", .arg = "URL", .kind = PROXY, .commands = NETWORK,
 	  .field = FIELD(proxy), .rank = 100, .help = "HTTP proxy (CONNECT); env https_proxy, all_proxy" },
 	{ .names = "--retry", .arg = "N", .kind = INTEGER, .commands = NETWORK,
@@ -167,6 +185,9 @@ static const struct option options[] = {
 	  .field = FIELD(reuse), .min = 1, .max = 86400, .rank = 180,
 	  .help = "answer with a token obtained less than SECONDS ago\n"
 		  "for the same request (env JWTGRANT_REUSE)" },
+	{ .names = "--scope", .arg = "SCOPE", .kind = APPEND, .commands = GRANT_LIKE,
+	  .field = FIELD(scope), .rank = 14, .providers = GOOGLE,
+	  .help = "google: a scope to ask for (repeatable)" },
 	{ .names = "--set-default|-s|--setdefaultusername", .kind = IGNORED, .commands = JG_CMD_GRANT,
 	  .help = "sf: make the org the default one" },
 	{ .names = "--set-default-dev-hub|-d|--setdefaultdevhubusername|--setdefaultdevhub",
@@ -176,14 +197,19 @@ static const struct option options[] = {
 	{ .names = "--token-env", .arg = "VAR", .kind = STRING, .commands = JG_CMD_REVOKE,
 	  .field = FIELD(token_env), .rank = 5, .complete = JG_COMPLETE_ENV,
 	  .help = "revoke the access token held in VAR" },
+	{ .names = "--token-url", .arg = "URL", .kind = STRING, .commands = GRANT_LIKE,
+	  .field = FIELD(token_url), .rank = 55, .providers = GOOGLE,
+	  .help = "google: POST there instead of the key file's\ntoken_uri (aud unchanged)" },
 	{ .names = "--username|-o|-u", .arg = "USER", .kind = STRING, .commands = REQUEST,
-	  .field = FIELD(username), .rank = 40, .help = "Salesforce username (claim sub)" },
+	  .field = FIELD(username), .rank = 40, .providers = SF,
+	  .help = "Salesforce username (claim sub)" },
 	{ .names = "--verbose|-v", .kind = FLAG, .commands = ALL, .field = FIELD(verbose),
 	  .group = COMMON, .rank = 10, .help = "trace to stderr (secrets redacted)" },
 	{ .names = "--version|-V", .kind = FLAG, .commands = ALL, .field = FIELD(version),
 	  .group = COMMON, .rank = 30, .help = "print the version line and exit" },
 };
 #define OPTION_COUNT (sizeof options / sizeof options[0])
+_Static_assert(OPTION_COUNT <= 64, "jg_options.given has a bit per option");
 
 /* The commands, their sf/sfdx names, and their usage (--help and the man page's synopsis). */
 static const jg_cli_command_doc commands[] = {
@@ -246,9 +272,7 @@ const char *jg_cli_command_name(jg_command cmd)
 	return d != NULL ? d->name : "jwtgrant";
 }
 
-/* Steps through a '|'-separated list from *cursor: sets *name to the next name and returns its
- * length, or 0 at the end of the list. */
-static size_t next_name(const char **cursor, const char **name)
+size_t jg_cli_next_name(const char **cursor, const char **name)
 {
 	const char *p = *cursor;
 	size_t n = strcspn(p, "|");
@@ -262,7 +286,7 @@ static int name_matches(const char *names, const char *arg, size_t arg_len)
 {
 	const char *cursor = names, *name;
 	size_t n;
-	while ((n = next_name(&cursor, &name)) > 0) {
+	while ((n = jg_cli_next_name(&cursor, &name)) > 0) {
 		if (n == arg_len && strncmp(name, arg, n) == 0)
 			return 1;
 	}
@@ -296,99 +320,12 @@ static jg_status parse_integer(const char *name, const char *value, long min, lo
 	return JG_OK;
 }
 
-/* A decimal number as strtod writes one: [+] digits [. digits] [e [+-] digits], with at least
- * one digit before the exponent. The digits lie in text; the point is not among them. */
-struct decimal_text {
-	const char *whole, *fraction; /* the digits before and after the point */
-	size_t whole_len, fraction_len;
-	long exponent;                /* saturated at ±EXPONENT_CAP */
-};
-
-#define EXPONENT_CAP 100000L
-
-static size_t count_digits(const char *s)
-{
-	size_t n = 0;
-	while (s[n] >= '0' && s[n] <= '9')
-		n++;
-	return n;
-}
-
-/* Split text into d; 0, or -1 when it is not such a number from its first byte to its end. */
-static int split_decimal(const char *text, struct decimal_text *d)
-{
-	const char *p = text;
-	if (*p == '+')
-		p++;
-	d->whole = p;
-	d->whole_len = count_digits(p);
-	p += d->whole_len;
-	d->fraction = p;
-	d->fraction_len = 0;
-	if (*p == '.') {
-		d->fraction = ++p;
-		d->fraction_len = count_digits(p);
-		p += d->fraction_len;
-	}
-	d->exponent = 0;
-	if (d->whole_len + d->fraction_len == 0)
-		return -1;
-	if (*p == 'e' || *p == 'E') {
-		int negative = p[1] == '-';
-		p += (p[1] == '-' || p[1] == '+') ? 2 : 1;
-		if (count_digits(p) == 0)
-			return -1;
-		for (; *p >= '0' && *p <= '9'; p++) {
-			if (d->exponent < EXPONENT_CAP)
-				d->exponent = d->exponent * 10 + (*p - '0');
-		}
-		d->exponent = negative ? -d->exponent : d->exponent;
-	}
-	return *p == '\0' ? 0 : -1;
-}
-
-/*
- * The number in d, times 1000, rounded up to a whole number (0.0001 s is 1 ms, never 0), or
- * limit + 1 for anything above limit. Exact: the digits are walked as an integer whose point
- * sits `shift` places from its end once the exponent and the factor 1000 are applied.
- */
-static long long milliseconds_up(const struct decimal_text *d, long long limit)
-{
-	size_t n = d->whole_len + d->fraction_len;
-	long shift = d->exponent + 3 - (long)d->fraction_len;
-	long long ms = 0;
-	int rest = 0; /* a nonzero digit right of the point */
-	for (size_t i = 0; i < n; i++) {
-		int digit = (i < d->whole_len ? d->whole[i] : d->fraction[i - d->whole_len]) - '0';
-		if ((long)(n - i) + shift > 0)
-			ms = ms > limit ? ms : ms * 10 + digit;
-		else
-			rest |= digit != 0;
-	}
-	for (long k = 0; k < shift && ms > 0 && ms <= limit; k++)
-		ms *= 10;
-	ms += rest;
-	return ms > limit ? limit + 1 : ms;
-}
-
-/*
- * Seconds with an optional fraction or exponent ("2", "0.25", "1.5e1", "+3"), read exactly
- * into milliseconds rounded up, in (0, max] seconds. White space before the number is skipped,
- * as strtod did; a sign other than '+', hexadecimal, "inf" and "nan" are refused.
- */
 static jg_status parse_seconds(const char *name, const char *value, long max, long *out_ms,
 	jg_error *err)
 {
-	const char *p = value;
-	while (*p == ' ' || (*p >= '\t' && *p <= '\r'))
-		p++;
-	struct decimal_text d;
-	long long limit = (long long)max * 1000;
-	long long ms = split_decimal(p, &d) == 0 ? milliseconds_up(&d, limit) : 0;
-	if (ms < 1 || ms > limit)
+	if (!jg_ascii_parse_seconds(value, max, out_ms))
 		return jg_fail(err, JG_ERR_USAGE, "%s: '%.40s' is not a number of seconds above 0 and up to %ld",
 			name, value, max);
-	*out_ms = (long)ms;
 	return JG_OK;
 }
 
@@ -429,6 +366,43 @@ static void apply_flag(jg_options *o, const struct option *opt, const char *name
 		warn_ignored(name);
 }
 
+static jg_status not_listed(const char *name, const char *value, jg_error *err);
+
+static jg_status parse_provider(jg_options *o, const char *name, const char *value, jg_error *err)
+{
+	if (strcmp(value, "salesforce") == 0)
+		o->provider = JG_PROVIDER_SALESFORCE;
+	else if (strcmp(value, "google") == 0)
+		o->provider = JG_PROVIDER_GOOGLE;
+	else
+		return not_listed(name, value, err);
+	return JG_OK;
+}
+
+/* A scope-token of RFC 6749, section 3.3: one or more of %x21 / %x23-5B / %x5D-7E. */
+static int is_scope_token(const char *s)
+{
+	for (const unsigned char *p = (const unsigned char *)s; *p != '\0'; p++) {
+		if (*p < 0x21 || *p > 0x7E || *p == '"' || *p == '\\')
+			return 0;
+	}
+	return *s != '\0';
+}
+
+/* --scope again: its value after the others, separated by a space. */
+static jg_status append_scope(jg_options *o, const char *name, const char *value, jg_error *err)
+{
+	size_t used = strlen(o->scope), n = strlen(value);
+	if (!is_scope_token(value))
+		return jg_fail(err, JG_ERR_USAGE, "%s takes one scope: printable ASCII without spaces, "
+			"'\"' or '\\'; repeat %s for more", name, name);
+	if (used + (used > 0) + n >= sizeof o->scope)
+		return jg_fail(err, JG_ERR_USAGE, "the scopes are longer than %zu bytes together",
+			sizeof o->scope - 1);
+	(void)snprintf(o->scope + used, sizeof o->scope - used, "%s%s", used > 0 ? " " : "", value);
+	return JG_OK;
+}
+
 /* An option with its value (never NULL). */
 static jg_status apply_value(jg_options *o, const struct option *opt, const char *name,
 	char *value, jg_error *err)
@@ -450,6 +424,10 @@ static jg_status apply_value(jg_options *o, const struct option *opt, const char
 	case PROXY:
 		o->proxy = keep_proxy(o, value);
 		return JG_OK;
+	case PROVIDER:
+		return parse_provider(o, name, value, err);
+	case APPEND:
+		return append_scope(o, name, value, err);
 	default: /* IGNORED_ARG: its value is read and dropped */
 		warn_ignored(name);
 		return JG_OK;
@@ -458,13 +436,15 @@ static jg_status apply_value(jg_options *o, const struct option *opt, const char
 
 static int takes_value(unsigned k)
 {
-	return k == STRING || k == LIST || k == INTEGER || k == SECONDS || k == PROXY || k == IGNORED_ARG;
+	return k == STRING || k == LIST || k == INTEGER || k == SECONDS || k == PROXY ||
+		k == IGNORED_ARG || k == PROVIDER || k == APPEND;
 }
 
 static jg_status apply_option(jg_options *o, const struct option *opt, char *value, jg_error *err)
 {
 	char name[64];
 	canonical(opt, name, sizeof name);
+	o->given |= 1ULL << (opt - options);
 	if (!takes_value(opt->kind)) {
 		apply_flag(o, opt, name);
 		return JG_OK;
@@ -498,7 +478,7 @@ static jg_command parse_command(int argc, char **argv, int *i)
 		const char *cursor = commands[c].aliases != NULL ? commands[c].aliases : "", *alias;
 		int words = spelled(commands[c].name, strlen(commands[c].name), argc, argv, *i);
 		size_t n;
-		while (words == 0 && (n = next_name(&cursor, &alias)) > 0)
+		while (words == 0 && (n = jg_cli_next_name(&cursor, &alias)) > 0)
 			words = spelled(alias, n, argc, argv, *i);
 		if (words > 0) {
 			*i += words;
@@ -518,6 +498,7 @@ static void set_defaults(jg_options *o)
 	o->connect_timeout_ms = 10000;
 	o->max_time_ms = 60000;
 	o->output = "text";
+	o->provider = JG_PROVIDER_SALESFORCE;
 	o->bits = 2048;
 	o->days = 365;
 	o->key_out = "server.key";
@@ -604,8 +585,7 @@ static int listed(const char *name, const char *value, int fold)
 	return 0;
 }
 
-/* text with each `sep` written as ", ", cut to fit out[0..cap). */
-static void join(const char *text, char sep, char *out, size_t cap)
+void jg_cli_join(const char *text, char sep, char *out, size_t cap)
 {
 	size_t n = 0;
 	for (const char *p = text; *p != '\0' && n + 3 < cap; p++) {
@@ -624,7 +604,7 @@ static jg_status not_listed(const char *name, const char *value, jg_error *err)
 {
 	const struct option *opt = find_option(name, strlen(name));
 	char values[128];
-	join(opt != NULL && opt->values != NULL ? opt->values : "", ' ', values, sizeof values);
+	jg_cli_join(opt != NULL && opt->values != NULL ? opt->values : "", ' ', values, sizeof values);
 	return jg_fail(err, JG_ERR_USAGE, "%s: '%.40s' is not one of %s", name, value, values);
 }
 
@@ -664,6 +644,42 @@ static jg_status check_encryption(const jg_options *o, jg_error *err)
 	return JG_OK;
 }
 
+/* Whether the option named `name` was given. */
+static int was_given(const jg_options *o, const char *name)
+{
+	const struct option *opt = find_option(name, strlen(name));
+	return opt != NULL && (o->given >> (opt - options) & 1) != 0;
+}
+
+/*
+ * grant and assertion: every option given is one the provider takes (providers.md, "Which
+ * options apply where"), and the lifetime is the provider's default unless given.
+ */
+static jg_status check_provider(jg_options *o, jg_error *err)
+{
+	if (!(o->command & GRANT_LIKE))
+		return JG_OK;
+	for (size_t i = 0; i < OPTION_COUNT; i++) {
+		const struct option *opt = &options[i];
+		char name[64];
+		if (!(o->given >> i & 1))
+			continue;
+		canonical(opt, name, sizeof name);
+		if (opt->ignored_by & o->provider)
+			(void)fprintf(stderr, "jwtgrant: warning: %s is ignored with --provider %s\n", name,
+				jg_provider_name(o->provider));
+		if (opt->providers == 0 || (opt->providers & o->provider))
+			continue;
+		return jg_fail(err, JG_ERR_USAGE, "%s is not an option of %s --provider %s; see jwtgrant "
+			"%s --provider %s --help", name, jg_cli_command_name(o->command),
+			jg_provider_name(o->provider), jg_cli_command_name(o->command),
+			jg_provider_name(o->provider));
+	}
+	if (o->provider == JG_PROVIDER_GOOGLE && !was_given(o, "--lifetime"))
+		o->lifetime = 3600;
+	return JG_OK;
+}
+
 jg_status jg_cli_parse(int argc, char **argv, jg_options *o, jg_error *err)
 {
 	set_defaults(o);
@@ -692,149 +708,9 @@ jg_status jg_cli_parse(int argc, char **argv, jg_options *o, jg_error *err)
 	if (!listed("--output", o->output, 0))
 		return not_listed("--output", o->output, err);
 	jg_status st = apply_reuse_env(o, err);
+	if (st == JG_OK)
+		st = check_provider(o, err);
 	return st == JG_OK ? check_encryption(o, err) : st;
-}
-
-/* --- the usage screens, made from the tables ------------------------------------------------ */
-
-#define HELP_COLUMN 29 /* where an option's help text starts */
-
-static int is_hidden(const struct option *opt)
-{
-	return opt->kind == IGNORED || opt->kind == IGNORED_ARG || opt->kind == SECRET;
-}
-
-/* text, each line after the first indented by `indent` spaces. */
-static void print_lines(const char *text, int indent, FILE *out)
-{
-	for (const char *p = text;;) {
-		size_t n = strcspn(p, "\n");
-		(void)fprintf(out, "%.*s\n", (int)n, p);
-		if (p[n] == '\0' || p[n + 1] == '\0')
-			return;
-		p += n + 1;
-		(void)fprintf(out, "%*s", indent, "");
-	}
-}
-
-/* "  -i, --client-id ID         Connected App consumer key (claim iss)": the one-letter aliases,
- * the canonical name and the argument, then the help text in its column. */
-static void print_option(const struct option *opt, FILE *out)
-{
-	const char *cursor = opt->names, *canonical_name, *name;
-	size_t canonical_len = next_name(&cursor, &canonical_name), n;
-	int width = fprintf(out, "  ");
-	while ((n = next_name(&cursor, &name)) > 0) {
-		if (n == 2 && name[1] != '-')
-			width += fprintf(out, "%.2s, ", name);
-	}
-	width += fprintf(out, "%*s%.*s%s%s", width > 2 ? 0 : 4, "", (int)canonical_len,
-		canonical_name, opt->arg != NULL ? " " : "", opt->arg != NULL ? opt->arg : "");
-	if (width < HELP_COLUMN)
-		(void)fprintf(out, "%*s", HELP_COLUMN - width, "");
-	else
-		(void)fprintf(out, "\n%*s", HELP_COLUMN, "");
-	print_lines(opt->help, HELP_COLUMN, out);
-}
-
-/* The options of cmd in one --help group, by rank; returns how many. */
-static int print_group(jg_command cmd, unsigned group, FILE *out)
-{
-	int printed = 0;
-	for (unsigned rank = 0; rank <= UCHAR_MAX; rank++) {
-		for (size_t i = 0; i < OPTION_COUNT; i++) {
-			const struct option *opt = &options[i];
-			if (opt->rank != rank || opt->group != group || !(opt->commands & cmd) ||
-				is_hidden(opt))
-				continue;
-			if (out != NULL)
-				print_option(opt, out);
-			printed++;
-		}
-	}
-	return printed;
-}
-
-/* One line for the sf/sfdx flags cmd ignores, each by its one-letter name, else its canonical
- * one; the man page lists them all. */
-static void print_ignored(jg_command cmd, FILE *out)
-{
-	const char *separator = "\nsf/sfdx flags (";
-	for (size_t i = 0; i < OPTION_COUNT; i++) {
-		const struct option *opt = &options[i];
-		if (!(opt->commands & cmd) || (opt->kind != IGNORED && opt->kind != IGNORED_ARG))
-			continue;
-		const char *cursor = opt->names, *shown, *name;
-		size_t shown_len = next_name(&cursor, &shown), n;
-		while ((n = next_name(&cursor, &name)) > 0) {
-			if (n == 2 && name[1] != '-' && shown_len > 2) {
-				shown = name;
-				shown_len = n;
-			}
-		}
-		(void)fprintf(out, "%s%.*s", separator, (int)shown_len, shown);
-		separator = ", ";
-	}
-	if (separator[0] == ',')
-		(void)fputs(", ...) are ignored, with a warning.\n", out);
-}
-
-/* "  grant       request an access token ... (also: login, ...)", one command a line (the
- * aliases on a line of their own when they do not fit). */
-static void print_commands(FILE *out)
-{
-	for (size_t c = 0; c < COMMAND_COUNT; c++) {
-		const jg_cli_command_doc *d = &commands[c];
-		int width = fprintf(out, "  %-11s %s", d->name, d->summary);
-		char aliases[128];
-		if (d->aliases == NULL) {
-			(void)fputc('\n', out);
-			continue;
-		}
-		join(d->aliases, '|', aliases, sizeof aliases);
-		if (width + (int)strlen(aliases) + 9 > 80)
-			(void)fprintf(out, "\n%13s", "");
-		(void)fprintf(out, " (also: %s)\n", aliases);
-	}
-}
-
-static void print_overview(FILE *out)
-{
-	(void)fputs("Usage: jwtgrant COMMAND [options]\n"
-		"\n"
-		"Get a Salesforce OAuth access token with the JWT bearer flow: one static binary.\n"
-		"\n"
-		"Commands:\n", out);
-	print_commands(out);
-	(void)fputs("\n"
-		"  jwtgrant grant --client-id ID --jwt-key-file server.key --username USER\n"
-		"\n"
-		"Every command takes -v/--verbose and --help; --version prints the versions.\n"
-		"Exit codes: 0 ok, 1 refused by the server, 2 usage, 3 local input, 4 network,\n"
-		"5 TLS, 6 protocol, 7 check failed.\n", out);
-}
-
-void jg_cli_usage(jg_command cmd, FILE *out)
-{
-	const jg_cli_command_doc *d = command_doc(cmd);
-	if (d == NULL) {
-		print_overview(out);
-		return;
-	}
-	(void)fprintf(out, "Usage: jwtgrant ");
-	print_lines(d->usage, (int)(strlen("Usage: jwtgrant ") + strlen(d->name) + 1), out);
-	if (d->about != NULL)
-		(void)fprintf(out, "\n%s", d->about);
-	(void)fputc('\n', out);
-	print_group(cmd, MAIN, out);
-	print_group(cmd, COMMON, out);
-	print_ignored(cmd, out);
-	if (print_group(cmd, KEYS, NULL) == 0)
-		return;
-	(void)fputs(cmd == JG_CMD_KEYGEN ? "\nThe passphrase of --encrypt:\n" :
-		"\nAn encrypted key (PKCS#8, traditional PEM, openssl enc) is opened with its\n"
-		"passphrase, asked on the terminal unless one of these options gives it:\n", out);
-	print_group(cmd, KEYS, out);
 }
 
 /* --- the tables, for documentation ---------------------------------------------------------- */
@@ -844,11 +720,18 @@ size_t jg_cli_option_count(void)
 	return OPTION_COUNT;
 }
 
+static int is_hidden(const struct option *opt)
+{
+	return opt->kind == IGNORED || opt->kind == IGNORED_ARG || opt->kind == SECRET;
+}
+
 jg_cli_doc jg_cli_option_at(size_t i)
 {
 	const struct option *opt = &options[i];
-	jg_cli_doc d = { opt->names, opt->arg, opt->help, opt->values, opt->commands,
-		(jg_cli_complete)opt->complete, JG_OPTION_USED };
+	jg_cli_doc d = { .names = opt->names, .arg = opt->arg, .help = opt->help,
+		.values = opt->values, .commands = opt->commands, .providers = opt->providers,
+		.ignored_by = opt->ignored_by, .group = opt->group, .rank = opt->rank,
+		.complete = (jg_cli_complete)opt->complete, .use = JG_OPTION_USED };
 	if (opt->kind == SECRET)
 		d.use = JG_OPTION_REFUSED;
 	else if (is_hidden(opt))

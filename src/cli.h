@@ -8,6 +8,7 @@
 #include <stdio.h>
 
 #include "base/error.h"
+#include "oauth/provider.h"
 
 typedef enum jg_command {
 	JG_CMD_NONE = 0,
@@ -28,6 +29,11 @@ typedef struct jg_options {
 	const char *cacert, *capath, *proxy, *noproxy;
 	long connect_timeout_ms, max_time_ms, retry;
 	const char *output, *output_file;
+	/* grant --provider (providers.md) */
+	jg_provider provider;      /* JG_PROVIDER_SALESFORCE unless --provider says otherwise */
+	const char *credentials, *jwt_subject, *token_url;
+	char scope[2048];          /* the --scope values, joined by spaces ("": none) */
+	unsigned long long given;  /* bit i: the option table's row i was given */
 	/* grant --reuse (cli.md, "Token reuse"); revoke */
 	long reuse;                /* seconds, 1..86400; 0: no reuse (--no-reuse, or none given) */
 	int no_reuse;
@@ -61,8 +67,9 @@ jg_status jg_cli_parse(int argc, char **argv, jg_options *o, jg_error *err);
  */
 void jg_cli_wipe(jg_options *o);
 
-/* The usage screen for a command (JG_CMD_NONE: the overview), made from the tables below. */
-void jg_cli_usage(jg_command cmd, FILE *out);
+/* The usage screen for a command (JG_CMD_NONE: the overview), made from the tables below;
+ * for grant and assertion, the options of o->provider (grant --provider google --help). */
+void jg_cli_usage(const jg_options *o, FILE *out);
 
 /* The name of a command ("grant", ...). */
 const char *jg_cli_command_name(jg_command cmd);
@@ -84,6 +91,10 @@ typedef enum jg_cli_use {
 	JG_OPTION_REFUSED     /* would put a secret on the command line: always refused */
 } jg_cli_use;
 
+/* Where --help lists an option: with the command's own options, with those of encrypted keys
+ * (under their own heading), or last, with the options every command takes. */
+typedef enum jg_cli_group { JG_CLI_MAIN = 0, JG_CLI_KEYS, JG_CLI_COMMON } jg_cli_group;
+
 typedef struct jg_cli_doc {
 	const char *names;    /* the canonical name first, then its aliases, '|'-separated */
 	const char *arg;      /* the argument's name ("PATH"), NULL when the option takes none */
@@ -91,6 +102,10 @@ typedef struct jg_cli_doc {
 	const char *values;   /* the values completion offers, space-separated, or NULL (for
 	                         --output and --enc-md, the only ones the parser takes) */
 	unsigned commands;    /* the jg_command bits of the commands that take it */
+	unsigned providers;   /* the jg_provider bits of the providers grant takes it for (0: all) */
+	unsigned ignored_by;  /* the providers that accept it, warn and ignore it */
+	unsigned group;       /* jg_cli_group */
+	unsigned rank;        /* --help lists a group's options by rank */
 	jg_cli_complete complete;
 	jg_cli_use use;       /* --help lists the options in use; the others only by name */
 } jg_cli_doc;
@@ -108,6 +123,13 @@ typedef struct jg_cli_command_doc {
 	const char *usage;    /* its synopsis after "jwtgrant ", lines separated by '\n' */
 	const char *about;    /* the paragraph --help prints under the synopsis, or NULL */
 } jg_cli_command_doc;
+
+/* Steps through a '|'-separated list from *cursor: sets *name to the next name and returns its
+ * length, or 0 at the end of the list. */
+size_t jg_cli_next_name(const char **cursor, const char **name);
+
+/* text with each `sep` written as ", ", cut to fit out[0..cap). */
+void jg_cli_join(const char *text, char sep, char *out, size_t cap);
 
 /* How many commands there are, and the i-th (i < count). */
 size_t jg_cli_command_count(void);

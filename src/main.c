@@ -90,7 +90,7 @@ int main(int argc, char **argv)
 		return 0;
 	}
 	if (st == JG_OK && (opts.help || (argc == 1))) {
-		jg_cli_usage(opts.command, argc == 1 ? stderr : stdout);
+		jg_cli_usage(&opts, argc == 1 ? stderr : stdout);
 		return argc == 1 ? jg_exit_code(JG_ERR_USAGE) : 0;
 	}
 	if (st == JG_OK) {

@@ -300,3 +300,96 @@ grant_suite() {
 now() { # epoch seconds
 	date +%s
 }
+
+# --- the Google token endpoint -----------------------------------------------------------------
+# The test service account that google_mock.py expects and google_credentials writes: its key's
+# id (the JWT header's kid) and its e-mail (iss). A script may set its own before sourcing.
+GKID=${GKID:-0123456789abcdef0123456789abcdef01234567}
+GEMAIL=${GEMAIL:-ci-bot@jwtgrant-test.iam.gserviceaccount.com}
+GMOCK_PORT='' GMOCK_PID='' GMOCK_LOG='' GMOCK_URL='' GMOCK_ERR=''
+
+# start_google_mock [GOOGLE_MOCK_ARGS...] — starts tests/mock/google_mock.py in the background as
+# start_mock does sf_mock.py: the PKI's server.crt/server.key and app.crt, --key-id $GKID,
+# --client-email $GEMAIL and --token-uri auto (the aud is https://localhost:PORT/token, a port
+# not known before the start); any of them can be overridden by passing the option again. Sets
+# GMOCK_PORT, GMOCK_PID, GMOCK_LOG, GMOCK_ERR and GMOCK_URL=https://localhost:$GMOCK_PORT/token
+# (the --path given instead of /token). Returns 1 (after a "not ok" line) when it does not come up.
+start_google_mock() {
+	pki || return 1
+	JG_MOCKS=$((JG_MOCKS + 1))
+	_pf="$T/gmock$JG_MOCKS.port"
+	rm -f "$_pf" # a subshell's start may have used this number already
+	GMOCK_LOG="$T/gmock$JG_MOCKS.log"
+	GMOCK_ERR="$T/gmock$JG_MOCKS.err"
+	: > "$GMOCK_LOG"
+	"$JG_PY" "$JG_TOP/tests/mock/google_mock.py" --cert "$PKI/server.crt" \
+		--key "$PKI/server.key" --app-cert "$PKI/app.crt" --key-id "$GKID" \
+		--client-email "$GEMAIL" --token-uri auto \
+		--max-life "${JWTGRANT_MOCK_MAX_LIFE:-120}" \
+		"$@" --port-file "$_pf" --log "$GMOCK_LOG" < /dev/null > "$GMOCK_ERR" 2>&1 &
+	GMOCK_PID=$!
+	track_pid "$GMOCK_PID"
+	_n=0
+	while [ ! -s "$_pf" ] && [ $_n -lt 100 ]; do
+		jg_alive "$GMOCK_PID" || break
+		sleep 0.1
+		_n=$((_n + 1))
+	done
+	GMOCK_PORT=$(cat "$_pf" 2>/dev/null)
+	if [ -z "$GMOCK_PORT" ]; then
+		not_ok "start the Google mock token endpoint ($*)" "$(tail -n 5 "$GMOCK_ERR")"
+		stop_google_mock
+		return 1
+	fi
+	_path=/token _prev=
+	for _a in "$@"; do
+		case $_prev,$_a in
+		--path,*) _path=$_a ;;
+		*,--path=*) _path=${_a#--path=} ;;
+		esac
+		_prev=$_a
+	done
+	GMOCK_URL="https://localhost:$GMOCK_PORT$_path"
+	return 0
+}
+
+stop_google_mock() { # [PID] — stops the latest Google mock (or that one); its log stays in $T
+	_pid=${1:-$GMOCK_PID}
+	[ -n "$_pid" ] || return 0
+	stop_mock "$_pid"
+	[ "$_pid" = "$GMOCK_PID" ] && GMOCK_PID=
+	return 0
+}
+
+# google_credentials OUT TOKEN_URI [KEY_PEM] [TYPE] — writes OUT (mode 0600) as the JSON key file
+# Google issues for a service account: type TYPE (default service_account), private_key_id
+# $GKID, private_key the PEM text of KEY_PEM (default $PKI/app.key, PKCS#8) with its newlines as
+# \n escapes, client_email $GEMAIL, token_uri TOKEN_URI, and Google's other members. python3's
+# json module does the escaping, so any key text comes out as valid JSON.
+google_credentials() {
+	"$JG_PY" -c '
+import json, os, sys
+from urllib.parse import quote
+out, token_uri, key_pem, kind, kid, email = sys.argv[1:7]
+with open(key_pem, encoding="ascii") as f:
+    pem = f.read()
+key = {  # the members and order of a key file from the Cloud console
+    "type": kind,
+    "project_id": email.split("@")[1].split(".")[0],
+    "private_key_id": kid,
+    "private_key": pem,
+    "client_email": email,
+    "client_id": "104629830153386000117",
+    "auth_uri": "https://accounts.google.com/o/oauth2/auth",
+    "token_uri": token_uri,
+    "auth_provider_x509_cert_url": "https://www.googleapis.com/oauth2/v1/certs",
+    "client_x509_cert_url": "https://www.googleapis.com/robot/v1/metadata/x509/" + quote(email),
+    "universe_domain": "googleapis.com",
+}
+fd = os.open(out, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+os.fchmod(fd, 0o600)  # an existing file keeps its old mode through O_CREAT
+with os.fdopen(fd, "w", encoding="ascii") as f:
+    json.dump(key, f, indent=2)
+    f.write("\n")
+' "$1" "$2" "${3:-$PKI/app.key}" "${4:-service_account}" "$GKID" "$GEMAIL"
+}

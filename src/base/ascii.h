@@ -1,5 +1,5 @@
 /* ASCII text, whatever the locale: case for host names, URL schemes, HTTP field names and
- * NO_PROXY; hexadecimal digits; decimal integers. */
+ * NO_PROXY; hexadecimal digits; decimal integers; seconds. */
 #ifndef JG_ASCII_H
 #define JG_ASCII_H
 
@@ -31,5 +31,13 @@ int jg_ascii_hex_decode(const char *text, size_t len, unsigned char *out, size_t
  * and stop quietly at the first non-digit; option values and JWTGRANT_NOW must be all digits.
  */
 int jg_ascii_parse_integer(const char *text, long long min, long long max, long long *out);
+
+/*
+ * Seconds with an optional fraction or exponent ("2", "0.25", "1.5e1", "+3"), read exactly into
+ * milliseconds rounded up (0.0001 s is 1 ms), in (0, max] seconds: 1 and *out_ms set, or 0.
+ * White space before the number is skipped, as strtod does; a sign other than '+',
+ * hexadecimal, "inf" and "nan" are refused.
+ */
+int jg_ascii_parse_seconds(const char *text, long max, long *out_ms);
 
 #endif

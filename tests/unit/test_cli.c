@@ -296,18 +296,25 @@ static void usage_lists_every_option(void **state)
 	(void)state;
 	char name[64], *text = NULL;
 	size_t size = 0;
-	for (size_t c = 0; c < jg_cli_command_count(); c++) {
-		const jg_cli_command_doc *d = jg_cli_command_at(c);
+	for (size_t c = 0; c < 2 * jg_cli_command_count(); c++) {
+		const jg_cli_command_doc *d = jg_cli_command_at(c / 2);
+		jg_options o = { .command = d->cmd,
+			.provider = c % 2 ? JG_PROVIDER_GOOGLE : JG_PROVIDER_SALESFORCE };
 		FILE *out = open_memstream(&text, &size);
 		assert_non_null(out);
-		jg_cli_usage(d->cmd, out);
+		jg_cli_usage(&o, out);
 		assert_int_equal(fclose(out), 0);
 		for (size_t i = 0; i < jg_cli_option_count(); i++) {
-			jg_cli_doc o = jg_cli_option_at(i);
-			nth_name(o.names, 0, name, sizeof name);
-			if ((o.commands & (unsigned)d->cmd) && o.use == JG_OPTION_USED &&
-				strstr(text, name) == NULL)
-				fail_msg("%s --help does not list %s", d->name, name);
+			jg_cli_doc opt = jg_cli_option_at(i);
+			int for_provider = !(d->cmd & (JG_CMD_GRANT | JG_CMD_ASSERTION)) ||
+				((opt.providers == 0 || (opt.providers & o.provider)) &&
+					!(opt.ignored_by & o.provider));
+			nth_name(opt.names, 0, name, sizeof name);
+			if ((opt.commands & (unsigned)d->cmd) && opt.use == JG_OPTION_USED &&
+				for_provider != (strstr(text, name) != NULL))
+				fail_msg("%s --provider %s --help %s %s", d->name,
+					jg_provider_name(o.provider), for_provider ? "does not list" : "lists",
+					name);
 		}
 		for (const char *p = text; *p != '\0';) {
 			size_t n = strcspn(p, "\n");
