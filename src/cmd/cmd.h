@@ -13,6 +13,7 @@
 #include "net/proxy.h"
 #include "net/url.h"
 #include "oauth/cache.h"
+#include "oauth/google.h"
 #include "tls/trust.h"
 #include "x509/cert.h"
 
@@ -70,6 +71,24 @@ jg_status jg_cmd_require_grant_inputs(const jg_options *o, jg_error *err);
  */
 jg_status jg_cmd_assertion_from_options(const jg_options *o, jg_assertion *a, jg_error *err);
 
+/* What grant and assertion sign, and where grant sends it (cmd/request.c). */
+typedef struct jg_cmd_request {
+	jg_provider provider;
+	jg_key key;                /* the private key */
+	jg_assertion claims;       /* what each assertion says (strings in the options or below) */
+	jg_google_account google;  /* --provider google: the key file's account */
+	const char *server;        /* the URL the transport is prepared for */
+	const char *path_suffix;   /* what follows its path in the POST's (Salesforce's token path) */
+	char token_url[2048];      /* server and suffix: the token endpoint, as the cache names it */
+	const char *who;           /* whose token: the username, or the service account */
+} jg_cmd_request;
+
+/* The key, the claims and the endpoint for o->provider, from the options (and key file). */
+jg_status jg_cmd_request_prepare(const jg_options *o, jg_cmd_request *rq, jg_error *err);
+
+/* Wipe the key and the account. */
+void jg_cmd_request_wipe(jg_cmd_request *rq);
+
 /* What grant and revoke reach the server through (cmd/transport.c). */
 typedef struct jg_cmd_transport {
 	jg_url url;     /* the server: scheme, host, port, path prefix */
@@ -94,9 +113,9 @@ jg_status jg_cmd_with_retry(const jg_options *o, int64_t deadline_ms, jg_cmd_att
 
 /* The token cache, as grant --reuse and revoke use it (cmd/reuse.c). */
 
-/* The entry name of the request these options and this key make (cli.md, "Token reuse"). */
-void jg_cmd_cache_name(const jg_options *o, const jg_assertion *claims, const jg_key *key,
-	char name[JG_CACHE_NAME_LEN + 1]);
+/* The entry name of the request (cli.md, "Token reuse"): provider, token URL, the claims but
+ * iat and exp, the key id, and the public key's fingerprint. */
+void jg_cmd_cache_name(const jg_cmd_request *rq, char name[JG_CACHE_NAME_LEN + 1]);
 
 /*
  * Open the cache directory the options choose (jg_cache_dir_choose) and, when name is not NULL,

@@ -23,7 +23,7 @@
 
 /* Everything one grant holds; static, so the request path allocates nothing. */
 static struct grant_state {
-	jg_key key;                    /* the private key */
+	jg_cmd_request rq;             /* the key, the claims, the endpoint */
 	char jwt[JG_JWT_MAX + 1];      /* the assertion */
 	char body[JG_JWT_MAX + 128];   /* the form body, holding the assertion */
 	char answer[JG_ANSWER_MAX];    /* the raw answer, holding the token */
@@ -33,7 +33,7 @@ static struct grant_state {
 	size_t output_len;
 	char mask[JG_OUTPUT_MASK_MAX]; /* the CI's masking line, holding the token */
 	jg_cmd_transport net;          /* URL, proxy (holds its password), trust */
-	jg_assertion claims;           /* what each attempt's assertion says */
+	int64_t obtained;              /* when the token was obtained (or reused: now) */
 	jg_cache cache;                /* --reuse: the directory and the entry's lock */
 	int cache_writable;            /* the locked entry may be (re)written */
 	jg_cache_entry entry;          /* the cached token, read or to be written */
@@ -41,7 +41,7 @@ static struct grant_state {
 
 static void wipe_secrets(void)
 {
-	jg_key_wipe(&g.key);
+	jg_cmd_request_wipe(&g.rq);
 	jg_wipe(g.jwt, sizeof g.jwt);
 	jg_wipe(g.body, sizeof g.body);
 	jg_http_reader_wipe(&g.reader); /* what was received: untouched pages stay untouched */
@@ -52,16 +52,33 @@ static void wipe_secrets(void)
 	jg_proxy_wipe(&g.net.proxy);
 }
 
+/*
+ * The request and the transport to its server. Salesforce's server is known before the key is
+ * read, so a bad --instance-url is said first; Google's comes from the key file.
+ */
 static jg_status prepare(const jg_options *o, jg_error *err)
 {
-	jg_status st = jg_cmd_require_grant_inputs(o, err);
+	jg_status st = JG_OK;
+	if (o->provider == JG_PROVIDER_SALESFORCE) {
+		st = jg_cmd_require_grant_inputs(o, err);
+		if (st == JG_OK)
+			st = jg_cmd_prepare_transport(o, o->instance_url, &g.net, err);
+	}
 	if (st == JG_OK)
-		st = jg_cmd_prepare_transport(o, o->instance_url, &g.net, err);
-	if (st == JG_OK)
-		st = jg_cmd_load_key(o, &g.key, NULL, err);
-	if (st == JG_OK)
-		st = jg_cmd_assertion_from_options(o, &g.claims, err);
+		st = jg_cmd_request_prepare(o, &g.rq, err);
+	if (st == JG_OK && o->provider != JG_PROVIDER_SALESFORCE)
+		st = jg_cmd_prepare_transport(o, g.rq.server, &g.net, err);
 	return st;
+}
+
+/* The token's expiry from the answer's expires_in, counted from when it arrived. */
+static void note_expiry(void)
+{
+	jg_error ignored;
+	if (jg_clock_now(&g.obtained, &ignored) != JG_OK)
+		g.obtained = 0;
+	g.token.expires_at = g.token.expires_in > 0 && g.obtained > 0 ?
+		g.obtained + g.token.expires_in : 0;
 }
 
 /* One attempt: a fresh assertion, the POST, the answer read into g.token or a refusal. */
@@ -73,13 +90,15 @@ static jg_status attempt(const jg_options *o, int64_t deadline_ms, int *retryabl
 	jg_http_reader_wipe(&g.reader); /* the last attempt's answer */
 	jg_status st = jg_clock_now(&now, err);
 	if (st == JG_OK)
-		st = jg_jwt_make_assertion(&g.claims, now, &g.key.sk, &g.key.pk, g.jwt, sizeof g.jwt, &jwt_len, err);
+		st = jg_jwt_make_assertion(&g.rq.claims, now, &g.rq.key.sk, &g.rq.key.pk, g.jwt,
+			sizeof g.jwt, &jwt_len, err);
 	if (st == JG_OK)
 		st = jg_oauth_build_body(g.jwt, g.body, sizeof g.body, &body_len, err);
 	if (st != JG_OK)
 		return st;
 	char path[JG_URL_PATH_MAX + sizeof JG_OAUTH_TOKEN_PATH];
-	(void)snprintf(path, sizeof path, "%s%s", g.net.url.path, JG_OAUTH_TOKEN_PATH);
+	(void)snprintf(path, sizeof path, "%s%s", g.net.url.path[0] != '\0' || g.rq.path_suffix[0] ?
+		g.net.url.path : "/", g.rq.path_suffix);
 	jg_https_post rq = {
 		.url = &g.net.url, .proxy = &g.net.proxy, .path = path, .body = g.body, .body_len = body_len,
 		.trust = &g.net.trust, .now = now, .connect_timeout_ms = o->connect_timeout_ms,
@@ -94,9 +113,11 @@ static jg_status attempt(const jg_options *o, int64_t deadline_ms, int *retryabl
 	}
 	if (st != JG_OK)
 		return st;
-	jg_refusal_context ctx = { .instance_url = o->instance_url, .audience = g.claims.audience,
-		.local_now = now };
+	jg_refusal_context ctx = { .provider = o->provider, .instance_url = g.rq.server,
+		.audience = g.rq.claims.audience, .local_now = now };
 	st = jg_oauth_read_answer(&g.reader, &ctx, &g.token, err);
+	if (st == JG_OK)
+		note_expiry();
 	*retryable = st == JG_ERR_PROTOCOL && jg_oauth_status_retryable(g.reader.status);
 	return st;
 }
@@ -110,7 +131,7 @@ static jg_status open_cache(const jg_options *o, int64_t deadline_ms, jg_error *
 {
 	char name[JG_CACHE_NAME_LEN + 1];
 	jg_error w;
-	jg_cmd_cache_name(o, &g.claims, &g.key, name);
+	jg_cmd_cache_name(&g.rq, name);
 	jg_status st = jg_cmd_cache_open(o, name, deadline_ms, &g.cache, &w);
 	if (st == JG_ERR_NETWORK) {
 		*err = w;
@@ -121,6 +142,9 @@ static jg_status open_cache(const jg_options *o, int64_t deadline_ms, jg_error *
 	g.cache_writable = st == JG_OK;
 	return JG_OK;
 }
+
+/* A token that expires (expires_in) is reused only until this many seconds before it does. */
+#define JG_REUSE_MARGIN 60
 
 /* Whether the locked entry holds a token obtained less than --reuse seconds ago (into g.token). */
 static int reuse_cached(const jg_options *o)
@@ -138,13 +162,19 @@ static int reuse_cached(const jg_options *o)
 	if (r != JG_CACHE_HIT || jg_clock_now(&now, &w) != JG_OK)
 		return 0;
 	int64_t age = now - g.entry.obtained;
-	if (age < 0 || age >= o->reuse) {
+	if (age < 0 || age >= o->reuse || g.entry.provider != o->provider) {
 		jg_trace("token cache: the token obtained %lld s ago is not reused (--reuse %ld)",
 			(long long)age, o->reuse);
 		return 0;
 	}
+	if (g.entry.token.expires_at > 0 && now >= g.entry.token.expires_at - JG_REUSE_MARGIN) {
+		jg_trace("token cache: the token obtained %lld s ago expires in less than %d s",
+			(long long)age, JG_REUSE_MARGIN);
+		return 0;
+	}
 	jg_trace("reusing a token obtained %lld s ago", (long long)age);
 	g.token = g.entry.token;
+	g.obtained = now; /* what the output counts expiresIn from */
 	return 1;
 }
 
@@ -154,6 +184,7 @@ static void keep_in_cache(void)
 	jg_error w;
 	if (g.cache.lockfd < 0 || !g.cache_writable || jg_clock_now(&g.entry.obtained, &w) != JG_OK)
 		return;
+	g.entry.provider = g.rq.provider;
 	g.entry.token = g.token;
 	if (jg_cache_write(&g.cache, &g.entry, &w) != JG_OK)
 		jg_cmd_warn(&w);
@@ -185,6 +216,9 @@ static jg_status deliver(const jg_options *o, jg_error *err)
 {
 	size_t len = 0;
 	jg_grant_facts facts = {
+		.provider = o->provider,
+		.who = g.rq.who,
+		.now = g.obtained,
 		.username = o->username,
 		.login_url = o->instance_url,
 		.client_id = o->client_id,

@@ -21,14 +21,19 @@ static void key_fingerprint(const jg_key *key, char out[65])
 		jg_sha256_hex(spki, len, out);
 }
 
-void jg_cmd_cache_name(const jg_options *o, const jg_assertion *claims, const jg_key *key,
-	char name[JG_CACHE_NAME_LEN + 1])
+void jg_cmd_cache_name(const jg_cmd_request *rq, char name[JG_CACHE_NAME_LEN + 1])
 {
-	char token_url[2048], fingerprint[65];
-	(void)snprintf(token_url, sizeof token_url, "%s%s", o->instance_url, JG_OAUTH_TOKEN_PATH);
-	key_fingerprint(key, fingerprint);
-	const char *tuple[] = { "salesforce", token_url, claims->issuer, claims->subject,
-		claims->audience, fingerprint };
+	char fingerprint[65];
+	const jg_assertion *c = &rq->claims;
+	key_fingerprint(&rq->key, fingerprint);
+	if (rq->provider != JG_PROVIDER_GOOGLE) {
+		const char *tuple[] = { "salesforce", rq->token_url, c->issuer, c->subject, c->audience,
+			fingerprint };
+		jg_cache_name(tuple, sizeof tuple / sizeof tuple[0], name);
+		return;
+	}
+	const char *tuple[] = { "google", rq->token_url, c->issuer, c->subject ? c->subject : "",
+		c->scope, c->audience, c->key_id, fingerprint };
 	jg_cache_name(tuple, sizeof tuple / sizeof tuple[0], name);
 }
 

@@ -20,8 +20,7 @@
 
 /* What one revocation holds; static, as grant's. */
 static struct revoke_state {
-	jg_key key;
-	jg_assertion claims;          /* the request tuple's claims (by request) */
+	jg_cmd_request request;       /* the request tuple: key, claims, token URL (by request) */
 	jg_cache cache;
 	jg_cache_entry entry;         /* the token to revoke, and where it was issued */
 	char body[3 * sizeof ((jg_token *)0)->access_token + 8]; /* token=<percent-encoded token> */
@@ -33,7 +32,7 @@ static struct revoke_state {
 
 static void wipe_secrets(void)
 {
-	jg_key_wipe(&r.key);
+	jg_cmd_request_wipe(&r.request);
 	jg_wipe(&r.entry, sizeof r.entry);
 	jg_wipe(r.body, sizeof r.body);
 	jg_http_reader_wipe(&r.reader);
@@ -44,14 +43,10 @@ static void wipe_secrets(void)
 static jg_status token_from_cache(const jg_options *o, int64_t deadline_ms, jg_error *err)
 {
 	char name[JG_CACHE_NAME_LEN + 1];
-	jg_status st = jg_cmd_require_grant_inputs(o, err);
-	if (st == JG_OK)
-		st = jg_cmd_load_key(o, &r.key, NULL, err);
-	if (st == JG_OK)
-		st = jg_cmd_assertion_from_options(o, &r.claims, err);
+	jg_status st = jg_cmd_request_prepare(o, &r.request, err);
 	if (st != JG_OK)
 		return st;
-	jg_cmd_cache_name(o, &r.claims, &r.key, name);
+	jg_cmd_cache_name(&r.request, name);
 	st = jg_cmd_cache_open(o, name, deadline_ms, &r.cache, err);
 	if (st != JG_OK)
 		return st == JG_ERR_NETWORK ? st : jg_fail_context(err, JG_ERR_INPUT, "nothing to revoke");

@@ -350,6 +350,14 @@ jg_status jg_cache_entry_format(const jg_cache_entry *e, char *out, size_t cap, 
 	jg_json_put_integer(&o, ENTRY_VERSION);
 	jg_out_puts(&o, ",\"obtained\":");
 	jg_json_put_integer(&o, (long long)e->obtained);
+	if (e->provider == JG_PROVIDER_GOOGLE)
+		jg_out_puts(&o, ",\"provider\":\"google\"");
+	if (e->provider == JG_PROVIDER_GOOGLE && e->token.expires_in > 0) {
+		jg_out_puts(&o, ",\"expires_in\":");
+		jg_json_put_integer(&o, e->token.expires_in);
+		jg_out_puts(&o, ",\"expires_at\":");
+		jg_json_put_integer(&o, (long long)e->token.expires_at);
+	}
 	token_members(&e->token, names, values);
 	for (size_t i = 0; i < 5; i++) {
 		jg_out_puts(&o, ",");
@@ -385,6 +393,28 @@ static int only_white_space(const char *p, const char *end)
 	return p != NULL;
 }
 
+/* "provider": absent in Salesforce's entries, "google" in a service account's. */
+static int entry_provider(const cJSON *json, jg_cache_entry *e)
+{
+	const cJSON *p = cJSON_GetObjectItemCaseSensitive(json, "provider");
+	e->provider = JG_PROVIDER_SALESFORCE;
+	if (p == NULL)
+		return 0;
+	if (!cJSON_IsString(p) || strcmp(p->valuestring, "google") != 0)
+		return -1;
+	e->provider = JG_PROVIDER_GOOGLE;
+	return 0;
+}
+
+/* "expires_at" where the token said when it expires (expires_in): then it must be there. */
+static int entry_expiry(const cJSON *json, jg_cache_entry *e)
+{
+	if (e->token.expires_in <= 0)
+		return cJSON_GetObjectItemCaseSensitive(json, "expires_at") == NULL ? 0 : -1;
+	return integer_member(json, "expires_at", &e->token.expires_at) == 0 &&
+		e->token.expires_at > e->obtained ? 0 : -1;
+}
+
 int jg_cache_entry_parse(const char *text, size_t len, jg_cache_entry *e)
 {
 	int64_t version = 0;
@@ -396,7 +426,9 @@ int jg_cache_entry_parse(const char *text, size_t len, jg_cache_entry *e)
 	int ok = cJSON_IsObject(json) && only_white_space(end, text + len) &&
 		integer_member(json, "version", &version) == 0 &&
 		version == ENTRY_VERSION && integer_member(json, "obtained", &e->obtained) == 0 &&
-		jg_oauth_token_from_json(json, &e->token) == 0;
+		entry_provider(json, e) == 0 &&
+		jg_oauth_token_from_json(json, e->provider, &e->token) == 0 &&
+		entry_expiry(json, e) == 0;
 	cJSON_Delete(json); /* frees through jg_wipe_free (main.c): the token's copy is wiped */
 	if (!ok)
 		jg_wipe(e, sizeof *e);

@@ -22,6 +22,7 @@
 #define JG_CACHE_ENTRY_MAX 16384  /* bytes of an entry file */
 
 typedef struct jg_cache_entry {
+	jg_provider provider; /* whose token: Salesforce's entries say none */
 	int64_t obtained; /* epoch seconds (jg_clock_now) when the token was obtained */
 	jg_token token;   /* a secret: wipe the entry after use */
 } jg_cache_entry;

@@ -25,10 +25,11 @@ jg_status jg_oauth_build_body(const char *jwt, char *out, size_t cap, size_t *le
 	return JG_OK;
 }
 
-/* Refusals and their hints (salesforce-jwt.md). A NULL description matches any. */
-static const struct {
+/* Salesforce's refusals and their hints (salesforce-jwt.md). A NULL description matches any;
+ * the others match the whole description, ignoring case. */
+static const struct hint {
 	const char *error, *description, *hint;
-} hints[] = {
+} salesforce_hints[] = {
 	{ "invalid_client_id", NULL,
 		"check the consumer key (--client-id) of the Connected App in the org behind the instance "
 		"URL; a new app takes up to 10 minutes to be known" },
@@ -73,16 +74,46 @@ static const struct {
 	{ "rate_limit_exceeded", NULL,
 		"too many logins for this user: reuse the token for its lifetime instead of logging in "
 		"per job" },
+	{ NULL, NULL, NULL },
 };
 
-const char *jg_oauth_hint(const char *error, const char *description)
+/* Google's refusals of a service account's grant (providers.md); a description matches when it
+ * starts with the one here, as Google's longer texts go on with details. */
+static const struct hint google_hints[] = {
+	{ "invalid_grant", "Invalid JWT Signature",
+		"the key is no longer one of the service account's (deleted or rotated): create a new "
+		"key (IAM > Service accounts > Keys > Add key > JSON) and use that file" },
+	{ "invalid_grant", "Invalid JWT: Token must be a short-lived token",
+		"iat and exp must lie around Google's clock and at most 3600 s apart: sync the local "
+		"clock (NTP) and keep --lifetime at 3600 or less" },
+	{ "invalid_grant", "Invalid JWT: Failed audience check",
+		"aud must be the key file's token_uri: drop --audience" },
+	{ "invalid_grant", "Invalid grant: account not found",
+		"the service account (client_email) does not exist: it was deleted, or the key file "
+		"is from another project" },
+	{ "invalid_grant", "Robot is disabled",
+		"the service account is disabled: enable it (IAM > Service accounts), or use another" },
+	{ "invalid_scope", NULL,
+		"give each scope the API needs with --scope, e.g. "
+		"https://www.googleapis.com/auth/cloud-platform" },
+	{ "unauthorized_client", NULL,
+		"--jwt-subject needs domain-wide delegation: allow the service account's client ID "
+		"for these scopes (Admin console > Security > API controls > Domain-wide delegation)" },
+	{ NULL, NULL, NULL },
+};
+
+const char *jg_oauth_hint(jg_provider p, const char *error, const char *description)
 {
-	for (size_t i = 0; i < sizeof hints / sizeof hints[0]; i++) {
-		if (strcmp(hints[i].error, error) != 0)
+	int google = p == JG_PROVIDER_GOOGLE;
+	for (const struct hint *h = google ? google_hints : salesforce_hints; h->error != NULL; h++) {
+		if (strcmp(h->error, error) != 0)
 			continue;
-		if (hints[i].description == NULL ||
-			(description != NULL && strcasecmp(hints[i].description, description) == 0))
-			return hints[i].hint;
+		if (h->description == NULL)
+			return h->hint;
+		if (description != NULL && (google ?
+				strncasecmp(h->description, description, strlen(h->description)) == 0 :
+				strcasecmp(h->description, description) == 0))
+			return h->hint;
 	}
 	return NULL;
 }
@@ -266,14 +297,56 @@ static const char *token_fields(const cJSON *json, jg_token *t)
 	return NULL;
 }
 
-int jg_oauth_token_from_json(const cJSON *json, jg_token *t)
+/* expires_in: absent (-1), or a whole number of seconds from 1 to ten years. */
+static int read_expires_in(const cJSON *json, long *out)
 {
-	return token_fields(json, t) == NULL ? 0 : -1;
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(json, "expires_in");
+	*out = -1;
+	if (v == NULL)
+		return 0;
+	if (!cJSON_IsNumber(v) || !(v->valuedouble >= 1 && v->valuedouble <= 315360000.0) ||
+		v->valuedouble != (double)(long)v->valuedouble)
+		return -1;
+	*out = (long)v->valuedouble;
+	return 0;
 }
 
-static jg_status read_token(const jg_http_reader *a, const cJSON *json, jg_token *t, jg_error *err)
+/* Why json is not an RFC 6749 token answer (section 5.1), or NULL, filling t. */
+static const char *rfc6749_token_fields(const cJSON *json, jg_token *t)
 {
-	const char *why = token_fields(json, t);
+	const char *token = member_string(json, "access_token");
+	const char *type = member_string(json, "token_type"), *scope = member_string(json, "scope");
+	if (token == NULL || *token == '\0' || strlen(token) >= sizeof t->access_token ||
+		!is_ascii_from(token, 0x21))
+		return "no access_token string in the token answer";
+	if (!optional_text_ok(type, sizeof t->token_type) || !optional_text_ok(scope, sizeof t->scope))
+		return "token_type or scope is not printable ASCII";
+	if (read_expires_in(json, &t->expires_in) != 0)
+		return "expires_in is not a whole number of seconds from 1 to ten years";
+	copy_field(t->access_token, sizeof t->access_token, token);
+	copy_field(t->token_type, sizeof t->token_type, type);
+	copy_field(t->scope, sizeof t->scope, scope);
+	return NULL;
+}
+
+/* Why json is not provider p's token answer, or NULL, filling t. */
+static const char *provider_token_fields(const cJSON *json, jg_provider p, jg_token *t)
+{
+	if (p == JG_PROVIDER_GOOGLE)
+		return rfc6749_token_fields(json, t);
+	t->expires_in = -1;
+	return token_fields(json, t);
+}
+
+int jg_oauth_token_from_json(const cJSON *json, jg_provider p, jg_token *t)
+{
+	return provider_token_fields(json, p, t) == NULL ? 0 : -1;
+}
+
+static jg_status read_token(const jg_http_reader *a, const cJSON *json, jg_provider p, jg_token *t,
+	jg_error *err)
+{
+	const char *why = provider_token_fields(json, p, t);
 	return why == NULL ? JG_OK : unexpected(a, json, why, err);
 }
 
@@ -301,6 +374,15 @@ static void describe_clock(const jg_http_reader *a, const jg_refusal_context *ct
 		diff >= 0 ? "ahead" : "behind", diff >= 0 ? diff : -diff);
 }
 
+/* Whether the refusal blames the clock: then the message shows it against the server's. */
+static int is_clock_trouble(jg_provider p, const char *description)
+{
+	static const char google[] = "Invalid JWT: Token must be a short-lived token";
+	if (p == JG_PROVIDER_GOOGLE)
+		return strncasecmp(description, google, sizeof google - 1) == 0;
+	return strcasecmp(description, "expired authorization code") == 0;
+}
+
 static jg_status refusal(const jg_http_reader *a, const cJSON *json, const jg_refusal_context *ctx,
 	jg_error *err)
 {
@@ -308,17 +390,18 @@ static jg_status refusal(const jg_http_reader *a, const cJSON *json, const jg_re
 	const char *raw_description = member_string(json, "error_description");
 	copy_for_terminal(error, sizeof error, member_string(json, "error"));
 	copy_for_terminal(description, sizeof description, raw_description ? raw_description : "");
-	const char *hint = jg_oauth_hint(error, raw_description ? description : NULL);
+	const char *hint = jg_oauth_hint(ctx->provider, error, raw_description ? description : NULL);
 	jg_fail(err, JG_ERR_REFUSED, "the %s was refused (HTTP %d): %s%s%s",
 		ctx->request != NULL ? ctx->request : "token request", a->status, error,
 		raw_description ? ": " : "", description);
 	(void)snprintf(err->code, sizeof err->code, "%s", error);
 	char clock[256] = "";
-	if (raw_description != NULL && strcasecmp(description, "expired authorization code") == 0)
+	if (raw_description != NULL && is_clock_trouble(ctx->provider, description))
 		describe_clock(a, ctx, clock, sizeof clock);
 	(void)snprintf(err->detail, sizeof err->detail,
-		"error: %s\nerror_description: %s\ninstance URL: %s\n%s%s%s%s%s%s%s",
-		error, raw_description ? description : "(none)", ctx->instance_url,
+		"error: %s\nerror_description: %s\n%s: %s\n%s%s%s%s%s%s%s",
+		error, raw_description ? description : "(none)",
+		ctx->provider == JG_PROVIDER_GOOGLE ? "token URL" : "instance URL", ctx->instance_url,
 		ctx->audience ? "audience: " : "", ctx->audience ? ctx->audience : "",
 		ctx->audience ? "\n" : "", clock,
 		hint ? "hint: " : "", hint ? hint : "", hint ? "\n" : "");
@@ -348,7 +431,7 @@ static jg_status read_parsed_answer(const jg_http_reader *a, const cJSON *json,
 	if (json == NULL)
 		return unexpected(a, json, "the body is not a JSON object", err);
 	if (a->status == 200)
-		return read_token(a, json, token, err);
+		return read_token(a, json, ctx->provider, token, err);
 	if (member_string(json, "error") != NULL)
 		return refusal(a, json, ctx, err);
 	return unexpected(a, json, "an error answer without an OAuth \"error\"", err);

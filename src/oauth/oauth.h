@@ -10,6 +10,7 @@
 
 #include "base/error.h"
 #include "net/http.h"
+#include "oauth/provider.h"
 
 #define JG_OAUTH_TOKEN_PATH "/services/oauth2/token"
 #define JG_OAUTH_REVOKE_PATH "/services/oauth2/revoke"
@@ -24,6 +25,8 @@ typedef struct jg_token {
 	char user_id[64];
 	char token_type[64];
 	char scope[1024];
+	long expires_in;         /* seconds, from the answer; -1: it gave none (Salesforce never does) */
+	int64_t expires_at;      /* epoch seconds: obtained + expires_in; 0: not known */
 } jg_token;
 
 /* "grant_type=urn%3Aietf%3Aparams%3Aoauth%3Agrant-type%3Ajwt-bearer&assertion=<jwt>". The JWT
@@ -32,7 +35,8 @@ jg_status jg_oauth_build_body(const char *jwt, char *out, size_t cap, size_t *le
 
 /* What the refusal message names besides the server's words. */
 typedef struct jg_refusal_context {
-	const char *instance_url;
+	jg_provider provider;    /* whose refusals and hints (0: Salesforce) */
+	const char *instance_url; /* the server (Google: the token URL) */
 	const char *audience;    /* NULL: not shown (a revocation has none) */
 	const char *request;     /* "token request" (NULL) or "revocation", for the message */
 	int64_t local_now; /* epoch seconds, shown against the answer's Date on clock trouble */
@@ -59,15 +63,17 @@ jg_status jg_oauth_read_answer(const jg_http_reader *answer, const jg_refusal_co
 jg_status jg_oauth_read_revoke_answer(const jg_http_reader *answer, const jg_refusal_context *ctx,
 	jg_error *err);
 
-/* Fill t from a parsed token answer (also what the token cache keeps), checked as a 200
- * answer's members are: 0, or -1 when it is not one. */
-int jg_oauth_token_from_json(const struct cJSON *json, jg_token *t);
+/* Fill t from a parsed token answer of provider p (also what the token cache keeps), checked
+ * as a 200 answer's members are: 0, or -1 when it is not one. Salesforce's needs instance_url
+ * and id; any other's is RFC 6749's (section 5.1): access_token, optional token_type, scope
+ * and expires_in (t->expires_in -1 when absent; t->expires_at is the caller's to set). */
+int jg_oauth_token_from_json(const struct cJSON *json, jg_provider p, jg_token *t);
 
 /* RFC 8259 text: valid UTF-8, no control character but white space between tokens. */
 int jg_oauth_strict_json_text(const char *text, size_t len);
 
-/* The hint for an OAuth error and description, or NULL when none is known. */
-const char *jg_oauth_hint(const char *error, const char *description);
+/* The hint for provider p's OAuth error and description, or NULL when none is known. */
+const char *jg_oauth_hint(jg_provider p, const char *error, const char *description);
 
 /* Whether an answer with this HTTP status is worth retrying (5xx, 429). */
 int jg_oauth_status_retryable(int status);

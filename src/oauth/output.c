@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/clock.h"
 #include "base/json_out.h"
 #include "base/wipe.h"
 
@@ -108,30 +109,145 @@ static void render_json(jg_out *t, const jg_token *tok, const jg_grant_facts *f)
 	jg_out_puts(t, "},\"warnings\":[]}\n");
 }
 
+/* --- providers other than Salesforce (providers.md, "Outputs") ------------------------------ */
+
+/* When the token expires, ISO 8601 UTC, or "" when not known. */
+static void expiry_text(const jg_token *tok, char out[32])
+{
+	out[0] = '\0';
+	if (tok->expires_at > 0)
+		jg_clock_iso8601(tok->expires_at, out);
+}
+
+/* The variables: ACCESS_TOKEN and the provider's own names for it, then the expiry if known. */
+static size_t list_provider_variables(const jg_token *tok, const char *expires,
+	struct variable v[4])
+{
+	size_t n = 0;
+	v[n++] = (struct variable){ "ACCESS_TOKEN", tok->access_token };
+	v[n++] = (struct variable){ "GOOGLE_OAUTH_ACCESS_TOKEN", tok->access_token };
+	v[n++] = (struct variable){ "CLOUDSDK_AUTH_ACCESS_TOKEN", tok->access_token };
+	if (expires[0] != '\0')
+		v[n++] = (struct variable){ "ACCESS_TOKEN_EXPIRES_AT", expires };
+	return n;
+}
+
+static void render_provider_variables(jg_out *t, const jg_token *tok, enum variable_style style)
+{
+	char expires[32];
+	struct variable v[4];
+	expiry_text(tok, expires);
+	size_t n = list_provider_variables(tok, expires, v);
+	for (size_t i = 0; i < n; i++) {
+		int secret = v[i].value == tok->access_token;
+		if (style == GITHUB)
+			put_plain_line(t, v[i].name, v[i].value);
+		else if (style == AZURE)
+			put_azure_line(t, v[i].name, v[i].value, secret);
+		else
+			put_shell_line(t, v[i].name, v[i].value);
+	}
+}
+
+static void put_string_or_null(jg_out *t, const char *name, const char *value)
+{
+	jg_out_puts(t, ",");
+	jg_json_put_name(t, name);
+	if (value != NULL && value[0] != '\0')
+		jg_json_put_string(t, value);
+	else
+		jg_out_puts(t, "null");
+}
+
+/* {"status":0,"result":{"provider":…,"accessToken":…,"tokenType":…,"expiresIn":N|null,
+ * "expiresAt":…|null,"scope":…|null},"warnings":[]} and a newline. */
+static void render_provider_json(jg_out *t, const jg_token *tok, const jg_grant_facts *f)
+{
+	char expires[32];
+	expiry_text(tok, expires);
+	jg_out_puts(t, "{\"status\":0,\"result\":{\"provider\":");
+	jg_json_put_string(t, jg_provider_name(f->provider));
+	put_string_or_null(t, "accessToken", tok->access_token);
+	put_string_or_null(t, "tokenType", tok->token_type);
+	jg_out_puts(t, ",\"expiresIn\":");
+	if (tok->expires_at > 0)
+		jg_json_put_integer(t, tok->expires_at > f->now ? tok->expires_at - f->now : 0);
+	else
+		jg_out_puts(t, "null");
+	put_string_or_null(t, "expiresAt", expires);
+	put_string_or_null(t, "scope", tok->scope);
+	jg_out_puts(t, "},\"warnings\":[]}\n");
+}
+
+/* "Obtained an access token for <who> (<provider>), expires <when or unknown>". */
+static void render_provider_text(jg_out *t, const jg_token *tok, const jg_grant_facts *f)
+{
+	char expires[32];
+	expiry_text(tok, expires);
+	jg_out_puts(t, "Obtained an access token for ");
+	jg_out_puts(t, f->who);
+	jg_out_puts(t, " (");
+	jg_out_puts(t, jg_provider_name(f->provider));
+	jg_out_puts(t, "), expires ");
+	jg_out_puts(t, expires[0] != '\0' ? expires : "unknown");
+	jg_out_puts(t, "\n");
+}
+
+/* Another provider's output; its values were checked to be printable ASCII. */
+static void render_provider(jg_out *t, const char *format, const jg_token *tok,
+	const jg_grant_facts *f)
+{
+	if (strcmp(format, "json") == 0)
+		render_provider_json(t, tok, f);
+	else if (strcmp(format, "env") == 0)
+		render_provider_variables(t, tok, SHELL);
+	else if (strcmp(format, "github") == 0)
+		render_provider_variables(t, tok, GITHUB);
+	else if (strcmp(format, "azure") == 0)
+		render_provider_variables(t, tok, AZURE);
+	else if (strcmp(format, "token") == 0) {
+		jg_out_puts(t, tok->access_token);
+		jg_out_puts(t, "\n");
+	} else
+		render_provider_text(t, tok, f);
+}
+
+/* Salesforce's output, as sf prints it. */
+static jg_status render_salesforce(jg_out *t, const char *format, const jg_token *token,
+	const jg_grant_facts *facts, jg_error *err)
+{
+	jg_status st = JG_OK;
+	if (strcmp(format, "json") == 0) {
+		render_json(t, token, facts);
+	} else if (strcmp(format, "env") == 0) {
+		st = render_variables(t, token, facts, SHELL, err);
+	} else if (strcmp(format, "github") == 0) {
+		st = render_variables(t, token, facts, GITHUB, err);
+	} else if (strcmp(format, "azure") == 0) {
+		st = render_variables(t, token, facts, AZURE, err);
+	} else if (strcmp(format, "token") == 0) {
+		jg_out_puts(t, token->access_token);
+		jg_out_puts(t, "\n");
+	} else {
+		jg_out_puts(t, "Successfully authorized ");
+		jg_out_puts(t, facts->username);
+		jg_out_puts(t, " with org ID ");
+		jg_out_puts(t, token->org_id);
+		jg_out_puts(t, "\n");
+	}
+	return st;
+}
+
 jg_status jg_output_render(const char *format, const jg_token *token, const jg_grant_facts *facts,
 	char *out, size_t cap, size_t *len, jg_error *err)
 {
 	jg_out t;
 	jg_status st = JG_OK;
 	jg_out_init(&t, out, cap);
-	if (strcmp(format, "json") == 0) {
-		render_json(&t, token, facts);
-	} else if (strcmp(format, "env") == 0) {
-		st = render_variables(&t, token, facts, SHELL, err);
-	} else if (strcmp(format, "github") == 0) {
-		st = render_variables(&t, token, facts, GITHUB, err);
-	} else if (strcmp(format, "azure") == 0) {
-		st = render_variables(&t, token, facts, AZURE, err);
-	} else if (strcmp(format, "token") == 0) {
-		jg_out_puts(&t, token->access_token);
-		jg_out_puts(&t, "\n");
-	} else {
-		jg_out_puts(&t, "Successfully authorized ");
-		jg_out_puts(&t, facts->username);
-		jg_out_puts(&t, " with org ID ");
-		jg_out_puts(&t, token->org_id);
-		jg_out_puts(&t, "\n");
-	}
+	if (facts->provider == 0 || facts->provider == JG_PROVIDER_SALESFORCE)
+		st = render_salesforce(&t, format, token, facts, err);
+	else
+		render_provider(&t, format, token, facts);
 	if (st == JG_OK && t.failed)
 		st = jg_fail(err, JG_ERR_PROTOCOL, "the output does not fit in %zu bytes", cap);
 	if (st != JG_OK) {

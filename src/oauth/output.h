@@ -13,6 +13,7 @@
 #define JG_OUTPUT_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "base/error.h"
 #include "base/json_out.h"
@@ -23,6 +24,9 @@ typedef struct jg_grant_facts {
 	const char *login_url;   /* the instance URL the token was requested from */
 	const char *client_id;
 	const char *private_key; /* the key file path, or NULL (stdin, variable) */
+	jg_provider provider;    /* 0 or JG_PROVIDER_SALESFORCE: sf's outputs */
+	const char *who;         /* another provider's: whose token it is (Google: client_email) */
+	int64_t now;             /* another provider's: the time, for expiresIn */
 } jg_grant_facts;
 
 #define JG_OUTPUT_MAX 16384

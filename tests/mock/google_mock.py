@@ -53,9 +53,9 @@ GOOGLE_HEADERS = [("Content-Type", JSON_TYPE),
                   ("Vary", "Origin, X-Origin, Referer"),
                   ("X-Content-Type-Options", "nosniff")]
 
-# Google's texts as its token endpoint sends them. The clock text is the one of the brief (Google
-# has also ended it with "...Check your iat and exp values and use a clock with skew to account
-# for clock differences between systems."): a client should match its start.
+# Google's texts as its token endpoint sends them. The clock text has had two endings (the other:
+# "...Check your iat and exp values and use a clock with skew to account for clock differences
+# between systems."): a client should match its start.
 SIGNATURE = ("invalid_grant", "Invalid JWT Signature.")
 ACCOUNT_NOT_FOUND = ("invalid_grant", "Invalid grant: account not found")
 AUDIENCE = ("invalid_grant", "Invalid JWT: Failed audience check. The right audience is %s")

@@ -1,0 +1,110 @@
+/*
+ * What grant and assertion sign, and where grant sends it, for each provider (providers.md):
+ * the key, the assertion's claims and the token endpoint. Salesforce's come from the options
+ * (--client-id, --username, --jwt-key-*, --instance-url); a Google service account's from its
+ * JSON key file and --scope.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/trace.h"
+#include "base/utf8.h"
+#include "base/wipe.h"
+#include "cmd/cmd.h"
+#include "net/url.h"
+#include "oauth/oauth.h"
+
+static jg_status prepare_salesforce(const jg_options *o, jg_cmd_request *rq, jg_error *err)
+{
+	jg_status st = jg_cmd_require_grant_inputs(o, err);
+	if (st == JG_OK)
+		st = jg_cmd_load_key(o, &rq->key, NULL, err);
+	if (st == JG_OK)
+		st = jg_cmd_assertion_from_options(o, &rq->claims, err);
+	rq->server = o->instance_url;
+	rq->path_suffix = JG_OAUTH_TOKEN_PATH;
+	rq->who = o->username;
+	(void)snprintf(rq->token_url, sizeof rq->token_url, "%s%s", o->instance_url,
+		JG_OAUTH_TOKEN_PATH);
+	return st;
+}
+
+/* --credentials, else GOOGLE_APPLICATION_CREDENTIALS, as Google's libraries read it. */
+static jg_status credentials_path(const jg_options *o, const char **path, const char **what,
+	jg_error *err)
+{
+	const char *env = getenv("GOOGLE_APPLICATION_CREDENTIALS");
+	*path = o->credentials;
+	*what = "--credentials";
+	if (*path == NULL && env != NULL && *env != '\0') {
+		*path = env;
+		*what = "GOOGLE_APPLICATION_CREDENTIALS";
+	}
+	if (*path == NULL)
+		return jg_fail(err, JG_ERR_USAGE, "no service account key file: give --credentials FILE "
+			"or set GOOGLE_APPLICATION_CREDENTIALS");
+	return JG_OK;
+}
+
+/* The options a Google grant needs, and valid UTF-8 in those that become claims. */
+static jg_status require_google_inputs(const jg_options *o, jg_error *err)
+{
+	if (o->scope[0] == '\0')
+		return jg_fail(err, JG_ERR_USAGE, "missing --scope: the scope the token is for, e.g. "
+			"--scope https://www.googleapis.com/auth/cloud-platform (repeat it for more)");
+	const char *claims[] = { o->jwt_subject, o->audience };
+	const char *names[] = { "--jwt-subject", "--audience" };
+	for (size_t i = 0; i < 2; i++) {
+		if (claims[i] != NULL && !jg_utf8_valid(claims[i], strlen(claims[i])))
+			return jg_fail(err, JG_ERR_USAGE, "%s is not valid UTF-8 text; give it as UTF-8",
+				names[i]);
+	}
+	return JG_OK;
+}
+
+static jg_status prepare_google(const jg_options *o, jg_cmd_request *rq, jg_error *err)
+{
+	const char *path = NULL, *what = NULL;
+	jg_google_account *a = &rq->google;
+	jg_status st = require_google_inputs(o, err);
+	if (st == JG_OK)
+		st = credentials_path(o, &path, &what, err);
+	if (st == JG_OK)
+		st = jg_google_read_account(path, what, a, &rq->key, err);
+	if (st != JG_OK)
+		return st;
+	memset(&rq->claims, 0, sizeof rq->claims);
+	rq->claims.issuer = a->client_email;
+	rq->claims.subject = o->jwt_subject;
+	rq->claims.scope = o->scope;
+	rq->claims.audience = o->audience != NULL ? o->audience : a->token_uri;
+	rq->claims.key_id = a->key_id;
+	rq->claims.lifetime = o->lifetime;
+	rq->server = o->token_url != NULL ? o->token_url : a->token_uri;
+	rq->path_suffix = "";
+	jg_url url;
+	if (jg_url_parse(rq->server, &url, err) != JG_OK)
+		return jg_fail(err, o->token_url != NULL ? JG_ERR_USAGE : JG_ERR_INPUT, "the token URL "
+			"%.200s (%s) is not one jwtgrant can use: https://HOST[:PORT][/PATH], no query; give "
+			"another with --token-url", rq->server, o->token_url != NULL ? "--token-url" : path);
+	rq->who = a->client_email;
+	(void)snprintf(rq->token_url, sizeof rq->token_url, "%s", rq->server);
+	jg_trace("service account %s, key id %s, token URL %s, audience %s, lifetime %ld s",
+		a->client_email, a->key_id, rq->server, rq->claims.audience, rq->claims.lifetime);
+	return JG_OK;
+}
+
+jg_status jg_cmd_request_prepare(const jg_options *o, jg_cmd_request *rq, jg_error *err)
+{
+	rq->provider = o->provider;
+	if (o->provider == JG_PROVIDER_GOOGLE)
+		return prepare_google(o, rq, err);
+	return prepare_salesforce(o, rq, err);
+}
+
+void jg_cmd_request_wipe(jg_cmd_request *rq)
+{
+	jg_key_wipe(&rq->key);
+	jg_wipe(&rq->google, sizeof rq->google);
+}
