@@ -78,6 +78,21 @@ static const char *complete_name(jg_cli_complete c)
 	}
 }
 
+/* The providers grant --provider P --help lists the option for: "salesforce,google". */
+static void print_providers_of(const jg_cli_doc *d, FILE *out)
+{
+	static const jg_provider all[] = { JG_PROVIDER_SALESFORCE, JG_PROVIDER_GOOGLE };
+	const char *separator = "";
+	for (size_t i = 0; i < sizeof all / sizeof all[0]; i++) {
+		if ((d->providers != 0 && !(d->providers & all[i])) || (d->ignored_by & all[i]))
+			continue;
+		(void)fprintf(out, "%s%s", separator, jg_provider_name(all[i]));
+		separator = ",";
+	}
+}
+
+/* One line an option: names, commands, argument, values, completion, use, providers
+ * (tab-separated; tests/e2e/docs.sh reads it). */
 static void list_options(FILE *out)
 {
 	static const char *const uses[] = { "used", "ignored", "refused" };
@@ -91,7 +106,9 @@ static void list_options(FILE *out)
 			print_list(d.values, strlen(d.values), " ", ",", out);
 		else
 			(void)fputc('-', out);
-		(void)fprintf(out, "\t%s\t%s\n", complete_name(d.complete), uses[d.use]);
+		(void)fprintf(out, "\t%s\t%s\t", complete_name(d.complete), uses[d.use]);
+		print_providers_of(&d, out);
+		(void)fputc('\n', out);
 	}
 }
 

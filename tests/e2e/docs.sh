@@ -166,7 +166,7 @@ in_zsh() {
 }
 
 _rows=0
-while IFS="$(printf '\t')" read -r _names _cmds _arg _values _complete _use; do
+while IFS="$(printf '\t')" read -r _names _cmds _arg _values _complete _use _providers; do
 	_rows=$((_rows + 1))
 	_first=${_cmds%%,*}
 	_man_missing='' _zsh_wrong='' _bash_wrong=''
@@ -240,6 +240,29 @@ else
 fi
 
 # --- --help against the table and the parser ---------------------------------------------------
+# provider_help COMMAND PROVIDER — `COMMAND --provider PROVIDER --help` lists exactly the options
+# the table gives that provider (column 7), within one screen.
+provider_help() {
+	expect_exit 0 "jwtgrant $1 --provider $2 --help: exit 0" "$JG" "$1" --provider "$2" --help ||
+		return
+	grep -E '^  (-[a-zA-Z], )*--[a-z]|^      --[a-z]' "$T/out" |
+		sed -E 's/^ *((-[a-zA-Z], )*--[a-z-]+).*/\1/' > "$T/pnames"
+	_wrong=
+	# shellcheck disable=SC2013 # one line an option, its names space-separated
+	for _name in $(awk -F '\t' -v c="$1" '$6 == "used" && index("," $2 ",", "," c ",") {
+		split($1, n, " "); print n[1] }' "$D/options"); do
+		_want=$(awk -F '\t' -v o="$_name" -v p="$2" '{ split($1, n, " ") }
+			n[1] == o { print (index("," $7 ",", "," p ",") ? "yes" : "no") }' "$D/options")
+		if has_word "$T/pnames" "$_name"; then _got=yes; else _got=no; fi
+		[ "$_got" = "$_want" ] || _wrong="$_wrong $_name(listed: $_got)"
+	done
+	if [ -z "$_wrong" ] && awk 'length($0) > 80 { exit 1 } END { exit NR > 45 }' "$T/out"; then
+		ok "jwtgrant $1 --provider $2 --help lists exactly $2's options, on one screen"
+	else
+		not_ok "jwtgrant $1 --provider $2 --help lists exactly $2's options" "wrong:$_wrong"
+	fi
+}
+
 while read -r _c; do
 	expect_exit 0 "jwtgrant $_c --help: exit 0" "$JG" "$_c" --help || continue
 	cp "$T/out" "$D/help.$_c"
@@ -248,12 +271,13 @@ while read -r _c; do
 	sed -E 's/^ *((-[a-zA-Z], )*--[a-z-]+).*/\1/' "$T/lines" > "$T/names"
 	_missing=
 	# shellcheck disable=SC2013 # one name a line, without spaces
-	for _name in $(awk -F '\t' -v c="$_c" '$6 == "used" && index("," $2 ",", "," c ",") {
-		split($1, n, " "); print n[1] }' "$D/options"); do
+	for _name in $(awk -F '\t' -v c="$_c" '$6 == "used" && index("," $2 ",", "," c ",") &&
+		index("," $7 ",", ",salesforce,") { split($1, n, " "); print n[1] }' "$D/options"); do
 		has_word "$T/names" "$_name" || _missing="$_missing $_name"
 	done
 	if [ -z "$_missing" ]; then ok "jwtgrant $_c --help lists every option of $_c"; else
 		not_ok "jwtgrant $_c --help lists every option of $_c" "missing:$_missing"; fi
+	case $_c in grant | assertion) provider_help "$_c" google ;; esac
 	if awk 'length($0) > 80 { exit 1 } END { exit NR > 45 }' "$D/help.$_c"; then
 		ok "jwtgrant $_c --help fits one screen (45 lines of 80 columns)"
 	else
@@ -291,7 +315,7 @@ while read -r _c; do
 done < "$T/command-names"
 
 # The values an option offers are those its --help line names.
-while IFS="$(printf '\t')" read -r _names _cmds _arg _values _complete _use; do
+while IFS="$(printf '\t')" read -r _names _cmds _arg _values _complete _use _providers; do
 	[ "$_values" = - ] && continue
 	_name=${_names%% *} _c=${_cmds%%,*}
 	awk -v o="$_name" '{ i = index($0, " " o " ") } i > 0 && i < 28 { on = 1; print; next }
