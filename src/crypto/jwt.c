@@ -298,9 +298,10 @@ jg_status jg_jwt_make_assertion(const jg_assertion *a, int64_t now, const br_rsa
 	if (a->scope != NULL)
 		jg_jwt_add_string(&claims, "scope", a->scope);
 	jg_jwt_add_string(&claims, "aud", a->audience);
-	jg_jwt_add_integer(&claims, "exp", now + a->lifetime);
+	int64_t exp = now + (int64_t)a->lifetime;
+	jg_jwt_add_integer(&claims, "exp", exp);
 	jg_jwt_add_integer(&claims, "iat", now);
-	jg_trace("assertion: iat %lld, exp %lld (%ld s later)", (long long)now,
-		(long long)(now + a->lifetime), a->lifetime);
+	jg_trace("assertion: iat %lld, exp %lld (%ld s later)", (long long)now, (long long)exp,
+		a->lifetime);
 	return jg_jwt_sign_object(&header, &claims, sk, pk, out, cap, len, err);
 }
