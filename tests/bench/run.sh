@@ -6,10 +6,12 @@
 #      (runs a command, records wall time and the rusage of wait4), micro (RS256 signing and TLS
 #      handshakes on the release objects), empty (an empty static program: the machine's memory
 #      floor) and touch (a known resident set, to calibrate the peak RSS figures);
-#   2. starts the project's local token endpoint (tests/mock/sf_mock.py) once, and after warm-up
-#      runs, alternates BENCH_RUNS rounds of: `jwtgrant grant`, the curl + openssl script
-#      tests/bench/peer.sh, the empty program, and `sf org login jwt` when sf is on PATH — each
-#      once under measure and once under GNU time (for its %M);
+#   2. starts the project's local token endpoints (tests/mock/sf_mock.py, and google_mock.py with
+#      a service-account key file) once, and after warm-up runs, alternates BENCH_RUNS rounds of:
+#      `jwtgrant grant`, the curl + openssl script tests/bench/peer.sh, the empty program, `sf org
+#      login jwt` when sf is on PATH, `jwtgrant grant --provider google` and its curl + openssl
+#      script tests/bench/peer_google.sh — each once under measure and once under GNU time (for
+#      its %M);
 #   3. times TLS handshakes against the same endpoint and, per suite, against endpoints that
 #      offer one suite each (ChaCha20, AES-GCM, AES-CBC; RSA and ECDSA certificates), RS256
 #      signatures per key size beside `openssl speed`, and `jwtgrant keygen` per key size;
@@ -35,7 +37,8 @@
 #   BENCH_SIZE_CEILING=360448  the stripped binary's size goal, in bytes
 # shellcheck disable=SC2086,SC2034,SC2154
 # (SC2086: the compiler flags are word-split on purpose; SC2034, SC2154: the figures live in
-# variables named after a contender or a key size, wall_peer or sign_3072, set and read by eval.)
+# variables named after a contender or a key size, wall_peer or sign_3072, set and read by eval;
+# a contender named with a hyphen, peer-google, has its figures in peer_google.)
 set -u
 
 RUNS=${BENCH_RUNS:-20}
@@ -60,6 +63,7 @@ done
 
 # The e2e helpers: JG_TOP, JG (./jwtgrant), PKI, T (temporary, removed on exit), start_mock and
 # stop_mock with bounded waits, and the EXIT trap that stops every process they started.
+# shellcheck source=tests/lib.sh
 . "$(dirname "$0")/../lib.sh"
 cd "$JG_TOP" || exit 1
 
@@ -119,6 +123,7 @@ range_ms() {
 	[ "$(field 4 "$1")" -gt 0 ] || { echo "n/a"; return; }
 	echo "$1" | awk '{ printf "%.1f ms (%.1f–%.1f)", $1 / 1000, $2 / 1000, $3 / 1000 }'
 }
+# shellcheck disable=SC2317 # called only through eval (table_row, pair_row)
 range_kib() {
 	[ "$(field 4 "$1")" -gt 0 ] || { echo "n/a"; return; }
 	echo "$1" | awk '{ printf "%s KiB (%s–%s)", g($1), g($2), g($3) }
@@ -143,13 +148,16 @@ GNU_TIME=/usr/bin/time
 # measured here). JG_* defines are dropped: their quoting does not survive the echo, and only
 # the product's own sources use them. A make that runs us (`make bench`) passes its jobserver in
 # MAKEFLAGS; this separate make must not inherit it.
+# shellcheck disable=SC2016 # $(CC) and the others are make's to expand, not the shell's
 flags=$(env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL make --no-print-directory -s VARIANT=release B=build/release \
 	--eval='jg-bench-flags: ; @printf "%s\n" "$(CC)" "$(CFLAGS_OURS)" "$(LDFLAGS)"' jg-bench-flags) ||
 	die "cannot read the release flags from the Makefile"
 CC=$(echo "$flags" | sed -n 1p)
 CFLAGS=$(echo "$flags" | sed -n 2p | tr ' ' '\n' | grep -v "^-DJG_" | tr '\n' ' ')
 LDFLAGS=$(echo "$flags" | sed -n 3p)
-[ -n "$CC" ] && [ -n "$LDFLAGS" ] || die "cannot read the release flags from the Makefile"
+if [ -z "$CC" ] || [ -z "$LDFLAGS" ]; then
+	die "cannot read the release flags from the Makefile"
+fi
 REL="build/release/cjson.o build/release/libjg.a build/release/libbearssl.a"
 
 say "building the helpers with $CC"
@@ -177,6 +185,14 @@ USER_NAME=ci@example.com
 SF=$(command -v sf 2>/dev/null || true)
 SF_HOME=$T/sf-home
 mkdir -p "$SF_HOME"
+# The Google profile: a service account's key file (google_credentials: the test PKI's app.key,
+# its token_uri the Google endpoint's) and one scope.
+GKEY=$T/google-key.json
+GSCOPE=https://www.googleapis.com/auth/cloud-platform
+GCONTENDERS="jwtgrant-google peer-google"
+vname() { # CONTENDER — the name of its variables: jwtgrant-google -> jwtgrant_google
+	echo "$1" | tr - _
+}
 
 # measured NAME — run contender NAME once under measure and once under GNU time (appending to
 # $DEST/NAME.measure and $DEST/NAME.gnutime), output in $T/NAME.out and $T/NAME.err. Each command
@@ -190,6 +206,10 @@ measured() {
 	peer)
 		set -- tests/bench/peer.sh "$PKI/app.key" "$CLIENT_ID" "$USER_NAME" "$MOCK_URL" \
 			"$PKI/ca.crt" ;;
+	jwtgrant-google)
+		set -- "$JG" grant --provider google --credentials "$GKEY" --scope "$GSCOPE" \
+			--cacert "$PKI/ca.crt" ;;
+	peer-google) set -- tests/bench/peer_google.sh "$GKEY" "$GSCOPE" "$PKI/ca.crt" ;;
 	empty) set -- "$BIN/empty" ;;
 	sf)
 		set -- env HOME="$SF_HOME" NODE_EXTRA_CA_CERTS="$PKI/ca.crt" SF_AUTOUPDATE_DISABLE=true \
@@ -202,7 +222,7 @@ measured() {
 		< /dev/null > /dev/null 2>&1
 	# The exact peak (VmHWM at exit, under ptrace) of the single-process contenders.
 	case $_name in
-	jwtgrant | empty)
+	jwtgrant | jwtgrant-google | empty)
 		bounded "$TMO" "$BIN/hwm" "$DEST/$_name.hwm" "$@" < /dev/null > /dev/null 2>&1 ;;
 	esac
 }
@@ -213,11 +233,13 @@ last_status() { # FILE — the status of its last line
 load_before=$(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null)
 started=$(date +%s)
 JWTGRANT_MOCK_MAX_LIFE=600 start_mock >&2 || die "the local token endpoint did not start"
-say "token endpoint at $MOCK_URL; warm-up"
+JWTGRANT_MOCK_MAX_LIFE=600 start_google_mock >&2 || die "the local Google token endpoint did not start"
+google_credentials "$GKEY" "$GMOCK_URL" || die "cannot write the Google key file"
+say "token endpoints at $MOCK_URL and $GMOCK_URL; warm-up"
 contenders="jwtgrant peer empty"
 DEST=$T/warm
 mkdir -p "$DEST"
-for name in jwtgrant peer empty; do
+for name in jwtgrant peer empty $GCONTENDERS; do
 	i=0
 	while [ $i -lt "$WARMUP" ] || [ $i -eq 0 ]; do
 		measured "$name"
@@ -231,6 +253,9 @@ for name in jwtgrant peer empty; do
 done
 grep -q '^Successfully authorized' "$T/jwtgrant.out" || die "jwtgrant grant printed no success line"
 grep -q '^Successfully authorized' "$T/peer.out" || die "peer.sh printed no success line"
+gline="^Obtained an access token for $GEMAIL (google), expires [0-9]"
+grep -q "$gline" "$T/jwtgrant-google.out" || die "jwtgrant grant --provider google printed no success line"
+grep -q "$gline" "$T/peer-google.out" || die "peer_google.sh printed no success line"
 
 if [ -n "$SF" ] && [ "$SF_RUNS" -gt 0 ]; then
 	measured sf
@@ -244,12 +269,12 @@ elif [ -z "$SF" ]; then
 	note "sf is not on PATH: not measured (installing it is not the bench's job)."
 fi
 
-say "$RUNS interleaved rounds of: $contenders"
+say "$RUNS interleaved rounds of: $contenders $GCONTENDERS"
 DEST=$RAW
 round=1
 while [ "$round" -le "$RUNS" ]; do
-	order=$contenders
-	[ $((round % 2)) -eq 0 ] && order=$(echo "$contenders" | tr ' ' '\n' | sed '1!G;h;$!d' | tr '\n' ' ')
+	order="$contenders $GCONTENDERS"
+	[ $((round % 2)) -eq 0 ] && order=$(echo $order | tr ' ' '\n' | sed '1!G;h;$!d' | tr '\n' ' ')
 	for name in $order; do
 		[ "$name" = sf ] && [ "$round" -gt "$SF_RUNS" ] && continue
 		measured "$name"
@@ -259,6 +284,13 @@ while [ "$round" -le "$RUNS" ]; do
 	done
 	round=$((round + 1))
 done
+gtls_of() { # USER-AGENT-PREFIX — what that client negotiated with the Google endpoint
+	grep "\"User-Agent\",\"$1" "$GMOCK_LOG" 2> /dev/null | head -n 1 |
+		sed -n 's/.*"tls":"\([^"]*\)","cipher":"\([^"]*\)".*/\1 \2/p'
+}
+gtls_jwtgrant=$(gtls_of jwtgrant/) gtls_curl=$(gtls_of curl/)
+ggranted=$(grep -c '"verdict":"granted"' "$GMOCK_LOG" 2> /dev/null)
+stop_google_mock
 
 # --- token reuse: a reused grant beside a fresh one; 20 grants started at once ----------------
 # The reused grant answers from the token cache: the endpoint's request count does not move, and
@@ -302,7 +334,7 @@ fi
 parallel() {
 	_label=$1
 	shift
-	_before=$(mock_token_requests) _t0=$(ms_now) _pids= _i=0
+	_before=$(mock_token_requests) _t0=$(ms_now) _pids='' _i=0
 	while [ $_i -lt 20 ]; do
 		"$@" < /dev/null > "$T/par-$_label.$_i" 2> /dev/null &
 		_pids="$_pids $!"
@@ -463,13 +495,13 @@ dependencies() { # PROGRAM — the program and every shared library ldd resolves
 		while read -r _f; do readlink -f "$_f"; done
 }
 sum_stripped() { # < PATHS — "BYTES FILES" over the distinct files
-	sort -u | { _b=0 _n=0
+	sort -u | { _sb=0 _sn=0
 		while read -r _f; do
 			[ -f "$_f" ] || continue
-			_b=$((_b + $(stripped_size "$_f")))
-			_n=$((_n + 1))
+			_sb=$((_sb + $(stripped_size "$_f")))
+			_sn=$((_sn + 1))
 		done
-		echo "$_b $_n"; }
+		echo "$_sb $_sn"; }
 }
 jg_size=$(stripped_size "$JG")
 jg_file_size=$(wc -c < "$JG" | tr -d ' ')
@@ -547,6 +579,16 @@ label_jwtgrant='jwtgrant grant'
 label_peer='curl + openssl script'
 label_empty='empty static program'
 label_sf='sf org login jwt'
+for name in $GCONTENDERS; do
+	v=$(vname "$name")
+	eval "wall_$v=\$(stats \"\$RAW/\$name.measure\" wall)"
+	eval "cpu_$v=\$(stats \"\$RAW/\$name.measure\" cpu)"
+	eval "rss_$v=\$(stats \"\$RAW/\$name.measure\" rss)"
+	eval "gtrss_$v=\$(stats \"\$RAW/\$name.gnutime\" gtrss)"
+	eval "hwm_$v=\$(stats \"\$RAW/\$name.hwm\" rss)"
+done
+label_jwtgrant_google='jwtgrant grant --provider google'
+label_peer_google='curl + openssl script (Google)'
 
 # One table row: LABEL then the cells of each contender, then the jwtgrant/peer (and /sf) ratio.
 table_row() { # LABEL KIND — KIND: wall cpu rss gtrss runs
@@ -571,6 +613,27 @@ table_row() { # LABEL KIND — KIND: wall cpu rss gtrss runs
 		*) _cells="$_cells |" ;;
 		esac
 	done
+	echo "$_cells"
+}
+
+# One row of a two-contender table: LABEL, then A's cell, B's cell and the A / B ratio of the
+# medians. A and B are variable names (jwtgrant_google, peer_google).
+pair_row() { # LABEL KIND A B — KIND: wall cpu rss gtrss hwm runs
+	_cells="| $1 |"
+	for _c in "$3" "$4"; do
+		case $2 in
+		wall | cpu) eval "_v=\$(range_ms \"\$${2}_$_c\")" ;;
+		rss | gtrss | hwm) eval "_v=\$(range_kib \"\$${2}_$_c\")" ;;
+		runs) _v="$(ok_count "$RAW/$(echo "$_c" | tr _ -).measure") ok" ;;
+		esac
+		_cells="$_cells $_v |"
+	done
+	case $2 in
+	wall | cpu | rss | gtrss)
+		eval "_a=\$(field 1 \"\$${2}_$3\") _b=\$(field 1 \"\$${2}_$4\")"
+		_cells="$_cells $(ratio "$_a" "$_b") |" ;;
+	*) _cells="$_cells |" ;;
+	esac
 	echo "$_cells"
 }
 
@@ -619,7 +682,10 @@ noisy=0
 for name in $contenders; do
 	[ "$name" = empty ] || noise_check "$name"
 done
-for name in $contenders; do
+for name in $GCONTENDERS; do
+	noise_check "$(vname "$name")"
+done
+for name in $contenders $GCONTENDERS; do
 	f=$RAW/$name.failure
 	[ -f "$f" ] && note "$name failed in $(awk 'NF >= 5 && $NF != 0' "$RAW/$name.measure" | wc -l | tr -d ' ') measured run(s), left out of its figures; the first failure said: $(grep -v '^[[:space:]]*$' "$f" | head -n 1 | cut -c1-160)"
 done
@@ -653,6 +719,20 @@ elapsed=$(($(date +%s) - started))
 	table_row "peak RSS, exact (VmHWM at exit, ptrace; one process only)" hwm
 	table_row "runs" runs
 	echo
+	echo "### The Google profile"
+	echo
+	echo "In the same rounds, a Google service account's grant against the project's local Google token endpoint (tests/mock/google_mock.py on 127.0.0.1, which verifies the JWT as sf_mock.py does), from one JSON key file (RSA-2048, scope cloud-platform): \`jwtgrant grant --provider google\` beside tests/bench/peer_google.sh, the same grant with sed, printf, openssl, curl and a temporary key file. Figures: median (min–max)."
+	echo
+	echo "| per run | $label_jwtgrant_google | $label_peer_google | jwtgrant / script |"
+	echo "|---|---:|---:|---:|"
+	pair_row "wall time" wall jwtgrant_google peer_google
+	pair_row "user+sys CPU" cpu jwtgrant_google peer_google
+	pair_row "peak RSS, GNU time %M" gtrss jwtgrant_google peer_google
+	pair_row "peak RSS, measure (wait4, no GNU time)" rss jwtgrant_google peer_google
+	pair_row "peak RSS, exact (VmHWM at exit, ptrace; one process only)" hwm jwtgrant_google peer_google
+	pair_row "runs" runs jwtgrant_google peer_google
+	echo
+	[ -n "$gtls_jwtgrant$gtls_curl" ] && echo "TLS negotiated with the Google endpoint: jwtgrant ${gtls_jwtgrant:-?}, curl ${gtls_curl:-?}; it granted ${ggranted:-?} token requests in all, warm-up runs included." && echo
 	echo "## Token reuse"
 	echo
 	echo "A grant answered from the token cache (\`--reuse 3600\`, filled by one grant first) beside a fresh grant, $RUNS runs each, median (min–max):"
