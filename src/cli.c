@@ -52,6 +52,7 @@ struct option {
 	unsigned char group, rank; /* --help: by group, then by rank (table order among equals) */
 	unsigned char providers;   /* grant, assertion: the providers it is for (0: every one) */
 	unsigned char ignored_by;  /* the providers that accept it with a warning and ignore it */
+	const char *google_help;   /* --help's line under --provider google, when it differs */
 };
 
 #define SF JG_PROVIDER_SALESFORCE
@@ -65,7 +66,8 @@ static const struct option options[] = {
 	{ .names = "--audience", .arg = "URL", .kind = STRING, .commands = REQUEST,
 	  .field = FIELD(audience), .rank = 60, .providers = SF | GOOGLE,
 	  .help = "claim aud (default: env SF_AUDIENCE_URL, else\n"
-		  "test.salesforce.com for sandboxes, else login)" },
+		  "test.salesforce.com for sandboxes, else login)",
+	  .google_help = "claim aud (default: the key file's token_uri)" },
 	{ .names = "--bits", .arg = "BITS", .kind = INTEGER, .commands = JG_CMD_KEYGEN,
 	  .field = FIELD(bits), .max = 1 << 20, .rank = 10, .values = "2048 3072 4096",
 	  .help = "RSA key size: 2048 (default), 3072 or 4096" },
@@ -142,7 +144,8 @@ static const struct option options[] = {
 	  .help = "write the private key there (default server.key)" },
 	{ .names = "--lifetime", .arg = "SECONDS", .kind = INTEGER, .commands = GRANT_LIKE,
 	  .field = FIELD(lifetime), .min = 1, .max = 3600, .rank = 70, .providers = SF | GOOGLE,
-	  .help = "exp = now + SECONDS, 1 to 3600 (default 180)" },
+	  .help = "exp = now + SECONDS, 1 to 3600 (default 180)",
+	  .google_help = "exp = now + SECONDS, 1 to 3600 (default 3600)" },
 	{ .names = "--loglevel", .arg = "LEVEL", .kind = IGNORED_ARG, .commands = JG_CMD_GRANT,
 	  .help = "sf: the log level" },
 	{ .names = "--max-time|-m", .arg = "SECONDS", .kind = SECONDS, .commands = NETWORK,
@@ -731,6 +734,7 @@ jg_cli_doc jg_cli_option_at(size_t i)
 	jg_cli_doc d = { .names = opt->names, .arg = opt->arg, .help = opt->help,
 		.values = opt->values, .commands = opt->commands, .providers = opt->providers,
 		.ignored_by = opt->ignored_by, .group = opt->group, .rank = opt->rank,
+		.google_help = opt->google_help,
 		.complete = (jg_cli_complete)opt->complete, .use = JG_OPTION_USED };
 	if (opt->kind == SECRET)
 		d.use = JG_OPTION_REFUSED;

@@ -99,6 +99,7 @@ typedef struct jg_cli_doc {
 	const char *names;    /* the canonical name first, then its aliases, '|'-separated */
 	const char *arg;      /* the argument's name ("PATH"), NULL when the option takes none */
 	const char *help;     /* what it does, for --help: one line, a '\n' continues it */
+	const char *google_help; /* the same under --provider google when it differs, or NULL */
 	const char *values;   /* the values completion offers, space-separated, or NULL (for
 	                         --output and --enc-md, the only ones the parser takes) */
 	unsigned commands;    /* the jg_command bits of the commands that take it */

@@ -32,7 +32,7 @@ static void print_lines(const char *text, int indent, FILE *out)
 
 /* "  -i, --client-id ID         Connected App consumer key (claim iss)": the one-letter aliases,
  * the canonical name and the argument, then the help text in its column. */
-static void print_option(const jg_cli_doc *opt, FILE *out)
+static void print_option(const jg_cli_doc *opt, jg_provider provider, FILE *out)
 {
 	const char *cursor = opt->names, *canonical_name, *name;
 	size_t canonical_len = jg_cli_next_name(&cursor, &canonical_name), n;
@@ -47,7 +47,8 @@ static void print_option(const jg_cli_doc *opt, FILE *out)
 		(void)fprintf(out, "%*s", HELP_COLUMN - width, "");
 	else
 		(void)fprintf(out, "\n%*s", HELP_COLUMN, "");
-	print_lines(opt->help, HELP_COLUMN, out);
+	print_lines(provider == JG_PROVIDER_GOOGLE && opt->google_help != NULL ? opt->google_help :
+		opt->help, HELP_COLUMN, out);
 }
 
 /* Whether --help for cmd (and provider, for grant and assertion) lists opt. */
@@ -68,7 +69,7 @@ static int print_group(jg_command cmd, jg_provider provider, jg_cli_group group,
 			if (opt->rank != rank || opt->group != group || !listed_in_help(opt, cmd, provider))
 				continue;
 			if (out != NULL)
-				print_option(opt, out);
+				print_option(opt, (cmd & GRANT_LIKE) ? provider : JG_PROVIDER_SALESFORCE, out);
 			printed++;
 		}
 	}

@@ -6,6 +6,7 @@
 #include <cJSON.h>
 
 #include "base/file.h"
+#include "base/trace.h"
 #include "base/wipe.h"
 #include "net/http.h"
 #include "oauth/oauth.h"
@@ -73,7 +74,13 @@ static jg_status load_key(const cJSON *json, const char *origin, jg_key *key, jg
 		return jg_fail(err, JG_ERR_INPUT, "%s has no \"private_key\"; download the key file again",
 			origin);
 	(void)snprintf(where, sizeof where, "the private_key of %s", origin);
-	return jg_key_load_bytes((const unsigned char *)pem, strlen(pem), where, key, err);
+	jg_status st = jg_key_load_bytes((const unsigned char *)pem, strlen(pem), where, key, err);
+	if (st == JG_OK)
+		return st;
+	jg_trace("%s", err->message); /* the key reader's words, whose advice is Salesforce's */
+	return jg_fail(err, JG_ERR_INPUT, "%s: its private_key is not an unencrypted RSA key of 2048 "
+		"to 4096 bits to sign RS256 with; create a new key for the service account (IAM > "
+		"Service accounts > Keys > Add key > JSON)", origin);
 }
 
 jg_status jg_google_parse_account(const char *text, size_t len, const char *origin,
@@ -104,6 +111,8 @@ jg_status jg_google_read_account(const char *path, const char *what, jg_google_a
 	size_t len = 0;
 	(void)snprintf(origin, sizeof origin, "the key file %s (%s)", path, what);
 	jg_status st = jg_file_read(path, "service account key file", text, sizeof text, &len, err);
+	if (st != JG_OK)
+		(void)jg_fail_context(err, st, "%s", what);
 	if (st == JG_OK)
 		st = jg_google_parse_account((const char *)text, len, origin, account, key, err);
 	jg_wipe(text, len);
