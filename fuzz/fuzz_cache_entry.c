@@ -12,7 +12,13 @@
  *     again succeeds and gives the same entry, field by field, byte for byte, and formatting
  *     it again gives the same text;
  *   - format never writes past its capacity: with one byte too few it fails (with its message
- *     filled), with one byte to spare it succeeds and writes the same text.
+ *     filled), with one byte to spare it succeeds and writes the same text;
+ *   - the provider: a Salesforce entry (no "provider" member) has no expiry (expires_in -1,
+ *     expires_at 0) and its text holds no "provider", "expires_in" or "expires_at" member; a
+ *     Google one has no instance_url, id, org_id or user_id, its expires_in is -1 or 1 to
+ *     315360000, with expires_at after obtained when it is not -1 (and 0 when it is), and its
+ *     text says "provider":"google"; provider, expires_in and expires_at survive the round
+ *     trip.
  */
 #include <stddef.h>
 #include <stdint.h>
@@ -58,7 +64,10 @@ static void check_terminated(const jg_cache_entry *e)
 
 static void check_same(const jg_cache_entry *a, const jg_cache_entry *b)
 {
+	FUZZ_CHECK(a->provider == b->provider);
 	FUZZ_CHECK(a->obtained == b->obtained);
+	FUZZ_CHECK(a->token.expires_in == b->token.expires_in);
+	FUZZ_CHECK(a->token.expires_at == b->token.expires_at);
 	FUZZ_CHECK(SAME(a, b, access_token));
 	FUZZ_CHECK(SAME(a, b, instance_url));
 	FUZZ_CHECK(SAME(a, b, id));
@@ -66,6 +75,37 @@ static void check_same(const jg_cache_entry *a, const jg_cache_entry *b)
 	FUZZ_CHECK(SAME(a, b, user_id));
 	FUZZ_CHECK(SAME(a, b, token_type));
 	FUZZ_CHECK(SAME(a, b, scope));
+}
+
+static int text_has(const char *text, size_t len, const char *needle)
+{
+	return memmem(text, len, needle, strlen(needle)) != NULL;
+}
+
+/* What the provider of a parsed entry implies, in the entry and in its formatted text. A quote
+ * inside a string value is written \", so these members' names cannot be forged by a value. */
+static void check_provider(const jg_cache_entry *e, const char *text, size_t len)
+{
+	const jg_token *t = &e->token;
+	if (e->provider == JG_PROVIDER_SALESFORCE) {
+		FUZZ_CHECK(t->expires_in == -1 && t->expires_at == 0);
+		FUZZ_CHECK(!text_has(text, len, "\"provider\":"));
+		FUZZ_CHECK(!text_has(text, len, "\"expires_in\":"));
+		FUZZ_CHECK(!text_has(text, len, "\"expires_at\":"));
+		return;
+	}
+	FUZZ_CHECK(e->provider == JG_PROVIDER_GOOGLE);
+	FUZZ_CHECK(text_has(text, len, ",\"provider\":\"google\","));
+	FUZZ_CHECK(t->instance_url[0] == '\0' && t->id[0] == '\0');
+	FUZZ_CHECK(t->org_id[0] == '\0' && t->user_id[0] == '\0');
+	if (t->expires_in == -1) {
+		FUZZ_CHECK(t->expires_at == 0);
+		FUZZ_CHECK(!text_has(text, len, "\"expires_at\":"));
+	} else {
+		FUZZ_CHECK(t->expires_in >= 1 && t->expires_in <= 315360000);
+		FUZZ_CHECK(t->expires_at > e->obtained);
+		FUZZ_CHECK(text_has(text, len, "\"expires_at\":"));
+	}
 }
 
 /* Format e with capacity cap into a heap buffer of exactly cap bytes; the status, *len set. */
@@ -105,6 +145,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	FUZZ_CHECK(text[0] == '{' && text[len - 1] == '\n');
 	FUZZ_CHECK(memchr(text, '\n', len - 1) == NULL);
 	FUZZ_CHECK(memchr(text, '\0', len) == NULL);
+	check_provider(&first, text, len);
 
 	/* Parse the formatted text again (a copy of exactly its length): the same entry. */
 	char *again = fuzz_copy(text, len);

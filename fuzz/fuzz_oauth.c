@@ -10,10 +10,13 @@
  *      comparison made for "expired authorization code" parses that Date.
  *
  * Each is also read as a revocation's answer (jg_oauth_read_revoke_answer), whose context has
- * no audience.
+ * no audience, and as a Google token endpoint's answer (provider JG_PROVIDER_GOOGLE: RFC 6749,
+ * access_token with optional token_type, scope and expires_in; Google's refusals and hints).
  *
  * Checked: the status is one of those documented for each; a token is complete, visible
- * ASCII, and its strings end within their arrays; a refusal carries the server's words with
+ * ASCII, and its strings end within their arrays (a Google token: a non-empty visible ASCII
+ * access_token, printable token_type and scope, no Salesforce member, expires_in -1 or 1 to
+ * 315360000 and the body's own); a refusal carries the server's words with
  * every control character escaped (no ESC sequence or forged line reaches the terminal); no
  * message quotes the access token of the body.
  */
@@ -69,6 +72,41 @@ static void check_token(const jg_token *t)
 	FUZZ_CHECK(strncmp(t->org_id, "00D", 3) == 0 && strncmp(t->user_id, "005", 3) == 0);
 }
 
+/* Whether every byte of s is in [low, 0x7e]. */
+static int ascii_from(const char *s, char low)
+{
+	for (; *s != '\0'; s++) {
+		if (*s < low || *s > 0x7e)
+			return 0;
+	}
+	return 1;
+}
+
+/* A Google (RFC 6749) token: the access token, the optional text members, expires_in as the
+ * body says (-1 when it has none), and nothing of Salesforce's. */
+static void check_google_token(const jg_token *t, const uint8_t *body, size_t len)
+{
+	FUZZ_CHECK(fuzz_terminated(t->access_token, sizeof t->access_token));
+	FUZZ_CHECK(fuzz_terminated(t->token_type, sizeof t->token_type));
+	FUZZ_CHECK(fuzz_terminated(t->scope, sizeof t->scope));
+	FUZZ_CHECK(t->access_token[0] != '\0' && ascii_from(t->access_token, 0x21));
+	FUZZ_CHECK(ascii_from(t->token_type, 0x20) && ascii_from(t->scope, 0x20));
+	FUZZ_CHECK(t->instance_url[0] == '\0' && t->id[0] == '\0');
+	FUZZ_CHECK(t->org_id[0] == '\0' && t->user_id[0] == '\0');
+	FUZZ_CHECK(t->expires_in == -1 || (t->expires_in >= 1 && t->expires_in <= 315360000));
+	FUZZ_CHECK(t->expires_at == 0); /* the caller's to set */
+
+	cJSON *json = cJSON_ParseWithLength((const char *)body, len);
+	const cJSON *e = cJSON_GetObjectItemCaseSensitive(json, "expires_in");
+	const cJSON *a = cJSON_GetObjectItemCaseSensitive(json, "access_token");
+	FUZZ_CHECK(cJSON_IsString(a) && strcmp(a->valuestring, t->access_token) == 0);
+	if (e == NULL)
+		FUZZ_CHECK(t->expires_in == -1);
+	else
+		FUZZ_CHECK(cJSON_IsNumber(e) && e->valuedouble == (double)t->expires_in);
+	cJSON_Delete(json);
+}
+
 /* An error's fields: terminated, no control character, the server's words on a refusal, and
  * never the body's access token. */
 static void check_error(jg_status st, const jg_error *err, const uint8_t *body, size_t len,
@@ -108,8 +146,34 @@ static void read_revoke(const jg_http_reader *r, const uint8_t *body, size_t len
 	check_error(st, &err, body, len, extra, &ctx);
 }
 
-/* Frame body[0..len) behind the status line and extra header lines, read it as a token answer
- * and as a revocation answer, and check. */
+/* The same answer from Google's token endpoint: an RFC 6749 token on 200, a refusal on 400 or
+ * 401 naming the token URL (not an instance URL). */
+static void read_google(const jg_http_reader *r, const uint8_t *body, size_t len,
+	const char *extra)
+{
+	static jg_token token;
+	const jg_refusal_context ctx = { .provider = JG_PROVIDER_GOOGLE,
+		.instance_url = "https://oauth2.googleapis.com/token",
+		.audience = "https://oauth2.googleapis.com/token", .local_now = 1700000000 };
+	jg_error err;
+	memset(&err, 0, sizeof err);
+	memset(&token, 0, sizeof token);
+	jg_status st = jg_oauth_read_answer(r, &ctx, &token, &err);
+	if (st == JG_OK) {
+		FUZZ_CHECK(r->status == 200);
+		check_google_token(&token, body, len);
+	} else {
+		FUZZ_CHECK(st == JG_ERR_PROTOCOL || (st == JG_ERR_REFUSED && r->status != 200));
+		check_error(st, &err, body, len, extra, &ctx);
+		if (st == JG_ERR_REFUSED)
+			FUZZ_CHECK(strstr(err.detail, "\ntoken URL: https://oauth2.googleapis.com/token\n")
+				!= NULL);
+	}
+	memset(&token, 0, sizeof token);
+}
+
+/* Frame body[0..len) behind the status line and extra header lines, read it as a token answer,
+ * as a revocation answer and as Google's token answer, and check. */
 static void read_answer(const char *status_line, const char *extra, const uint8_t *body,
 	size_t len)
 {
@@ -142,6 +206,7 @@ static void read_answer(const char *status_line, const char *extra, const uint8_
 	}
 	memset(&token, 0, sizeof token);
 	read_revoke(&r, body, len, extra);
+	read_google(&r, body, len, extra);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

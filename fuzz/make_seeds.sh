@@ -5,7 +5,8 @@
 # The JWTs are signed with fuzz/jwt-seed-key.pem, a fixed test key whose public half
 # fuzz/fuzz_jwt.c holds.
 # fuzz/corpus/cache_entry/ holds hand-written token cache entries (no key or certificate in
-# them), which this script leaves as they are.
+# them), and fuzz/corpus/google_account/ service account key files made by hand from a copy of
+# the test PKI's app.key: this script leaves both as they are.
 # The HTTP-reader and chunked seeds start with the split-control bytes of fuzz/fuzz_util.h.
 set -eu
 c=fuzz/corpus
@@ -228,5 +229,11 @@ printf '{"access_token":"x","instance_url":"http://insecure","id":"https://h/id/
 printf '[{"error":1}, "\\u0000", 1e999]' > "$c/oauth/array"
 printf '{"error":"invalid_grant","error_description":"\\u001b[31mforged\\nline"}' > "$c/oauth/escape-words"
 printf '{"access_token":"00Dxx0000001gPL!AR8AQJXg5oj8jXSgxJfA0lBog","instance_url":"http://x"}' > "$c/oauth/token-not-quoted"
+# Google's answers (providers.md): a token with and without expires_in, and refusals.
+printf '{"access_token":"ya29.c.seedAccessTokenNotRealxxxxxxxxxxxxxxxx","expires_in":3599,"token_type":"Bearer"}' > "$c/oauth/google-token"
+printf '{"access_token":"ya29.c.seedAccessTokenNotRealyyyyyyyyyyyyyyyy","token_type":"Bearer","scope":"https://www.googleapis.com/auth/cloud-platform"}' > "$c/oauth/google-token-no-expiry"
+printf '{"error":"invalid_grant","error_description":"Invalid JWT Signature."}' > "$c/oauth/google-invalid-signature"
+printf 'Tue, 14 Nov 2023 22:13:20 GMT\n{"error":"invalid_grant","error_description":"Invalid JWT: Token must be a short-lived token (60 minutes) and in a reasonable timeframe. Check your iat and exp values in the JWT claim."}' > "$c/oauth/google-short-lived-date"
+printf '{"error":"unauthorized_client","error_description":"Client is unauthorized to retrieve access tokens using this method, or client not authorized for any of the scopes requested."}' > "$c/oauth/google-unauthorized-client"
 find "$c" -type f -exec chmod 644 {} +
 echo "seeds written under $c"

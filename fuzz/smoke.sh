@@ -55,7 +55,7 @@ max_len() {
 dict_of() {
 	case $1 in
 	http*) echo fuzz/dict/http.dict ;;
-	oauth|jwt|cache_entry) echo fuzz/dict/json.dict ;;
+	oauth|jwt|cache_entry|google_account) echo fuzz/dict/json.dict ;;
 	key|trust|cert) echo fuzz/dict/pem.dict ;;
 	url|noproxy) echo fuzz/dict/url.dict ;;
 	encrypted) echo fuzz/dict/encrypted.dict ;;

@@ -14,6 +14,16 @@
 
 #define DER_MAX (16 * 1024)
 
+/* A label for a message: anything but printable ASCII shown as '?', so that an ESC sequence in
+ * a file's PEM label never reaches the terminal. */
+static void copy_label(char *out, size_t cap, const char *label)
+{
+	size_t n = 0;
+	for (; label[n] != '\0' && n + 1 < cap; n++)
+		out[n] = label[n] >= 0x20 && label[n] < 0x7f ? label[n] : '?';
+	out[n] = '\0';
+}
+
 /*
  * What a walk over the PEM objects found. It stops at the first private key, plain or
  * encrypted (PKCS#8 "ENCRYPTED PRIVATE KEY", opened by crypto/encrypted.h), whose DER is left in
@@ -56,7 +66,7 @@ static int visit_object(void *ctx, jg_pem_event event, const char *label,
 		f->openssh = 1;
 	else if (!f->other) {
 		f->other = 1;
-		(void)snprintf(f->other_label, sizeof f->other_label, "%s", label);
+		copy_label(f->other_label, sizeof f->other_label, label);
 	}
 	return 0;
 }

@@ -1,6 +1,8 @@
 /*
  * src/oauth/cache.c: the token cache of grant --reuse. An entry's text survives a round trip and
- * anything else is refused; the name of a tuple depends on where its fields end; a directory
+ * anything else is refused; a Google entry keeps its provider and expiry (expires_at after
+ * obtained, both or neither of expires_in and expires_at) and a Salesforce entry's text is the
+ * same as before there were providers; the name of a tuple depends on where its fields end; a directory
  * open to others or reached through a symlink is not used; an entry is written 0600 and read
  * back; the lock's wait ends at its deadline while another descriptor holds it.
  */
@@ -71,6 +73,129 @@ static void entry_refusals(void **state)
 	assert_int_equal(jg_cache_entry_parse("", 0, &entry), -1);
 	assert_int_equal(jg_cache_entry_parse(good, strlen(good) / 2, &entry), -1);
 	assert_int_equal(entry.token.access_token[0], '\0'); /* wiped on refusal */
+}
+
+/* text with its first occurrence of `from` replaced by `to`, parsed into entry. */
+static int parse_text_variant(const char *base, const char *from, const char *to)
+{
+	char text[1024];
+	const char *at = strstr(base, from);
+	assert_non_null(at);
+	int n = snprintf(text, sizeof text, "%.*s%s%s", (int)(at - base), base, to, at + strlen(from));
+	assert_true(n > 0 && (size_t)n < sizeof text);
+	return jg_cache_entry_parse(text, (size_t)n, &entry);
+}
+
+/* A Google service account's token (--provider google): RFC 6749 members and the expiry. */
+static const char google[] =
+	"{\"version\":1,\"obtained\":1796400000,\"provider\":\"google\",\"expires_in\":3599,"
+	"\"expires_at\":1796403599,\"access_token\":\"ya29.c.seedAccessToken\",\"instance_url\":\"\","
+	"\"id\":\"\",\"token_type\":\"Bearer\",\"scope\":\"https://www.googleapis.com/auth/cloud-platform\"}\n";
+
+static void google_entry_round_trip(void **state)
+{
+	(void)state;
+	char text[JG_CACHE_ENTRY_MAX];
+	size_t len = 0;
+	jg_error err;
+	assert_int_equal(jg_cache_entry_parse(google, strlen(google), &entry), 0);
+	assert_int_equal(entry.provider, JG_PROVIDER_GOOGLE);
+	assert_int_equal(entry.obtained, 1796400000);
+	assert_int_equal(entry.token.expires_in, 3599);
+	assert_int_equal(entry.token.expires_at, 1796403599);
+	assert_string_equal(entry.token.access_token, "ya29.c.seedAccessToken");
+	assert_string_equal(entry.token.token_type, "Bearer");
+	assert_string_equal(entry.token.scope, "https://www.googleapis.com/auth/cloud-platform");
+	assert_string_equal(entry.token.instance_url, "");
+	assert_string_equal(entry.token.org_id, "");
+	assert_int_equal(jg_cache_entry_format(&entry, text, sizeof text, &len, &err), JG_OK);
+	assert_int_equal(len, strlen(google));
+	assert_memory_equal(text, google, len); /* the same bytes as written */
+	assert_int_equal(jg_cache_entry_parse(text, len, &again), 0);
+	assert_memory_equal(&entry, &again, sizeof entry);
+}
+
+/* A Google token without expires_in (RFC 6749 makes it optional): no expiry in the entry. */
+static void google_entry_without_expiry(void **state)
+{
+	(void)state;
+	static const char none[] =
+		"{\"version\":1,\"obtained\":1796400000,\"provider\":\"google\",\"access_token\":"
+		"\"ya29.c.seedAccessToken\",\"instance_url\":\"\",\"id\":\"\",\"token_type\":\"\","
+		"\"scope\":\"\"}\n";
+	char text[JG_CACHE_ENTRY_MAX];
+	size_t len = 0;
+	jg_error err;
+	assert_int_equal(jg_cache_entry_parse(none, strlen(none), &entry), 0);
+	assert_int_equal(entry.provider, JG_PROVIDER_GOOGLE);
+	assert_int_equal(entry.token.expires_in, -1);
+	assert_int_equal(entry.token.expires_at, 0);
+	assert_int_equal(jg_cache_entry_format(&entry, text, sizeof text, &len, &err), JG_OK);
+	assert_int_equal(len, strlen(none));
+	assert_memory_equal(text, none, len);
+	/* An expiry written without expires_in is not one jwtgrant wrote. */
+	assert_int_equal(parse_text_variant(none, "\"access_token\"",
+		"\"expires_at\":1796403599,\"access_token\""), -1);
+}
+
+static void google_entry_refusals(void **state)
+{
+	(void)state;
+	/* expires_at not after obtained */
+	assert_int_equal(parse_text_variant(google, "1796403599", "1796400000"), -1);
+	assert_int_equal(parse_text_variant(google, "1796403599", "1796399999"), -1);
+	assert_int_equal(parse_text_variant(google, "1796403599", "0"), -1);
+	assert_int_equal(parse_text_variant(google, "1796403599", "1796403599.5"), -1);
+	/* a provider other than google, or not a string */
+	assert_int_equal(parse_text_variant(google, "\"google\"", "\"other\""), -1);
+	assert_int_equal(parse_text_variant(google, "\"google\"", "\"Google\""), -1);
+	assert_int_equal(parse_text_variant(google, "\"google\"", "\"salesforce\""), -1);
+	assert_int_equal(parse_text_variant(google, "\"google\"", "\"\""), -1);
+	assert_int_equal(parse_text_variant(google, "\"google\"", "2"), -1);
+	assert_int_equal(parse_text_variant(google, "\"google\"", "null"), -1);
+	/* expires_at without expires_in, expires_in without expires_at */
+	assert_int_equal(parse_text_variant(google, "\"expires_in\":3599,", ""), -1);
+	assert_int_equal(parse_text_variant(google, "\"expires_at\":1796403599,", ""), -1);
+	/* expires_in outside 1 .. ten years, or not whole */
+	assert_int_equal(parse_text_variant(google, "3599", "0"), -1);
+	assert_int_equal(parse_text_variant(google, "3599", "-1"), -1);
+	assert_int_equal(parse_text_variant(google, "3599", "315360001"), -1);
+	assert_int_equal(parse_text_variant(google, "3599", "3599.5"), -1);
+	assert_int_equal(parse_text_variant(google, "3599", "\"3599\""), -1);
+	assert_int_equal(parse_text_variant(google, "3599", "315360000"), 0); /* the limit itself */
+	/* the access token is still required, of visible ASCII */
+	assert_int_equal(parse_text_variant(google, "\"access_token\"", "\"access_tokex\""), -1);
+	assert_int_equal(parse_text_variant(google, "seedAccessToken", "seed AccessToken"), -1);
+	/* an expiry on a Salesforce entry (no provider) */
+	assert_int_equal(parse_text_variant(good, "\"access_token\"",
+		"\"expires_in\":3599,\"expires_at\":1796403599,\"access_token\""), -1);
+	assert_int_equal(entry.token.access_token[0], '\0'); /* wiped on refusal */
+}
+
+/* Salesforce entries are written as before the Google provider: no provider, no expiry, even
+ * when the struct says Salesforce explicitly or holds an expires_in. */
+static void salesforce_entry_text_unchanged(void **state)
+{
+	(void)state;
+	char text[JG_CACHE_ENTRY_MAX];
+	size_t len = 0;
+	jg_error err;
+	assert_int_equal(jg_cache_entry_parse(good, strlen(good), &entry), 0);
+	assert_int_equal(entry.provider, JG_PROVIDER_SALESFORCE);
+	assert_int_equal(entry.token.expires_in, -1);
+	assert_int_equal(entry.token.expires_at, 0);
+	entry.token.expires_in = 7200;
+	entry.token.expires_at = 1796407200;
+	assert_int_equal(jg_cache_entry_format(&entry, text, sizeof text, &len, &err), JG_OK);
+	assert_int_equal(len, strlen(good));
+	assert_memory_equal(text, good, len);
+	entry.provider = 0; /* an entry filled by hand, provider unset: Salesforce's */
+	assert_int_equal(jg_cache_entry_format(&entry, text, sizeof text, &len, &err), JG_OK);
+	assert_int_equal(len, strlen(good));
+	assert_memory_equal(text, good, len);
+	text[len] = '\0';
+	assert_null(strstr(text, "provider"));
+	assert_null(strstr(text, "expires"));
 }
 
 static void name_depends_on_field_ends(void **state)
@@ -174,6 +299,10 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(entry_round_trip),
 		cmocka_unit_test(entry_refusals),
+		cmocka_unit_test(google_entry_round_trip),
+		cmocka_unit_test(google_entry_without_expiry),
+		cmocka_unit_test(google_entry_refusals),
+		cmocka_unit_test(salesforce_entry_text_unchanged),
 		cmocka_unit_test(name_depends_on_field_ends),
 		cmocka_unit_test(unsafe_directories_refused),
 		cmocka_unit_test(write_read_remove),
