@@ -17,8 +17,8 @@
  *     expires_at 0) and its text holds no "provider", "expires_in" or "expires_at" member; a
  *     Google one has no instance_url, id, org_id or user_id, its expires_in is -1 or 1 to
  *     315360000, with expires_at after obtained when it is not -1 (and 0 when it is), and its
- *     text says "provider":"google"; provider, expires_in and expires_at survive the round
- *     trip.
+ *     text says "provider":"google" (a generic one, "generic"); provider, expires_in and
+ *     expires_at survive the round trip.
  */
 #include <stddef.h>
 #include <stdint.h>
@@ -94,8 +94,9 @@ static void check_provider(const jg_cache_entry *e, const char *text, size_t len
 		FUZZ_CHECK(!text_has(text, len, "\"expires_at\":"));
 		return;
 	}
-	FUZZ_CHECK(e->provider == JG_PROVIDER_GOOGLE);
-	FUZZ_CHECK(text_has(text, len, ",\"provider\":\"google\","));
+	FUZZ_CHECK(e->provider == JG_PROVIDER_GOOGLE || e->provider == JG_PROVIDER_GENERIC);
+	FUZZ_CHECK(text_has(text, len, e->provider == JG_PROVIDER_GOOGLE ?
+		",\"provider\":\"google\"," : ",\"provider\":\"generic\","));
 	FUZZ_CHECK(t->instance_url[0] == '\0' && t->id[0] == '\0');
 	FUZZ_CHECK(t->org_id[0] == '\0' && t->user_id[0] == '\0');
 	if (t->expires_in == -1) {

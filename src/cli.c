@@ -23,6 +23,7 @@ enum kind {
 	PROXY,       /* stored in proxy_copy, user info scrubbed from argv */
 	PROVIDER,    /* --provider: one of its values */
 	APPEND,      /* --scope: repeatable, the values joined by spaces into scope[] */
+	MULTI,       /* repeatable, each value kept in a jg_cli_list */
 	SECRET,      /* would take a secret on the command line: refused, value never shown */
 	IGNORED,     /* sf/sfdx flag without meaning here: warn once */
 	IGNORED_ARG  /* the same, with an argument */
@@ -53,10 +54,13 @@ struct option {
 	unsigned char providers;   /* grant, assertion: the providers it is for (0: every one) */
 	unsigned char ignored_by;  /* the providers that accept it with a warning and ignore it */
 	const char *google_help;   /* --help's line under --provider google, when it differs */
+	const char *generic_help;  /* the same under --provider generic */
 };
 
 #define SF JG_PROVIDER_SALESFORCE
 #define GOOGLE JG_PROVIDER_GOOGLE
+#define GENERIC JG_PROVIDER_GENERIC
+#define KEYED (SF | GENERIC) /* the providers whose key comes from the key options */
 
 /* Sorted by canonical name. Every row is documented (jg_cli_option_at): --help, the man page
  * and the completions are made from it, and tests/e2e/docs.sh checks that they agree. */
@@ -64,10 +68,11 @@ static const struct option options[] = {
 	{ .names = "--alias|-a|--setalias", .arg = "ALIAS", .kind = IGNORED_ARG,
 	  .commands = JG_CMD_GRANT, .help = "sf: set an alias for the org" },
 	{ .names = "--audience", .arg = "URL", .kind = STRING, .commands = REQUEST,
-	  .field = FIELD(audience), .rank = 60, .providers = SF | GOOGLE,
+	  .field = FIELD(audience), .rank = 60,
 	  .help = "claim aud (default: env SF_AUDIENCE_URL, else\n"
 		  "test.salesforce.com for sandboxes, else login)",
-	  .google_help = "claim aud (default: the key file's token_uri)" },
+	  .google_help = "claim aud (default: the key file's token_uri)",
+	  .generic_help = "claim aud (default: --token-url)" },
 	{ .names = "--bits", .arg = "BITS", .kind = INTEGER, .commands = JG_CMD_KEYGEN,
 	  .field = FIELD(bits), .max = 1 << 20, .rank = 10, .values = "2048 3072 4096",
 	  .help = "RSA key size: 2048 (default), 3072 or 4096" },
@@ -81,15 +86,24 @@ static const struct option options[] = {
 	{ .names = "--capath", .arg = "DIR", .kind = STRING, .commands = NETWORK,
 	  .field = FIELD(capath), .rank = 90, .complete = JG_COMPLETE_DIR,
 	  .help = "trust the PEM certificates in DIR" },
-	{ .names = "--cert", .arg = "FILE", .kind = STRING, .commands = JG_CMD_CHECK | JG_CMD_DECODE,
+	{ .names = "--cert", .arg = "FILE", .kind = STRING,
+	  .commands = JG_CMD_CHECK | JG_CMD_DECODE | GRANT_LIKE, .providers = GENERIC,
 	  .field = FIELD(cert), .rank = 35, .complete = JG_COMPLETE_FILE,
-	  .help = "the certificate to check the key or JWT with" },
+	  .help = "the certificate to check the key or JWT with",
+	  .generic_help = "the certificate whose thumbprint --x5t sends" },
 	{ .names = "--cert-out", .arg = "PATH", .kind = STRING, .commands = JG_CMD_KEYGEN,
 	  .field = FIELD(cert_out), .rank = 30, .complete = JG_COMPLETE_FILE,
 	  .help = "write the certificate there (default server.crt)" },
+	{ .names = "--claim", .arg = "K=V", .kind = MULTI, .commands = GRANT_LIKE,
+	  .field = FIELD(claims), .rank = 46, .providers = GENERIC,
+	  .help = "generic: claim K=STRING or K:=JSON (repeat)" },
+	{ .names = "--client-assertion", .kind = FLAG, .commands = GRANT_LIKE,
+	  .field = FIELD(client_assertion), .rank = 49, .providers = GENERIC,
+	  .help = "generic: client_credentials, JWT client auth" },
 	{ .names = "--client-id|-i|--clientid", .arg = "ID", .kind = STRING, .commands = REQUEST,
-	  .field = FIELD(client_id), .rank = 10, .providers = SF,
-	  .help = "Connected App consumer key (claim iss)" },
+	  .field = FIELD(client_id), .rank = 10, .providers = SF | GENERIC,
+	  .help = "Connected App consumer key (claim iss)",
+	  .generic_help = "the client: claim iss unless --issuer" },
 	{ .names = "--connect-timeout", .arg = "SECONDS", .kind = SECONDS, .commands = NETWORK,
 	  .field = FIELD(connect_timeout_ms), .max = 3600, .rank = 120,
 	  .help = "per connection attempt (default 10)" },
@@ -100,42 +114,61 @@ static const struct option options[] = {
 	{ .names = "--days", .arg = "N", .kind = INTEGER, .commands = JG_CMD_KEYGEN,
 	  .field = FIELD(days), .min = -(1 << 30), .max = 1 << 30, .rank = 60,
 	  .help = "certificate validity, 1 to 9999 days (default 365)" },
-	{ .names = "--enc-cipher", .providers = SF, .arg = "NAME", .kind = STRING, .commands = KEY_USERS,
+	{ .names = "--enc-cipher", .arg = "NAME", .kind = STRING, .commands = KEY_USERS,
+	  .providers = KEYED,
 	  .field = FIELD(enc_cipher), .group = KEYS, .rank = 30,
 	  .values = "aes-256-cbc aes-192-cbc aes-128-cbc des-ede3-cbc",
 	  .help = "openssl enc cipher: aes-256-cbc (default),\naes-192-cbc, aes-128-cbc, des-ede3-cbc" },
-	{ .names = "--enc-iter", .providers = SF, .arg = "N", .kind = INTEGER, .commands = KEY_USERS,
+	{ .names = "--enc-iter", .arg = "N", .kind = INTEGER, .commands = KEY_USERS,
+	  .providers = KEYED,
 	  .field = FIELD(enc_iter), .min = 1, .max = JG_KDF_ITER_MAX, .group = KEYS, .rank = 40,
 	  .help = "openssl enc -pbkdf2 -iter N (default 10000)" },
-	{ .names = "--enc-iv-env", .providers = SF, .arg = "VAR", .kind = STRING, .commands = KEY_USERS,
+	{ .names = "--enc-iv-env", .arg = "VAR", .kind = STRING, .commands = KEY_USERS,
+	  .providers = KEYED,
 	  .field = FIELD(enc_iv_env), .group = KEYS, .rank = 70, .complete = JG_COMPLETE_ENV,
 	  .help = "openssl enc -nosalt: the hex IV (-iv) in VAR" },
-	{ .names = "--enc-key-env", .providers = SF, .arg = "VAR", .kind = STRING, .commands = KEY_USERS,
+	{ .names = "--enc-key-env", .arg = "VAR", .kind = STRING, .commands = KEY_USERS,
+	  .providers = KEYED,
 	  .field = FIELD(enc_key_env), .group = KEYS, .rank = 60, .complete = JG_COMPLETE_ENV,
 	  .help = "openssl enc -nosalt: the hex key (-K) in VAR" },
-	{ .names = "--enc-md", .providers = SF, .arg = "NAME", .kind = STRING, .commands = KEY_USERS,
+	{ .names = "--enc-md", .arg = "NAME", .kind = STRING, .commands = KEY_USERS,
+	  .providers = KEYED,
 	  .field = FIELD(enc_md), .group = KEYS, .rank = 50, .values = "sha256 sha1 sha512 md5",
 	  .help = "openssl enc -md: sha256, sha1, sha512, md5" },
 	{ .names = "--encrypt", .kind = FLAG, .commands = JG_CMD_KEYGEN, .field = FIELD(encrypt),
 	  .rank = 80, .help = "encrypt the key with a passphrase (PBES2)" },
 	{ .names = "--force", .kind = FLAG, .commands = JG_CMD_KEYGEN, .field = FIELD(force),
 	  .rank = 70, .help = "overwrite existing files" },
+	{ .names = "--form", .arg = "K=V", .kind = MULTI, .commands = GRANT_LIKE,
+	  .field = FIELD(forms), .rank = 52, .providers = GENERIC,
+	  .help = "generic: an extra form field (repeatable)" },
 	{ .names = "--help|-h", .kind = FLAG, .commands = ALL, .field = FIELD(help), .group = COMMON,
 	  .rank = 20, .help = "print the command's usage and exit" },
 	{ .names = "--instance-url|-r|--instanceurl|-l|--login-url", .arg = "URL", .kind = STRING,
-	  .commands = REQUEST, .field = FIELD(instance_url), .rank = 50, .ignored_by = GOOGLE,
+	  .commands = REQUEST, .field = FIELD(instance_url), .rank = 50,
+	  .ignored_by = GOOGLE | GENERIC,
 	  .help = "token host (default https://login.salesforce.com)" },
+	{ .names = "--issuer", .arg = "ISS", .kind = STRING, .commands = GRANT_LIKE,
+	  .field = FIELD(issuer), .rank = 11, .providers = GENERIC,
+	  .help = "generic: claim iss (default: --client-id)" },
 	{ .names = "--json", .kind = OUTPUT_JSON, .commands = JG_CMD_GRANT, .field = FIELD(output),
 	  .rank = 160, .help = "same as --output json" },
-	{ .names = "--jwt-key-env", .providers = SF, .arg = "VAR", .kind = STRING, .commands = KEY_USERS,
+	{ .names = "--jti", .kind = FLAG, .commands = GRANT_LIKE, .field = FIELD(jti), .rank = 48,
+	  .providers = GENERIC, .help = "generic: a random jti claim in each assertion" },
+	{ .names = "--jwt-header", .arg = "K=V", .kind = MULTI, .commands = GRANT_LIKE,
+	  .field = FIELD(headers), .rank = 47, .providers = GENERIC,
+	  .help = "generic: a header member, e.g. kid=K (repeat)" },
+	{ .names = "--jwt-key-env", .arg = "VAR", .kind = STRING, .commands = KEY_USERS,
+	  .providers = KEYED,
 	  .field = FIELD(key_env), .rank = 30, .complete = JG_COMPLETE_ENV,
 	  .help = "private key from an environment variable" },
-	{ .names = "--jwt-key-file|-f|--jwtkeyfile|--keyfile|--key-file", .providers = SF, .arg = "PATH",
+	{ .names = "--jwt-key-file|-f|--jwtkeyfile|--keyfile|--key-file", .arg = "PATH",
+	  .providers = KEYED,
 	  .kind = STRING, .commands = KEY_USERS, .field = FIELD(key_file), .rank = 20,
 	  .complete = JG_COMPLETE_FILE, .help = "RSA private key (PEM/DER/base64; - reads stdin)" },
 	{ .names = "--jwt-subject", .arg = "USER", .kind = STRING, .commands = GRANT_LIKE,
-	  .field = FIELD(jwt_subject), .rank = 45, .providers = GOOGLE,
-	  .help = "google: claim sub, the user to act as\n(domain-wide delegation)" },
+	  .field = FIELD(jwt_subject), .rank = 45, .providers = GOOGLE | GENERIC,
+	  .help = "claim sub: the user to act as" },
 	{ .names = "--kdf-iter", .arg = "N", .kind = INTEGER, .commands = JG_CMD_KEYGEN,
 	  .field = FIELD(kdf_iter), .min = 1, .max = JG_KDF_ITER_MAX, .rank = 90,
 	  .help = "PBKDF2 iterations of --encrypt (default 600000)" },
@@ -143,7 +176,7 @@ static const struct option options[] = {
 	  .field = FIELD(key_out), .rank = 20, .complete = JG_COMPLETE_FILE,
 	  .help = "write the private key there (default server.key)" },
 	{ .names = "--lifetime", .arg = "SECONDS", .kind = INTEGER, .commands = GRANT_LIKE,
-	  .field = FIELD(lifetime), .min = 1, .max = 3600, .rank = 70, .providers = SF | GOOGLE,
+	  .field = FIELD(lifetime), .min = 1, .max = 3600, .rank = 70,
 	  .help = "exp = now + SECONDS, 1 to 3600 (default 180)",
 	  .google_help = "exp = now + SECONDS, 1 to 3600 (default 3600)" },
 	{ .names = "--loglevel", .arg = "LEVEL", .kind = IGNORED_ARG, .commands = JG_CMD_GRANT,
@@ -168,17 +201,17 @@ static const struct option options[] = {
 	{ .names = "--passphrase|--passin|-k|--pass", .arg = "PASSPHRASE", .kind = SECRET,
 	  .commands = PASSPHRASE_USERS,
 	  .help = "refused: a passphrase on the command line shows in ps and shell history" },
-	{ .names = "--passphrase-env", .providers = SF, .arg = "VAR", .kind = STRING,
+	{ .names = "--passphrase-env", .providers = KEYED, .arg = "VAR", .kind = STRING,
 	  .commands = PASSPHRASE_USERS,
 	  .field = FIELD(passphrase_env), .group = KEYS, .rank = 10, .complete = JG_COMPLETE_ENV,
 	  .help = "the passphrase from an environment variable" },
-	{ .names = "--passphrase-file", .providers = SF, .arg = "PATH", .kind = STRING,
+	{ .names = "--passphrase-file", .providers = KEYED, .arg = "PATH", .kind = STRING,
 	  .commands = PASSPHRASE_USERS,
 	  .field = FIELD(passphrase_file), .group = KEYS, .rank = 20, .complete = JG_COMPLETE_FILE,
 	  .help = "its first line is the passphrase (- reads stdin)" },
 	{ .names = "--provider", .arg = "NAME", .kind = PROVIDER, .commands = GRANT_LIKE,
-	  .field = FIELD(provider), .rank = 1, .values = "salesforce google",
-	  .help = "salesforce (default) or google (see its --help)" },
+	  .field = FIELD(provider), .rank = 1, .values = "salesforce google generic",
+	  .help = "salesforce (default), google or generic" },
 	{ .names = "--proxy|-x", .arg = "URL", .kind = PROXY, .commands = NETWORK,
 	  .field = FIELD(proxy), .rank = 100, .help = "HTTP proxy (CONNECT); env https_proxy, all_proxy" },
 	{ .names = "--retry", .arg = "N", .kind = INTEGER, .commands = NETWORK,
@@ -189,8 +222,8 @@ static const struct option options[] = {
 	  .help = "answer with a token obtained less than SECONDS ago\n"
 		  "for the same request (env JWTGRANT_REUSE)" },
 	{ .names = "--scope", .arg = "SCOPE", .kind = APPEND, .commands = GRANT_LIKE,
-	  .field = FIELD(scope), .rank = 14, .providers = GOOGLE,
-	  .help = "google: a scope to ask for (repeatable)" },
+	  .field = FIELD(scope), .rank = 14, .providers = GOOGLE | GENERIC,
+	  .help = "a scope to ask for (repeatable)" },
 	{ .names = "--set-default|-s|--setdefaultusername", .kind = IGNORED, .commands = JG_CMD_GRANT,
 	  .help = "sf: make the org the default one" },
 	{ .names = "--set-default-dev-hub|-d|--setdefaultdevhubusername|--setdefaultdevhub",
@@ -201,8 +234,8 @@ static const struct option options[] = {
 	  .field = FIELD(token_env), .rank = 5, .complete = JG_COMPLETE_ENV,
 	  .help = "revoke the access token held in VAR" },
 	{ .names = "--token-url", .arg = "URL", .kind = STRING, .commands = GRANT_LIKE,
-	  .field = FIELD(token_url), .rank = 55, .providers = GOOGLE,
-	  .help = "google: POST there instead of the key file's\ntoken_uri (aud unchanged)" },
+	  .field = FIELD(token_url), .rank = 5, .providers = GOOGLE | GENERIC,
+	  .help = "the token endpoint (google: else token_uri)" },
 	{ .names = "--username|-o|-u", .arg = "USER", .kind = STRING, .commands = REQUEST,
 	  .field = FIELD(username), .rank = 40, .providers = SF,
 	  .help = "Salesforce username (claim sub)" },
@@ -210,6 +243,8 @@ static const struct option options[] = {
 	  .group = COMMON, .rank = 10, .help = "trace to stderr (secrets redacted)" },
 	{ .names = "--version|-V", .kind = FLAG, .commands = ALL, .field = FIELD(version),
 	  .group = COMMON, .rank = 30, .help = "print the version line and exit" },
+	{ .names = "--x5t", .kind = FLAG, .commands = GRANT_LIKE, .field = FIELD(x5t), .rank = 50,
+	  .providers = GENERIC, .help = "generic: header x5t, --cert's SHA-1 thumbprint" },
 };
 #define OPTION_COUNT (sizeof options / sizeof options[0])
 _Static_assert(OPTION_COUNT <= 64, "jg_options.given has a bit per option");
@@ -377,6 +412,8 @@ static jg_status parse_provider(jg_options *o, const char *name, const char *val
 		o->provider = JG_PROVIDER_SALESFORCE;
 	else if (strcmp(value, "google") == 0)
 		o->provider = JG_PROVIDER_GOOGLE;
+	else if (strcmp(value, "generic") == 0)
+		o->provider = JG_PROVIDER_GENERIC;
 	else
 		return not_listed(name, value, err);
 	return JG_OK;
@@ -406,6 +443,15 @@ static jg_status append_scope(jg_options *o, const char *name, const char *value
 	return JG_OK;
 }
 
+/* A repeatable option's value, kept after the earlier ones. */
+static jg_status add_to_list(jg_cli_list *list, const char *name, const char *value, jg_error *err)
+{
+	if (list->count == JG_CLI_LIST_MAX)
+		return jg_fail(err, JG_ERR_USAGE, "%s is given more than %d times", name, JG_CLI_LIST_MAX);
+	list->items[list->count++] = value;
+	return JG_OK;
+}
+
 /* An option with its value (never NULL). */
 static jg_status apply_value(jg_options *o, const struct option *opt, const char *name,
 	char *value, jg_error *err)
@@ -431,6 +477,8 @@ static jg_status apply_value(jg_options *o, const struct option *opt, const char
 		return parse_provider(o, name, value, err);
 	case APPEND:
 		return append_scope(o, name, value, err);
+	case MULTI:
+		return add_to_list((jg_cli_list *)(void *)field, name, value, err);
 	default: /* IGNORED_ARG: its value is read and dropped */
 		warn_ignored(name);
 		return JG_OK;
@@ -440,7 +488,7 @@ static jg_status apply_value(jg_options *o, const struct option *opt, const char
 static int takes_value(unsigned k)
 {
 	return k == STRING || k == LIST || k == INTEGER || k == SECONDS || k == PROXY ||
-		k == IGNORED_ARG || k == PROVIDER || k == APPEND;
+		k == IGNORED_ARG || k == PROVIDER || k == APPEND || k == MULTI;
 }
 
 static jg_status apply_option(jg_options *o, const struct option *opt, char *value, jg_error *err)
@@ -734,7 +782,7 @@ jg_cli_doc jg_cli_option_at(size_t i)
 	jg_cli_doc d = { .names = opt->names, .arg = opt->arg, .help = opt->help,
 		.values = opt->values, .commands = opt->commands, .providers = opt->providers,
 		.ignored_by = opt->ignored_by, .group = opt->group, .rank = opt->rank,
-		.google_help = opt->google_help,
+		.google_help = opt->google_help, .generic_help = opt->generic_help,
 		.complete = (jg_cli_complete)opt->complete, .use = JG_OPTION_USED };
 	if (opt->kind == SECRET)
 		d.use = JG_OPTION_REFUSED;

@@ -20,6 +20,14 @@ typedef enum jg_command {
 	JG_CMD_REVOKE = 32
 } jg_command;
 
+#define JG_CLI_LIST_MAX 16
+
+/* The values of a repeatable option, in the order given (pointers into argv). */
+typedef struct jg_cli_list {
+	const char *items[JG_CLI_LIST_MAX];
+	size_t count;
+} jg_cli_list;
+
 typedef struct jg_options {
 	jg_command command;
 	int help, version, verbose;
@@ -31,8 +39,10 @@ typedef struct jg_options {
 	const char *output, *output_file;
 	/* grant --provider (providers.md) */
 	jg_provider provider;      /* JG_PROVIDER_SALESFORCE unless --provider says otherwise */
-	const char *credentials, *jwt_subject, *token_url;
+	const char *credentials, *jwt_subject, *token_url, *issuer;
 	char scope[2048];          /* the --scope values, joined by spaces ("": none) */
+	jg_cli_list claims, headers, forms; /* generic: --claim, --jwt-header, --form, in order */
+	int jti, client_assertion, x5t;     /* generic: --jti, --client-assertion, --x5t */
 	unsigned long long given;  /* bit i: the option table's row i was given */
 	/* grant --reuse (cli.md, "Token reuse"); revoke */
 	long reuse;                /* seconds, 1..86400; 0: no reuse (--no-reuse, or none given) */
@@ -99,7 +109,8 @@ typedef struct jg_cli_doc {
 	const char *names;    /* the canonical name first, then its aliases, '|'-separated */
 	const char *arg;      /* the argument's name ("PATH"), NULL when the option takes none */
 	const char *help;     /* what it does, for --help: one line, a '\n' continues it */
-	const char *google_help; /* the same under --provider google when it differs, or NULL */
+	const char *google_help;  /* the same under --provider google when it differs, or NULL */
+	const char *generic_help; /* the same under --provider generic when it differs, or NULL */
 	const char *values;   /* the values completion offers, space-separated, or NULL (for
 	                         --output and --enc-md, the only ones the parser takes) */
 	unsigned commands;    /* the jg_command bits of the commands that take it */
@@ -131,6 +142,9 @@ size_t jg_cli_next_name(const char **cursor, const char **name);
 
 /* text with each `sep` written as ", ", cut to fit out[0..cap). */
 void jg_cli_join(const char *text, char sep, char *out, size_t cap);
+
+/* Whether `cmd [--provider provider] --help` lists the option (cli_help.c). */
+int jg_cli_help_lists(const jg_cli_doc *opt, jg_command cmd, jg_provider provider);
 
 /* How many commands there are, and the i-th (i < count). */
 size_t jg_cli_command_count(void);

@@ -47,16 +47,21 @@ static void print_option(const jg_cli_doc *opt, jg_provider provider, FILE *out)
 		(void)fprintf(out, "%*s", HELP_COLUMN - width, "");
 	else
 		(void)fprintf(out, "\n%*s", HELP_COLUMN, "");
-	print_lines(provider == JG_PROVIDER_GOOGLE && opt->google_help != NULL ? opt->google_help :
-		opt->help, HELP_COLUMN, out);
+	const char *help = provider == JG_PROVIDER_GOOGLE ? opt->google_help :
+		provider == JG_PROVIDER_GENERIC ? opt->generic_help : NULL;
+	print_lines(help != NULL ? help : opt->help, HELP_COLUMN, out);
 }
 
-/* Whether --help for cmd (and provider, for grant and assertion) lists opt. */
-static int listed_in_help(const jg_cli_doc *opt, jg_command cmd, jg_provider provider)
+/* The options of encrypted keys are listed under Salesforce's grant and assertion only, so
+ * that another provider's screen keeps to its own options. */
+int jg_cli_help_lists(const jg_cli_doc *opt, jg_command cmd, jg_provider provider)
 {
-	return (opt->commands & cmd) && !is_hidden(opt) &&
-		(!(cmd & GRANT_LIKE) || ((opt->providers == 0 || (opt->providers & provider)) &&
-			!(opt->ignored_by & provider)));
+	if (!(opt->commands & cmd) || is_hidden(opt))
+		return 0;
+	if (!(cmd & GRANT_LIKE))
+		return 1;
+	return (opt->providers == 0 || (opt->providers & provider)) && !(opt->ignored_by & provider) &&
+		(opt->group != JG_CLI_KEYS || provider == JG_PROVIDER_SALESFORCE);
 }
 
 /* The options of cmd in one --help group, by rank; returns how many. */
@@ -66,7 +71,7 @@ static int print_group(jg_command cmd, jg_provider provider, jg_cli_group group,
 	for (unsigned rank = 0; rank <= UCHAR_MAX; rank++) {
 		for (size_t i = 0; i < jg_cli_option_count(); i++) {
 			const jg_cli_doc doc = jg_cli_option_at(i), *opt = &doc;
-			if (opt->rank != rank || opt->group != group || !listed_in_help(opt, cmd, provider))
+			if (opt->rank != rank || opt->group != group || !jg_cli_help_lists(opt, cmd, provider))
 				continue;
 			if (out != NULL)
 				print_option(opt, (cmd & GRANT_LIKE) ? provider : JG_PROVIDER_SALESFORCE, out);
@@ -148,11 +153,25 @@ static const jg_cli_command_doc google_docs[] = {
 	  "Build the RS256 JWT that grant --provider google would send and print it.\n" },
 };
 
+static const jg_cli_command_doc generic_docs[] = {
+	{ JG_CMD_GRANT, "grant", NULL, NULL,
+	  "grant --provider generic --token-url URL --issuer ISS\n"
+	  "(--jwt-key-file PATH | --jwt-key-env VAR) [options]",
+	  "Any RFC 7523 token endpoint: the JWT bearer grant, or with --client-assertion\n"
+	  "client_credentials with a JWT client assertion (iss = sub = --client-id).\n" },
+	{ JG_CMD_ASSERTION, "assertion", NULL, NULL,
+	  "assertion --provider generic --token-url URL --issuer ISS\n"
+	  "(--jwt-key-file PATH | --jwt-key-env VAR) [options]",
+	  "Build the RS256 JWT that grant --provider generic would send and print it.\n" },
+};
+
 static const jg_cli_command_doc *usage_doc(jg_command cmd, jg_provider provider)
 {
-	for (size_t i = 0; provider == JG_PROVIDER_GOOGLE && i < 2; i++) {
-		if (google_docs[i].cmd == cmd)
-			return &google_docs[i];
+	const jg_cli_command_doc *docs = provider == JG_PROVIDER_GOOGLE ? google_docs :
+		provider == JG_PROVIDER_GENERIC ? generic_docs : NULL;
+	for (size_t i = 0; docs != NULL && i < 2; i++) {
+		if (docs[i].cmd == cmd)
+			return &docs[i];
 	}
 	for (size_t i = 0; i < jg_cli_command_count(); i++) {
 		if (jg_cli_command_at(i)->cmd == cmd)
@@ -178,8 +197,12 @@ void jg_cli_usage(const jg_options *o, FILE *out)
 	print_group(cmd, o->provider, JG_CLI_COMMON, out);
 	if (o->provider == JG_PROVIDER_SALESFORCE)
 		print_ignored(cmd, out);
-	if (print_group(cmd, o->provider, JG_CLI_KEYS, NULL) == 0)
+	if (print_group(cmd, o->provider, JG_CLI_KEYS, NULL) == 0) {
+		if ((cmd & GRANT_LIKE) && o->provider == JG_PROVIDER_GENERIC)
+			(void)fprintf(out, "\nAn encrypted key is opened as for Salesforce: see jwtgrant %s "
+				"--help.\n", d->name);
 		return;
+	}
 	(void)fputs(cmd == JG_CMD_KEYGEN ? "\nThe passphrase of --encrypt:\n" :
 		"\nAn encrypted key (PKCS#8, traditional PEM, openssl enc) is opened with its\n"
 		"passphrase, asked on the terminal unless one of these options gives it:\n", out);

@@ -14,6 +14,7 @@
 #include "net/url.h"
 #include "oauth/cache.h"
 #include "oauth/google.h"
+#include "oauth/oauth.h"
 #include "tls/trust.h"
 #include "x509/cert.h"
 
@@ -71,12 +72,28 @@ jg_status jg_cmd_require_grant_inputs(const jg_options *o, jg_error *err);
  */
 jg_status jg_cmd_assertion_from_options(const jg_options *o, jg_assertion *a, jg_error *err);
 
+/* --provider generic: the claims, header members and form fields of the options (generic.c). */
+typedef struct jg_cmd_generic {
+	jg_jwt_member claims[JG_CLI_LIST_MAX];
+	jg_jwt_member headers[JG_CLI_LIST_MAX + 1]; /* --jwt-header, then x5t */
+	size_t claim_count, header_count;
+	char text[JG_CLI_LIST_MAX * (256 + JG_CLAIM_MAX + 2) + 64]; /* names, compact JSON values */
+	size_t text_used;
+	char x5t[32];
+	jg_oauth_form form;
+} jg_cmd_generic;
+
+/* Check and keep --claim, --jwt-header, --x5t (with --cert) and --form: JG_ERR_USAGE naming
+ * the option on a bad one, JG_ERR_INPUT when --cert cannot be read. */
+jg_status jg_cmd_generic_prepare(const jg_options *o, jg_cmd_generic *g, jg_error *err);
+
 /* What grant and assertion sign, and where grant sends it (cmd/request.c). */
 typedef struct jg_cmd_request {
 	jg_provider provider;
 	jg_key key;                /* the private key */
 	jg_assertion claims;       /* what each assertion says (strings in the options or below) */
 	jg_google_account google;  /* --provider google: the key file's account */
+	jg_cmd_generic generic;    /* --provider generic: extra claims, header members, form */
 	const char *server;        /* the URL the transport is prepared for */
 	const char *path_suffix;   /* what follows its path in the POST's (Salesforce's token path) */
 	char token_url[2048];      /* server and suffix: the token endpoint, as the cache names it */
@@ -88,6 +105,10 @@ jg_status jg_cmd_request_prepare(const jg_options *o, jg_cmd_request *rq, jg_err
 
 /* Wipe the key and the account. */
 void jg_cmd_request_wipe(jg_cmd_request *rq);
+
+/* The token request's form body holding the assertion jwt: JG_ERR_USAGE when it does not fit. */
+jg_status jg_cmd_request_body(const jg_cmd_request *rq, const char *jwt, char *out, size_t cap,
+	size_t *len, jg_error *err);
 
 /* What grant and revoke reach the server through (cmd/transport.c). */
 typedef struct jg_cmd_transport {

@@ -25,7 +25,7 @@
 static struct grant_state {
 	jg_cmd_request rq;             /* the key, the claims, the endpoint */
 	char jwt[JG_JWT_MAX + 1];      /* the assertion */
-	char body[JG_JWT_MAX + 128];   /* the form body, holding the assertion */
+	char body[JG_JWT_MAX + 16384]; /* the form body, holding the assertion (and generic's fields) */
 	char answer[JG_ANSWER_MAX];    /* the raw answer, holding the token */
 	jg_http_reader reader;
 	jg_token token;                /* the access token */
@@ -93,7 +93,7 @@ static jg_status attempt(const jg_options *o, int64_t deadline_ms, int *retryabl
 		st = jg_jwt_make_assertion(&g.rq.claims, now, &g.rq.key.sk, &g.rq.key.pk, g.jwt,
 			sizeof g.jwt, &jwt_len, err);
 	if (st == JG_OK)
-		st = jg_oauth_build_body(g.jwt, g.body, sizeof g.body, &body_len, err);
+		st = jg_cmd_request_body(&g.rq, g.jwt, g.body, sizeof g.body, &body_len, err);
 	if (st != JG_OK)
 		return st;
 	char path[JG_URL_PATH_MAX + sizeof JG_OAUTH_TOKEN_PATH];

@@ -95,12 +95,78 @@ static jg_status prepare_google(const jg_options *o, jg_cmd_request *rq, jg_erro
 	return JG_OK;
 }
 
+/* The generic provider's inputs that go together, or not at all. */
+static jg_status require_generic_inputs(const jg_options *o, jg_error *err)
+{
+	if (o->token_url == NULL)
+		return jg_fail(err, JG_ERR_USAGE, "missing --token-url: the token endpoint, e.g. "
+			"https://auth.example.com/oauth2/token");
+	if (o->client_assertion && o->client_id == NULL)
+		return jg_fail(err, JG_ERR_USAGE, "--client-assertion needs --client-id: the client, "
+			"which is the assertion's iss and sub");
+	if (o->client_assertion && (o->issuer != NULL || o->jwt_subject != NULL))
+		return jg_fail(err, JG_ERR_USAGE, "with --client-assertion, iss and sub are --client-id: "
+			"leave out --issuer and --jwt-subject");
+	if (o->issuer == NULL && o->client_id == NULL)
+		return jg_fail(err, JG_ERR_USAGE, "missing --issuer (or --client-id): the assertion's iss");
+	const char *texts[] = { o->issuer, o->client_id, o->jwt_subject, o->audience };
+	for (size_t i = 0; i < sizeof texts / sizeof texts[0]; i++) {
+		if (texts[i] != NULL && !jg_utf8_valid(texts[i], strlen(texts[i])))
+			return jg_fail(err, JG_ERR_USAGE, "a claim's option is not valid UTF-8 text; give it as "
+				"UTF-8");
+	}
+	return JG_OK;
+}
+
+static jg_status prepare_generic(const jg_options *o, jg_cmd_request *rq, jg_error *err)
+{
+	jg_url url;
+	jg_status st = require_generic_inputs(o, err);
+	if (st == JG_OK && jg_url_parse(o->token_url, &url, err) != JG_OK)
+		st = jg_fail(err, JG_ERR_USAGE, "--token-url %.200s is not one jwtgrant can use: "
+			"https://HOST[:PORT][/PATH], no query", o->token_url);
+	if (st == JG_OK)
+		st = jg_cmd_generic_prepare(o, &rq->generic, err);
+	if (st == JG_OK)
+		st = jg_cmd_load_key(o, &rq->key, NULL, err);
+	if (st != JG_OK)
+		return st;
+	jg_assertion *a = &rq->claims;
+	memset(a, 0, sizeof *a);
+	a->issuer = o->client_assertion || o->issuer == NULL ? o->client_id : o->issuer;
+	a->subject = o->client_assertion ? o->client_id : o->jwt_subject;
+	a->audience = o->audience != NULL ? o->audience : o->token_url;
+	a->lifetime = o->lifetime;
+	a->jti = o->jti || o->client_assertion;
+	a->extra_claims = rq->generic.claims;
+	a->extra_claim_count = rq->generic.claim_count;
+	a->extra_headers = rq->generic.headers;
+	a->extra_header_count = rq->generic.header_count;
+	rq->server = o->token_url;
+	rq->path_suffix = "";
+	rq->who = a->issuer;
+	(void)snprintf(rq->token_url, sizeof rq->token_url, "%s", o->token_url);
+	jg_trace("%s to %s, iss %s, audience %s, lifetime %ld s", o->client_assertion ?
+		"client assertion" : "bearer grant", o->token_url, a->issuer, a->audience, a->lifetime);
+	return JG_OK;
+}
+
 jg_status jg_cmd_request_prepare(const jg_options *o, jg_cmd_request *rq, jg_error *err)
 {
 	rq->provider = o->provider;
 	if (o->provider == JG_PROVIDER_GOOGLE)
 		return prepare_google(o, rq, err);
+	if (o->provider == JG_PROVIDER_GENERIC)
+		return prepare_generic(o, rq, err);
 	return prepare_salesforce(o, rq, err);
+}
+
+jg_status jg_cmd_request_body(const jg_cmd_request *rq, const char *jwt, char *out, size_t cap,
+	size_t *len, jg_error *err)
+{
+	if (rq->provider == JG_PROVIDER_GENERIC)
+		return jg_oauth_build_form(&rq->generic.form, jwt, out, cap, len, err);
+	return jg_oauth_build_body(jwt, out, cap, len, err);
 }
 
 void jg_cmd_request_wipe(jg_cmd_request *rq)

@@ -21,6 +21,40 @@ static void key_fingerprint(const jg_key *key, char out[65])
 		jg_sha256_hex(spki, len, out);
 }
 
+/*
+ * The generic request's tuple: its shape, token URL, iss, sub, aud, scope, every extra claim,
+ * (its name, kind and value), header member (name, value) and form field, and the key's
+ * fingerprint.
+ */
+static void generic_name(const jg_cmd_request *rq, const char *fingerprint,
+	char name[JG_CACHE_NAME_LEN + 1])
+{
+	const jg_cmd_generic *g = &rq->generic;
+	const jg_assertion *c = &rq->claims;
+	const char *tuple[7 + 3 * JG_CLI_LIST_MAX + 2 * (JG_CLI_LIST_MAX + 1) + JG_CLI_LIST_MAX + 1];
+	size_t n = 0;
+	tuple[n++] = "generic";
+	tuple[n++] = g->form.client_assertion ? "client_assertion" : "bearer";
+	tuple[n++] = rq->token_url;
+	tuple[n++] = c->issuer;
+	tuple[n++] = c->subject != NULL ? c->subject : "";
+	tuple[n++] = c->audience;
+	tuple[n++] = g->form.scope != NULL ? g->form.scope : "";
+	for (size_t i = 0; i < g->claim_count; i++) {
+		tuple[n++] = g->claims[i].name;
+		tuple[n++] = g->claims[i].raw ? "json" : "string"; /* n=1 and n:=1 differ */
+		tuple[n++] = g->claims[i].text;
+	}
+	for (size_t i = 0; i < g->header_count; i++) {
+		tuple[n++] = g->headers[i].name;
+		tuple[n++] = g->headers[i].text;
+	}
+	for (size_t i = 0; i < g->form.extra_count; i++)
+		tuple[n++] = g->form.extra[i];
+	tuple[n++] = fingerprint;
+	jg_cache_name(tuple, n, name);
+}
+
 void jg_cmd_cache_name(const jg_cmd_request *rq, char name[JG_CACHE_NAME_LEN + 1])
 {
 	char fingerprint[65];
@@ -32,9 +66,13 @@ void jg_cmd_cache_name(const jg_cmd_request *rq, char name[JG_CACHE_NAME_LEN + 1
 		jg_cache_name(tuple, sizeof tuple / sizeof tuple[0], name);
 		return;
 	}
-	const char *tuple[] = { "google", rq->token_url, c->issuer, c->subject ? c->subject : "",
-		c->scope, c->audience, c->key_id, fingerprint };
-	jg_cache_name(tuple, sizeof tuple / sizeof tuple[0], name);
+	if (rq->provider == JG_PROVIDER_GOOGLE) {
+		const char *tuple[] = { "google", rq->token_url, c->issuer, c->subject ? c->subject : "",
+			c->scope, c->audience, c->key_id, fingerprint };
+		jg_cache_name(tuple, sizeof tuple / sizeof tuple[0], name);
+		return;
+	}
+	generic_name(rq, fingerprint, name);
 }
 
 jg_status jg_cmd_cache_open(const jg_options *o, const char *name, int64_t deadline_ms,

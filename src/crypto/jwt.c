@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "base/json_out.h"
+#include "base/random.h"
 #include "base/trace.h"
 #include "base/wipe.h"
 #include "crypto/base64.h"
@@ -37,6 +38,13 @@ void jg_jwt_add_integer(jg_jwt_object *o, const char *name, int64_t number)
 		m->number = number;
 }
 
+void jg_jwt_add_member(jg_jwt_object *o, const jg_jwt_member *from)
+{
+	jg_jwt_member *m = next_member(o, from->name);
+	if (m != NULL)
+		*m = *from;
+}
+
 jg_status jg_jwt_object_json(const jg_jwt_object *o, char *out, size_t cap, size_t *len,
 	jg_error *err)
 {
@@ -48,7 +56,9 @@ jg_status jg_jwt_object_json(const jg_jwt_object *o, char *out, size_t cap, size
 		if (i > 0)
 			jg_out_puts(&json, ",");
 		jg_json_put_name(&json, m->name);
-		if (m->text != NULL)
+		if (m->text != NULL && m->raw)
+			jg_out_puts(&json, m->text);
+		else if (m->text != NULL)
 			jg_json_put_string(&json, m->text);
 		else
 			jg_json_put_integer(&json, m->number);
@@ -284,13 +294,28 @@ jg_status jg_jwt_verify_rs256(const jg_jwt_parts *parts, const br_rsa_public_key
 	return JG_OK;
 }
 
+/* 128 random bits, base64url without padding (22 characters): a jti no one can guess or repeat. */
+static jg_status random_jti(char out[32], jg_error *err)
+{
+	unsigned char bits[16];
+	jg_status st = jg_random_bytes(bits, sizeof bits, err);
+	if (st == JG_OK && jg_base64_encode(bits, sizeof bits, out, 32, JG_B64_URL) == (size_t)-1)
+		st = jg_fail(err, JG_ERR_INPUT, "cannot write the jti");
+	return st;
+}
+
 jg_status jg_jwt_make_assertion(const jg_assertion *a, int64_t now, const br_rsa_private_key *sk,
 	const br_rsa_public_key *pk, char *out, size_t cap, size_t *len, jg_error *err)
 {
 	jg_jwt_object header, claims;
+	char jti[32];
 	if (a->issuer == NULL || a->audience == NULL)
 		return jg_fail(err, JG_ERR_USAGE, "the assertion needs an issuer and an audience");
+	if (a->jti && random_jti(jti, err) != JG_OK)
+		return JG_ERR_INPUT;
 	rs256_header(&header, a->key_id);
+	for (size_t i = 0; i < a->extra_header_count; i++)
+		jg_jwt_add_member(&header, &a->extra_headers[i]);
 	jg_jwt_object_init(&claims);
 	jg_jwt_add_string(&claims, "iss", a->issuer);
 	if (a->subject != NULL)
@@ -301,6 +326,10 @@ jg_status jg_jwt_make_assertion(const jg_assertion *a, int64_t now, const br_rsa
 	int64_t exp = now + (int64_t)a->lifetime;
 	jg_jwt_add_integer(&claims, "exp", exp);
 	jg_jwt_add_integer(&claims, "iat", now);
+	if (a->jti)
+		jg_jwt_add_string(&claims, "jti", jti);
+	for (size_t i = 0; i < a->extra_claim_count; i++)
+		jg_jwt_add_member(&claims, &a->extra_claims[i]);
 	jg_trace("assertion: iat %lld, exp %lld (%ld s later)", (long long)now, (long long)exp,
 		a->lifetime);
 	return jg_jwt_sign_object(&header, &claims, sk, pk, out, cap, len, err);

@@ -29,11 +29,13 @@ typedef struct jg_claims {
 	int64_t iat;     /* issued at, epoch seconds */
 } jg_claims;
 
-/* One member of a header or claims object: a string (text) or, when text is NULL, an integer. */
+/* One member of a header or claims object: a string (text), JSON text written as it is (text
+ * and raw: checked compact JSON, see jg_jwt_json_value), or, when text is NULL, an integer. */
 typedef struct jg_jwt_member {
 	const char *name;
 	const char *text;
 	int64_t number;
+	int raw;
 } jg_jwt_member;
 
 #define JG_JWT_MEMBERS_MAX 16
@@ -48,6 +50,7 @@ typedef struct jg_jwt_object {
 void jg_jwt_object_init(jg_jwt_object *o);
 void jg_jwt_add_string(jg_jwt_object *o, const char *name, const char *text);
 void jg_jwt_add_integer(jg_jwt_object *o, const char *name, int64_t number);
+void jg_jwt_add_member(jg_jwt_object *o, const jg_jwt_member *m);
 
 /* The compact JSON of o into out (NUL-terminated); JG_ERR_USAGE when it does not fit. */
 jg_status jg_jwt_object_json(const jg_jwt_object *o, char *out, size_t cap, size_t *len,
@@ -84,6 +87,11 @@ typedef struct jg_assertion {
 	const char *audience; /* aud: the authorization server */
 	const char *key_id;   /* the header's kid, or NULL */
 	long lifetime;        /* exp - iat, in seconds */
+	int jti;              /* a fresh random jti (128 bits, base64url) after iat */
+	const jg_jwt_member *extra_claims;  /* after the others, in order (generic: --claim) */
+	size_t extra_claim_count;
+	const jg_jwt_member *extra_headers; /* after alg, typ and kid (generic: --jwt-header) */
+	size_t extra_header_count;
 } jg_assertion;
 
 /* Sign the assertion issued at `now` (iat now, exp now + lifetime) into out, as

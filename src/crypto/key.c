@@ -20,7 +20,7 @@ static void copy_label(char *out, size_t cap, const char *label)
 {
 	size_t n = 0;
 	for (; label[n] != '\0' && n + 1 < cap; n++)
-		out[n] = label[n] >= 0x20 && label[n] < 0x7f ? label[n] : '?';
+		out[n] = (char)(label[n] >= 0x20 && label[n] < 0x7f ? label[n] : '?');
 	out[n] = '\0';
 }
 

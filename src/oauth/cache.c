@@ -350,9 +350,12 @@ jg_status jg_cache_entry_format(const jg_cache_entry *e, char *out, size_t cap, 
 	jg_json_put_integer(&o, ENTRY_VERSION);
 	jg_out_puts(&o, ",\"obtained\":");
 	jg_json_put_integer(&o, (long long)e->obtained);
-	if (e->provider == JG_PROVIDER_GOOGLE)
-		jg_out_puts(&o, ",\"provider\":\"google\"");
-	if (e->provider == JG_PROVIDER_GOOGLE && e->token.expires_in > 0) {
+	int other = e->provider == JG_PROVIDER_GOOGLE || e->provider == JG_PROVIDER_GENERIC;
+	if (other) {
+		jg_out_puts(&o, ",\"provider\":");
+		jg_json_put_string(&o, jg_provider_name(e->provider));
+	}
+	if (other && e->token.expires_in > 0) {
 		jg_out_puts(&o, ",\"expires_in\":");
 		jg_json_put_integer(&o, e->token.expires_in);
 		jg_out_puts(&o, ",\"expires_at\":");
@@ -393,16 +396,19 @@ static int only_white_space(const char *p, const char *end)
 	return p != NULL;
 }
 
-/* "provider": absent in Salesforce's entries, "google" in a service account's. */
+/* "provider": absent in Salesforce's entries, "google" or "generic" in the others'. */
 static int entry_provider(const cJSON *json, jg_cache_entry *e)
 {
 	const cJSON *p = cJSON_GetObjectItemCaseSensitive(json, "provider");
 	e->provider = JG_PROVIDER_SALESFORCE;
 	if (p == NULL)
 		return 0;
-	if (!cJSON_IsString(p) || strcmp(p->valuestring, "google") != 0)
+	if (cJSON_IsString(p) && strcmp(p->valuestring, "google") == 0)
+		e->provider = JG_PROVIDER_GOOGLE;
+	else if (cJSON_IsString(p) && strcmp(p->valuestring, "generic") == 0)
+		e->provider = JG_PROVIDER_GENERIC;
+	else
 		return -1;
-	e->provider = JG_PROVIDER_GOOGLE;
 	return 0;
 }
 

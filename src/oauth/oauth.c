@@ -25,6 +25,54 @@ jg_status jg_oauth_build_body(const char *jwt, char *out, size_t cap, size_t *le
 	return JG_OK;
 }
 
+void jg_oauth_put_form_value(jg_out *o, const char *value, size_t len)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	for (size_t i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)value[i];
+		char escaped[3] = { '%', hex[c >> 4], hex[c & 15] };
+		if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+			c == '-' || c == '.' || c == '_' || c == '~')
+			jg_out_put(o, value + i, 1);
+		else
+			jg_out_put(o, escaped, 3);
+	}
+}
+
+/* "&NAME=VALUE" from "NAME=VALUE", both parts encoded. */
+static void put_extra_field(jg_out *o, const char *field)
+{
+	size_t name = strcspn(field, "=");
+	jg_out_puts(o, "&");
+	jg_oauth_put_form_value(o, field, name);
+	jg_out_puts(o, "=");
+	if (field[name] == '=')
+		jg_oauth_put_form_value(o, field + name + 1, strlen(field + name + 1));
+}
+
+jg_status jg_oauth_build_form(const jg_oauth_form *f, const char *jwt, char *out, size_t cap,
+	size_t *len, jg_error *err)
+{
+	jg_out o;
+	jg_out_init(&o, out, cap);
+	jg_out_puts(&o, f->client_assertion ? "grant_type=client_credentials&client_assertion_type="
+		"urn%3Aietf%3Aparams%3Aoauth%3Aclient-assertion-type%3Ajwt-bearer&client_assertion=" :
+		grant_prefix);
+	jg_out_puts(&o, jwt); /* base64url parts and dots: nothing to encode */
+	if (f->scope != NULL && f->scope[0] != '\0') {
+		jg_out_puts(&o, "&scope=");
+		jg_oauth_put_form_value(&o, f->scope, strlen(f->scope));
+	}
+	for (size_t i = 0; i < f->extra_count; i++)
+		put_extra_field(&o, f->extra[i]);
+	if (o.failed) {
+		jg_wipe(out, cap);
+		return jg_fail(err, JG_ERR_USAGE, "the request body does not fit in %zu bytes", cap);
+	}
+	*len = o.len;
+	return JG_OK;
+}
+
 /* Salesforce's refusals and their hints (salesforce-jwt.md). A NULL description matches any;
  * the others match the whole description, ignoring case. */
 static const struct hint {
@@ -105,6 +153,8 @@ static const struct hint google_hints[] = {
 const char *jg_oauth_hint(jg_provider p, const char *error, const char *description)
 {
 	int google = p == JG_PROVIDER_GOOGLE;
+	if (p == JG_PROVIDER_GENERIC)
+		return NULL; /* any server: its words are all there is */
 	for (const struct hint *h = google ? google_hints : salesforce_hints; h->error != NULL; h++) {
 		if (strcmp(h->error, error) != 0)
 			continue;
@@ -332,7 +382,7 @@ static const char *rfc6749_token_fields(const cJSON *json, jg_token *t)
 /* Why json is not provider p's token answer, or NULL, filling t. */
 static const char *provider_token_fields(const cJSON *json, jg_provider p, jg_token *t)
 {
-	if (p == JG_PROVIDER_GOOGLE)
+	if (p == JG_PROVIDER_GOOGLE || p == JG_PROVIDER_GENERIC)
 		return rfc6749_token_fields(json, t);
 	t->expires_in = -1;
 	return token_fields(json, t);
@@ -401,7 +451,8 @@ static jg_status refusal(const jg_http_reader *a, const cJSON *json, const jg_re
 	(void)snprintf(err->detail, sizeof err->detail,
 		"error: %s\nerror_description: %s\n%s: %s\n%s%s%s%s%s%s%s",
 		error, raw_description ? description : "(none)",
-		ctx->provider == JG_PROVIDER_GOOGLE ? "token URL" : "instance URL", ctx->instance_url,
+		ctx->provider == JG_PROVIDER_GOOGLE || ctx->provider == JG_PROVIDER_GENERIC ? "token URL" :
+		"instance URL", ctx->instance_url,
 		ctx->audience ? "audience: " : "", ctx->audience ? ctx->audience : "",
 		ctx->audience ? "\n" : "", clock,
 		hint ? "hint: " : "", hint ? hint : "", hint ? "\n" : "");

@@ -9,6 +9,7 @@
 #include <stdint.h>
 
 #include "base/error.h"
+#include "base/json_out.h"
 #include "net/http.h"
 #include "oauth/provider.h"
 
@@ -32,6 +33,26 @@ typedef struct jg_token {
 /* "grant_type=urn%3Aietf%3Aparams%3Aoauth%3Agrant-type%3Ajwt-bearer&assertion=<jwt>". The JWT
  * is base64url parts and dots, which need no percent-encoding. */
 jg_status jg_oauth_build_body(const char *jwt, char *out, size_t cap, size_t *len, jg_error *err);
+
+/* A generic token request's form (providers.md, "--provider generic"). */
+typedef struct jg_oauth_form {
+	int client_assertion;     /* RFC 7523 2.2 (client_credentials) instead of 2.1 */
+	const char *scope;        /* NULL or "": none */
+	const char *const *extra; /* "NAME=VALUE" fields, each part percent-encoded here */
+	size_t extra_count;
+} jg_oauth_form;
+
+/*
+ * "grant_type=urn%3Aietf%3Aparams%3Aoauth%3Agrant-type%3Ajwt-bearer&assertion=<jwt>", or with
+ * client_assertion "grant_type=client_credentials&client_assertion_type=urn%3Aietf%3Aparams%3A
+ * oauth%3Aclient-assertion-type%3Ajwt-bearer&client_assertion=<jwt>", then "&scope=…" and the
+ * extra fields. JG_ERR_USAGE (out wiped) when it does not fit.
+ */
+jg_status jg_oauth_build_form(const jg_oauth_form *f, const char *jwt, char *out, size_t cap,
+	size_t *len, jg_error *err);
+
+/* value percent-encoded as a form field's (RFC 3986 unreserved characters as they are). */
+void jg_oauth_put_form_value(jg_out *o, const char *value, size_t len);
 
 /* What the refusal message names besides the server's words. */
 typedef struct jg_refusal_context {

@@ -120,24 +120,27 @@ static void expiry_text(const jg_token *tok, char out[32])
 }
 
 /* The variables: ACCESS_TOKEN and the provider's own names for it, then the expiry if known. */
-static size_t list_provider_variables(const jg_token *tok, const char *expires,
+static size_t list_provider_variables(const jg_token *tok, jg_provider p, const char *expires,
 	struct variable v[4])
 {
 	size_t n = 0;
 	v[n++] = (struct variable){ "ACCESS_TOKEN", tok->access_token };
-	v[n++] = (struct variable){ "GOOGLE_OAUTH_ACCESS_TOKEN", tok->access_token };
-	v[n++] = (struct variable){ "CLOUDSDK_AUTH_ACCESS_TOKEN", tok->access_token };
+	if (p == JG_PROVIDER_GOOGLE) { /* what the Cloud SDK and Terraform read */
+		v[n++] = (struct variable){ "GOOGLE_OAUTH_ACCESS_TOKEN", tok->access_token };
+		v[n++] = (struct variable){ "CLOUDSDK_AUTH_ACCESS_TOKEN", tok->access_token };
+	}
 	if (expires[0] != '\0')
 		v[n++] = (struct variable){ "ACCESS_TOKEN_EXPIRES_AT", expires };
 	return n;
 }
 
-static void render_provider_variables(jg_out *t, const jg_token *tok, enum variable_style style)
+static void render_provider_variables(jg_out *t, const jg_token *tok, jg_provider p,
+	enum variable_style style)
 {
 	char expires[32];
 	struct variable v[4];
 	expiry_text(tok, expires);
-	size_t n = list_provider_variables(tok, expires, v);
+	size_t n = list_provider_variables(tok, p, expires, v);
 	for (size_t i = 0; i < n; i++) {
 		int secret = v[i].value == tok->access_token;
 		if (style == GITHUB)
@@ -200,11 +203,11 @@ static void render_provider(jg_out *t, const char *format, const jg_token *tok,
 	if (strcmp(format, "json") == 0)
 		render_provider_json(t, tok, f);
 	else if (strcmp(format, "env") == 0)
-		render_provider_variables(t, tok, SHELL);
+		render_provider_variables(t, tok, f->provider, SHELL);
 	else if (strcmp(format, "github") == 0)
-		render_provider_variables(t, tok, GITHUB);
+		render_provider_variables(t, tok, f->provider, GITHUB);
 	else if (strcmp(format, "azure") == 0)
-		render_provider_variables(t, tok, AZURE);
+		render_provider_variables(t, tok, f->provider, AZURE);
 	else if (strcmp(format, "token") == 0) {
 		jg_out_puts(t, tok->access_token);
 		jg_out_puts(t, "\n");

@@ -81,10 +81,12 @@ static const char *complete_name(jg_cli_complete c)
 /* The providers grant --provider P --help lists the option for: "salesforce,google". */
 static void print_providers_of(const jg_cli_doc *d, FILE *out)
 {
-	static const jg_provider all[] = { JG_PROVIDER_SALESFORCE, JG_PROVIDER_GOOGLE };
+	static const jg_provider all[] = { JG_PROVIDER_SALESFORCE, JG_PROVIDER_GOOGLE,
+		JG_PROVIDER_GENERIC };
 	const char *separator = "";
 	for (size_t i = 0; i < sizeof all / sizeof all[0]; i++) {
-		if ((d->providers != 0 && !(d->providers & all[i])) || (d->ignored_by & all[i]))
+		if (!jg_cli_help_lists(d, (jg_command)(d->commands & (JG_CMD_GRANT | JG_CMD_ASSERTION) ?
+				d->commands & (JG_CMD_GRANT | JG_CMD_ASSERTION) : d->commands), all[i]))
 			continue;
 		(void)fprintf(out, "%s%s", separator, jg_provider_name(all[i]));
 		separator = ",";

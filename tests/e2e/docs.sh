@@ -200,8 +200,9 @@ bash_complete "$T" jwtgrant ''
 # shellcheck disable=SC2046 # the names are words
 same_cands "bash: 'jwtgrant ' offers every command and alias (first words)" \
 	$(cut -f1 "$D/commands") $(cut -f2 "$D/commands" | tr ',' '\n' | grep -v '^-$' | cut -d' ' -f1)
-bash_complete "$T" jwtgrant grant --cl
-same_cands "bash: 'jwtgrant grant --cl' offers --client-id and --clientid" --client-id --clientid
+bash_complete "$T" jwtgrant grant --cli
+same_cands "bash: 'jwtgrant grant --cli' offers --client-assertion, --client-id and --clientid" \
+	--client-assertion --client-id --clientid
 bash_complete "$T" jwtgrant grant --output ''
 # shellcheck disable=SC2046
 same_cands "bash: 'jwtgrant grant --output ' offers the formats" \
@@ -246,7 +247,7 @@ provider_help() {
 	expect_exit 0 "jwtgrant $1 --provider $2 --help: exit 0" "$JG" "$1" --provider "$2" --help ||
 		return
 	grep -E '^  (-[a-zA-Z], )*--[a-z]|^      --[a-z]' "$T/out" |
-		sed -E 's/^ *((-[a-zA-Z], )*--[a-z-]+).*/\1/' > "$T/pnames"
+		sed -E 's/^ *((-[a-zA-Z], )*--[a-z0-9-]+).*/\1/' > "$T/pnames"
 	_wrong=
 	# shellcheck disable=SC2013 # one line an option, its names space-separated
 	for _name in $(awk -F '\t' -v c="$1" '$6 == "used" && index("," $2 ",", "," c ",") {
@@ -268,7 +269,7 @@ while read -r _c; do
 	cp "$T/out" "$D/help.$_c"
 	# The option lines: "  -x, --name ARG  help" or "      --name ARG  help".
 	grep -E '^  (-[a-zA-Z], )*--[a-z]|^      --[a-z]' "$D/help.$_c" > "$T/lines"
-	sed -E 's/^ *((-[a-zA-Z], )*--[a-z-]+).*/\1/' "$T/lines" > "$T/names"
+	sed -E 's/^ *((-[a-zA-Z], )*--[a-z0-9-]+).*/\1/' "$T/lines" > "$T/names"
 	_missing=
 	# shellcheck disable=SC2013 # one name a line, without spaces
 	for _name in $(awk -F '\t' -v c="$_c" '$6 == "used" && index("," $2 ",", "," c ",") &&
@@ -277,7 +278,7 @@ while read -r _c; do
 	done
 	if [ -z "$_missing" ]; then ok "jwtgrant $_c --help lists every option of $_c"; else
 		not_ok "jwtgrant $_c --help lists every option of $_c" "missing:$_missing"; fi
-	case $_c in grant | assertion) provider_help "$_c" google ;; esac
+	case $_c in grant | assertion) provider_help "$_c" google; provider_help "$_c" generic ;; esac
 	if awk 'length($0) > 80 { exit 1 } END { exit NR > 45 }' "$D/help.$_c"; then
 		ok "jwtgrant $_c --help fits one screen (45 lines of 80 columns)"
 	else
@@ -288,12 +289,12 @@ while read -r _c; do
 	_n=0
 	while read -r _line; do
 		# the argument's name follows the option's after one space; the help, after two or more
-		_rest=$(printf '%s\n' "$_line" | sed -E 's/^(-[a-zA-Z], )*--[a-z-]+//')
+		_rest=$(printf '%s\n' "$_line" | sed -E 's/^(-[a-zA-Z], )*--[a-z0-9-]+//')
 		case $_rest in
 		'  '* | '') _arg= ;;
 		*) _arg=$(printf '%s\n' "$_rest" | awk '{ print $1 }') ;;
 		esac
-		for _name in $(printf '%s\n' "$_line" | sed -E 's/^((-[a-zA-Z], )*--[a-z-]+).*/\1/' | tr -d ,); do
+		for _name in $(printf '%s\n' "$_line" | sed -E 's/^((-[a-zA-Z], )*--[a-z0-9-]+).*/\1/' | tr -d ,); do
 			_n=$((_n + 1))
 			_val=$(awk -F '\t' -v o="$_name" '{ split($1, n, " "); for (i in n) if (n[i] == o) {
 				v = $4; sub(",.*", "", v); print (v == "-" ? "1" : v) } }' "$D/options")

@@ -192,8 +192,13 @@ static void name_parses_as_documented(const jg_cli_doc *d, const char *cmd, cons
 {
 	static jg_options o;
 	jg_error err;
-	char line[128];
-	(void)snprintf(line, sizeof line, "%s %s", cmd, name);
+	char line[160];
+	const char *provider = ""; /* an option of another provider only is given with it */
+	if ((strcmp(cmd, "grant") == 0 || strcmp(cmd, "assertion") == 0) && d->providers != 0 &&
+		!(d->providers & JG_PROVIDER_SALESFORCE))
+		provider = (d->providers & JG_PROVIDER_GOOGLE) ? " --provider google" :
+			" --provider generic";
+	(void)snprintf(line, sizeof line, "%s%s %s", cmd, provider, name);
 	jg_status st = parse_words(line, &o, &err);
 	if (d->use == JG_OPTION_REFUSED) {
 		if (st != JG_ERR_USAGE || strstr(err.message, "--passphrase-env") == NULL)
