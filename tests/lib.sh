@@ -393,3 +393,58 @@ with os.fdopen(fd, "w", encoding="ascii") as f:
     f.write("\n")
 ' "$1" "$2" "${3:-$PKI/app.key}" "${4:-service_account}" "$GKID" "$GEMAIL"
 }
+
+# --- the generic RFC 7523 token endpoint -------------------------------------------------------
+XMOCK_PORT='' XMOCK_PID='' XMOCK_LOG='' XMOCK_URL='' XMOCK_ERR=''
+
+# start_generic_mock [GENERIC_MOCK_ARGS...] — starts tests/mock/generic_mock.py in the background
+# as start_google_mock does google_mock.py: the PKI's server.crt/server.key, --app-cert app.crt
+# and --audience auto (the aud is https://localhost:PORT/oauth2/token, a port not known before the
+# start); any of them can be overridden by passing the option again. Sets XMOCK_PORT, XMOCK_PID,
+# XMOCK_LOG, XMOCK_ERR and XMOCK_URL=https://localhost:$XMOCK_PORT/oauth2/token (the --path given
+# instead of /oauth2/token). Returns 1 (after a "not ok" line) when it does not come up.
+start_generic_mock() {
+	pki || return 1
+	JG_MOCKS=$((JG_MOCKS + 1))
+	_pf="$T/xmock$JG_MOCKS.port"
+	rm -f "$_pf" # a subshell's start may have used this number already
+	XMOCK_LOG="$T/xmock$JG_MOCKS.log"
+	XMOCK_ERR="$T/xmock$JG_MOCKS.err"
+	: > "$XMOCK_LOG"
+	"$JG_PY" "$JG_TOP/tests/mock/generic_mock.py" --cert "$PKI/server.crt" \
+		--key "$PKI/server.key" --app-cert "$PKI/app.crt" --audience auto \
+		--max-life "${JWTGRANT_MOCK_MAX_LIFE:-120}" \
+		"$@" --port-file "$_pf" --log "$XMOCK_LOG" < /dev/null > "$XMOCK_ERR" 2>&1 &
+	XMOCK_PID=$!
+	track_pid "$XMOCK_PID"
+	_n=0
+	while [ ! -s "$_pf" ] && [ $_n -lt 100 ]; do
+		jg_alive "$XMOCK_PID" || break
+		sleep 0.1
+		_n=$((_n + 1))
+	done
+	XMOCK_PORT=$(cat "$_pf" 2>/dev/null)
+	if [ -z "$XMOCK_PORT" ]; then
+		not_ok "start the generic mock token endpoint ($*)" "$(tail -n 5 "$XMOCK_ERR")"
+		stop_generic_mock
+		return 1
+	fi
+	_path=/oauth2/token _prev=
+	for _a in "$@"; do
+		case $_prev,$_a in
+		--path,*) _path=$_a ;;
+		*,--path=*) _path=${_a#--path=} ;;
+		esac
+		_prev=$_a
+	done
+	XMOCK_URL="https://localhost:$XMOCK_PORT$_path"
+	return 0
+}
+
+stop_generic_mock() { # [PID] — stops the latest generic mock (or that one); its log stays in $T
+	_pid=${1:-$XMOCK_PID}
+	[ -n "$_pid" ] || return 0
+	stop_mock "$_pid"
+	[ "$_pid" = "$XMOCK_PID" ] && XMOCK_PID=
+	return 0
+}
