@@ -11,7 +11,8 @@
  *
  * Each is also read as a revocation's answer (jg_oauth_read_revoke_answer), whose context has
  * no audience, and as a Google token endpoint's answer (provider JG_PROVIDER_GOOGLE: RFC 6749,
- * access_token with optional token_type, scope and expires_in; Google's refusals and hints).
+ * access_token with optional token_type, scope and expires_in; Google's refusals and hints) and
+ * a generic one's (the same answers; refusals without a hint).
  *
  * Checked: the status is one of those documented for each; a token is complete, visible
  * ASCII, and its strings end within their arrays (a Google token: a non-empty visible ASCII
@@ -146,13 +147,13 @@ static void read_revoke(const jg_http_reader *r, const uint8_t *body, size_t len
 	check_error(st, &err, body, len, extra, &ctx);
 }
 
-/* The same answer from Google's token endpoint: an RFC 6749 token on 200, a refusal on 400 or
- * 401 naming the token URL (not an instance URL). */
-static void read_google(const jg_http_reader *r, const uint8_t *body, size_t len,
-	const char *extra)
+/* The same answer from Google's token endpoint, or a generic one: an RFC 6749 token on 200, a
+ * refusal on 400 or 401 naming the token URL (not an instance URL). */
+static void read_rfc6749(jg_provider provider, const jg_http_reader *r, const uint8_t *body,
+	size_t len, const char *extra)
 {
 	static jg_token token;
-	const jg_refusal_context ctx = { .provider = JG_PROVIDER_GOOGLE,
+	const jg_refusal_context ctx = { .provider = provider,
 		.instance_url = "https://oauth2.googleapis.com/token",
 		.audience = "https://oauth2.googleapis.com/token", .local_now = 1700000000 };
 	jg_error err;
@@ -168,6 +169,8 @@ static void read_google(const jg_http_reader *r, const uint8_t *body, size_t len
 		if (st == JG_ERR_REFUSED)
 			FUZZ_CHECK(strstr(err.detail, "\ntoken URL: https://oauth2.googleapis.com/token\n")
 				!= NULL);
+		if (st == JG_ERR_REFUSED && provider == JG_PROVIDER_GENERIC)
+			FUZZ_CHECK(strstr(err.detail, "\nhint: ") == NULL); /* any server: no hint */
 	}
 	memset(&token, 0, sizeof token);
 }
@@ -206,7 +209,8 @@ static void read_answer(const char *status_line, const char *extra, const uint8_
 	}
 	memset(&token, 0, sizeof token);
 	read_revoke(&r, body, len, extra);
-	read_google(&r, body, len, extra);
+	read_rfc6749(JG_PROVIDER_GOOGLE, &r, body, len, extra);
+	read_rfc6749(JG_PROVIDER_GENERIC, &r, body, len, extra);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

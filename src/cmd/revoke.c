@@ -85,23 +85,16 @@ static jg_status token_from_env(const jg_options *o, jg_error *err)
 	return JG_OK;
 }
 
-/* "token=" and the token, percent-encoded but for the unreserved characters. */
+/* "token=" and the token, percent-encoded but for the unreserved characters (the body has room
+ * for every byte escaped). */
 static void build_body(void)
 {
-	static const char hex[] = "0123456789ABCDEF";
-	size_t n = (size_t)snprintf(r.body, sizeof r.body, "token=");
-	for (const unsigned char *p = (const unsigned char *)r.entry.token.access_token; *p; p++) {
-		if ((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') ||
-			*p == '-' || *p == '.' || *p == '_' || *p == '~') {
-			r.body[n++] = (char)*p;
-		} else {
-			r.body[n++] = '%';
-			r.body[n++] = hex[*p >> 4];
-			r.body[n++] = hex[*p & 15];
-		}
-	}
-	r.body[n] = '\0';
-	r.body_len = n;
+	jg_out o;
+	const char *token = r.entry.token.access_token;
+	jg_out_init(&o, r.body, sizeof r.body);
+	jg_out_puts(&o, "token=");
+	jg_oauth_put_form_value(&o, token, strlen(token));
+	r.body_len = o.len;
 }
 
 /* One POST of the revocation and its answer. */
