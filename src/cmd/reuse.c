@@ -60,7 +60,7 @@ void jg_cmd_cache_name(const jg_cmd_request *rq, char name[JG_CACHE_NAME_LEN + 1
 	char fingerprint[65];
 	const jg_assertion *c = &rq->claims;
 	key_fingerprint(&rq->key, fingerprint);
-	if (rq->provider != JG_PROVIDER_GOOGLE) {
+	if (rq->provider == JG_PROVIDER_SALESFORCE) {
 		const char *tuple[] = { "salesforce", rq->token_url, c->issuer, c->subject, c->audience,
 			fingerprint };
 		jg_cache_name(tuple, sizeof tuple / sizeof tuple[0], name);
