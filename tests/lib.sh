@@ -301,6 +301,52 @@ now() { # epoch seconds
 	date +%s
 }
 
+# --- the other providers' token endpoints -----------------------------------------------------
+# jg_spawn_mock NAME SCRIPT DEFAULT_PATH [ARGS...] — starts tests/mock/SCRIPT in the background
+# with the PKI's server.crt/server.key and app.crt, --max-life, ARGS (which may override them),
+# a port file and a log under $T/NAME<n>.*, waits up to ~10 s for its port and sets
+# JG_SPAWN_PORT, JG_SPAWN_PID, JG_SPAWN_LOG, JG_SPAWN_ERR and JG_SPAWN_URL
+# (https://localhost:PORT and the --path among ARGS, else DEFAULT_PATH). Returns 1 (after a
+# "not ok" line, the process stopped) when it does not come up.
+jg_spawn_mock() {
+	_name=$1 _script=$2 _path=$3
+	shift 3
+	pki || return 1
+	JG_MOCKS=$((JG_MOCKS + 1))
+	_pf="$T/$_name$JG_MOCKS.port"
+	rm -f "$_pf" # a subshell's start may have used this number already
+	JG_SPAWN_LOG="$T/$_name$JG_MOCKS.log"
+	JG_SPAWN_ERR="$T/$_name$JG_MOCKS.err"
+	: > "$JG_SPAWN_LOG"
+	"$JG_PY" "$JG_TOP/tests/mock/$_script" --cert "$PKI/server.crt" --key "$PKI/server.key" \
+		--app-cert "$PKI/app.crt" --max-life "${JWTGRANT_MOCK_MAX_LIFE:-120}" \
+		"$@" --port-file "$_pf" --log "$JG_SPAWN_LOG" < /dev/null > "$JG_SPAWN_ERR" 2>&1 &
+	JG_SPAWN_PID=$!
+	track_pid "$JG_SPAWN_PID"
+	_n=0
+	while [ ! -s "$_pf" ] && [ $_n -lt 100 ]; do
+		jg_alive "$JG_SPAWN_PID" || break
+		sleep 0.1
+		_n=$((_n + 1))
+	done
+	JG_SPAWN_PORT=$(cat "$_pf" 2>/dev/null)
+	if [ -z "$JG_SPAWN_PORT" ]; then
+		not_ok "start $_script ($*)" "$(tail -n 5 "$JG_SPAWN_ERR")"
+		stop_mock "$JG_SPAWN_PID"
+		return 1
+	fi
+	_prev=
+	for _a in "$@"; do
+		case $_prev,$_a in
+		--path,*) _path=$_a ;;
+		*,--path=*) _path=${_a#--path=} ;;
+		esac
+		_prev=$_a
+	done
+	JG_SPAWN_URL="https://localhost:$JG_SPAWN_PORT$_path"
+	return 0
+}
+
 # --- the Google token endpoint -----------------------------------------------------------------
 # The test service account that google_mock.py expects and google_credentials writes: its key's
 # id (the JWT header's kid) and its e-mail (iss). A script may set its own before sourcing.
@@ -315,42 +361,10 @@ GMOCK_PORT='' GMOCK_PID='' GMOCK_LOG='' GMOCK_URL='' GMOCK_ERR=''
 # GMOCK_PORT, GMOCK_PID, GMOCK_LOG, GMOCK_ERR and GMOCK_URL=https://localhost:$GMOCK_PORT/token
 # (the --path given instead of /token). Returns 1 (after a "not ok" line) when it does not come up.
 start_google_mock() {
-	pki || return 1
-	JG_MOCKS=$((JG_MOCKS + 1))
-	_pf="$T/gmock$JG_MOCKS.port"
-	rm -f "$_pf" # a subshell's start may have used this number already
-	GMOCK_LOG="$T/gmock$JG_MOCKS.log"
-	GMOCK_ERR="$T/gmock$JG_MOCKS.err"
-	: > "$GMOCK_LOG"
-	"$JG_PY" "$JG_TOP/tests/mock/google_mock.py" --cert "$PKI/server.crt" \
-		--key "$PKI/server.key" --app-cert "$PKI/app.crt" --key-id "$GKID" \
-		--client-email "$GEMAIL" --token-uri auto \
-		--max-life "${JWTGRANT_MOCK_MAX_LIFE:-120}" \
-		"$@" --port-file "$_pf" --log "$GMOCK_LOG" < /dev/null > "$GMOCK_ERR" 2>&1 &
-	GMOCK_PID=$!
-	track_pid "$GMOCK_PID"
-	_n=0
-	while [ ! -s "$_pf" ] && [ $_n -lt 100 ]; do
-		jg_alive "$GMOCK_PID" || break
-		sleep 0.1
-		_n=$((_n + 1))
-	done
-	GMOCK_PORT=$(cat "$_pf" 2>/dev/null)
-	if [ -z "$GMOCK_PORT" ]; then
-		not_ok "start the Google mock token endpoint ($*)" "$(tail -n 5 "$GMOCK_ERR")"
-		stop_google_mock
-		return 1
-	fi
-	_path=/token _prev=
-	for _a in "$@"; do
-		case $_prev,$_a in
-		--path,*) _path=$_a ;;
-		*,--path=*) _path=${_a#--path=} ;;
-		esac
-		_prev=$_a
-	done
-	GMOCK_URL="https://localhost:$GMOCK_PORT$_path"
-	return 0
+	jg_spawn_mock gmock google_mock.py /token --key-id "$GKID" --client-email "$GEMAIL" \
+		--token-uri auto "$@" || return 1
+	GMOCK_PORT=$JG_SPAWN_PORT GMOCK_PID=$JG_SPAWN_PID GMOCK_LOG=$JG_SPAWN_LOG
+	GMOCK_ERR=$JG_SPAWN_ERR GMOCK_URL=$JG_SPAWN_URL
 }
 
 stop_google_mock() { # [PID] — stops the latest Google mock (or that one); its log stays in $T
@@ -404,41 +418,9 @@ XMOCK_PORT='' XMOCK_PID='' XMOCK_LOG='' XMOCK_URL='' XMOCK_ERR=''
 # XMOCK_LOG, XMOCK_ERR and XMOCK_URL=https://localhost:$XMOCK_PORT/oauth2/token (the --path given
 # instead of /oauth2/token). Returns 1 (after a "not ok" line) when it does not come up.
 start_generic_mock() {
-	pki || return 1
-	JG_MOCKS=$((JG_MOCKS + 1))
-	_pf="$T/xmock$JG_MOCKS.port"
-	rm -f "$_pf" # a subshell's start may have used this number already
-	XMOCK_LOG="$T/xmock$JG_MOCKS.log"
-	XMOCK_ERR="$T/xmock$JG_MOCKS.err"
-	: > "$XMOCK_LOG"
-	"$JG_PY" "$JG_TOP/tests/mock/generic_mock.py" --cert "$PKI/server.crt" \
-		--key "$PKI/server.key" --app-cert "$PKI/app.crt" --audience auto \
-		--max-life "${JWTGRANT_MOCK_MAX_LIFE:-120}" \
-		"$@" --port-file "$_pf" --log "$XMOCK_LOG" < /dev/null > "$XMOCK_ERR" 2>&1 &
-	XMOCK_PID=$!
-	track_pid "$XMOCK_PID"
-	_n=0
-	while [ ! -s "$_pf" ] && [ $_n -lt 100 ]; do
-		jg_alive "$XMOCK_PID" || break
-		sleep 0.1
-		_n=$((_n + 1))
-	done
-	XMOCK_PORT=$(cat "$_pf" 2>/dev/null)
-	if [ -z "$XMOCK_PORT" ]; then
-		not_ok "start the generic mock token endpoint ($*)" "$(tail -n 5 "$XMOCK_ERR")"
-		stop_generic_mock
-		return 1
-	fi
-	_path=/oauth2/token _prev=
-	for _a in "$@"; do
-		case $_prev,$_a in
-		--path,*) _path=$_a ;;
-		*,--path=*) _path=${_a#--path=} ;;
-		esac
-		_prev=$_a
-	done
-	XMOCK_URL="https://localhost:$XMOCK_PORT$_path"
-	return 0
+	jg_spawn_mock xmock generic_mock.py /oauth2/token --audience auto "$@" || return 1
+	XMOCK_PORT=$JG_SPAWN_PORT XMOCK_PID=$JG_SPAWN_PID XMOCK_LOG=$JG_SPAWN_LOG
+	XMOCK_ERR=$JG_SPAWN_ERR XMOCK_URL=$JG_SPAWN_URL
 }
 
 stop_generic_mock() { # [PID] — stops the latest generic mock (or that one); its log stays in $T

@@ -164,9 +164,9 @@ jg_status jg_cmd_request_prepare(const jg_options *o, jg_cmd_request *rq, jg_err
 jg_status jg_cmd_request_body(const jg_cmd_request *rq, const char *jwt, char *out, size_t cap,
 	size_t *len, jg_error *err)
 {
-	if (rq->provider == JG_PROVIDER_GENERIC)
-		return jg_oauth_build_form(&rq->generic.form, jwt, out, cap, len, err);
-	return jg_oauth_build_body(jwt, out, cap, len, err);
+	static const jg_oauth_form bearer = { 0 }; /* Salesforce's and Google's: nothing more */
+	const jg_oauth_form *form = rq->provider == JG_PROVIDER_GENERIC ? &rq->generic.form : &bearer;
+	return jg_oauth_build_form(form, jwt, out, cap, len, err);
 }
 
 void jg_cmd_request_wipe(jg_cmd_request *rq)

@@ -14,17 +14,6 @@
 static const char grant_prefix[] =
 	"grant_type=urn%3Aietf%3Aparams%3Aoauth%3Agrant-type%3Ajwt-bearer&assertion=";
 
-jg_status jg_oauth_build_body(const char *jwt, char *out, size_t cap, size_t *len, jg_error *err)
-{
-	int n = snprintf(out, cap, "%s%s", grant_prefix, jwt);
-	if (n < 0 || (size_t)n >= cap) {
-		jg_wipe(out, cap);
-		return jg_fail(err, JG_ERR_USAGE, "the request body does not fit in %zu bytes", cap);
-	}
-	*len = (size_t)n;
-	return JG_OK;
-}
-
 void jg_oauth_put_form_value(jg_out *o, const char *value, size_t len)
 {
 	static const char hex[] = "0123456789ABCDEF";

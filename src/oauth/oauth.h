@@ -30,11 +30,8 @@ typedef struct jg_token {
 	int64_t expires_at;      /* epoch seconds: obtained + expires_in; 0: not known */
 } jg_token;
 
-/* "grant_type=urn%3Aietf%3Aparams%3Aoauth%3Agrant-type%3Ajwt-bearer&assertion=<jwt>". The JWT
- * is base64url parts and dots, which need no percent-encoding. */
-jg_status jg_oauth_build_body(const char *jwt, char *out, size_t cap, size_t *len, jg_error *err);
-
-/* A generic token request's form (providers.md, "--provider generic"). */
+/* A token request's form: Salesforce's and Google's are the bearer grant with nothing more; a
+ * generic one's may add the rest (providers.md, "--provider generic"). */
 typedef struct jg_oauth_form {
 	int client_assertion;     /* RFC 7523 2.2 (client_credentials) instead of 2.1 */
 	const char *scope;        /* NULL or "": none */
@@ -46,7 +43,8 @@ typedef struct jg_oauth_form {
  * "grant_type=urn%3Aietf%3Aparams%3Aoauth%3Agrant-type%3Ajwt-bearer&assertion=<jwt>", or with
  * client_assertion "grant_type=client_credentials&client_assertion_type=urn%3Aietf%3Aparams%3A
  * oauth%3Aclient-assertion-type%3Ajwt-bearer&client_assertion=<jwt>", then "&scope=…" and the
- * extra fields. JG_ERR_USAGE (out wiped) when it does not fit.
+ * extra fields. The JWT is base64url parts and dots, which need no percent-encoding.
+ * JG_ERR_USAGE (out wiped) when it does not fit.
  */
 jg_status jg_oauth_build_form(const jg_oauth_form *f, const char *jwt, char *out, size_t cap,
 	size_t *len, jg_error *err);
