@@ -55,20 +55,30 @@ struct option {
 	unsigned char ignored_by;  /* the providers that accept it with a warning and ignore it */
 	const char *google_help;   /* --help's line under --provider google, when it differs */
 	const char *generic_help;  /* the same under --provider generic */
+	const char *github_help;   /* the same under --provider github */
 };
 
 #define SF JG_PROVIDER_SALESFORCE
 #define GOOGLE JG_PROVIDER_GOOGLE
 #define GENERIC JG_PROVIDER_GENERIC
-#define KEYED (SF | GENERIC) /* the providers whose key comes from the key options */
+#define GITHUB JG_PROVIDER_GITHUB
+#define KEYED (SF | GENERIC | GITHUB) /* the providers whose key comes from the key options */
+#define CLAIMED (SF | GOOGLE | GENERIC) /* the providers whose claims the options may set */
 
 /* Sorted by canonical name. Every row is documented (jg_cli_option_at): --help, the man page
  * and the completions are made from it, and tests/e2e/docs.sh checks that they agree. */
 static const struct option options[] = {
 	{ .names = "--alias|-a|--setalias", .arg = "ALIAS", .kind = IGNORED_ARG,
 	  .commands = JG_CMD_GRANT, .help = "sf: set an alias for the org" },
+	{ .names = "--api-url", .arg = "URL", .kind = STRING, .commands = GRANT_LIKE,
+	  .field = FIELD(api_url), .rank = 5, .providers = GITHUB,
+	  .help = "github: the API (default https://api.github.com;\n"
+		  "Enterprise Server: https://HOST/api/v3)" },
+	{ .names = "--app-id", .arg = "N", .kind = STRING, .commands = GRANT_LIKE,
+	  .field = FIELD(app_id), .rank = 11, .providers = GITHUB,
+	  .help = "github: the App's ID (claim iss) instead of --client-id" },
 	{ .names = "--audience", .arg = "URL", .kind = STRING, .commands = REQUEST,
-	  .field = FIELD(audience), .rank = 60,
+	  .field = FIELD(audience), .rank = 60, .providers = CLAIMED,
 	  .help = "claim aud (default: env SF_AUDIENCE_URL, else\n"
 		  "test.salesforce.com for sandboxes, else login)",
 	  .google_help = "claim aud (default: the key file's token_uri)",
@@ -101,9 +111,10 @@ static const struct option options[] = {
 	  .field = FIELD(client_assertion), .rank = 49, .providers = GENERIC,
 	  .help = "generic: client_credentials, JWT client auth" },
 	{ .names = "--client-id|-i|--clientid", .arg = "ID", .kind = STRING, .commands = REQUEST,
-	  .field = FIELD(client_id), .rank = 10, .providers = SF | GENERIC,
+	  .field = FIELD(client_id), .rank = 10, .providers = SF | GENERIC | GITHUB,
 	  .help = "Connected App consumer key (claim iss)",
-	  .generic_help = "the client: claim iss unless --issuer" },
+	  .generic_help = "the client: claim iss unless --issuer",
+	  .github_help = "the App's client ID (claim iss)" },
 	{ .names = "--connect-timeout", .arg = "SECONDS", .kind = SECONDS, .commands = NETWORK,
 	  .field = FIELD(connect_timeout_ms), .max = 3600, .rank = 120,
 	  .help = "per connection attempt (default 10)" },
@@ -144,9 +155,15 @@ static const struct option options[] = {
 	  .help = "generic: an extra form field (repeatable)" },
 	{ .names = "--help|-h", .kind = FLAG, .commands = ALL, .field = FIELD(help), .group = COMMON,
 	  .rank = 20, .help = "print the command's usage and exit" },
+	{ .names = "--installation-id", .arg = "N", .kind = STRING, .commands = GRANT_LIKE,
+	  .field = FIELD(installation_id), .rank = 47, .providers = GITHUB,
+	  .help = "github: the installation to get a token for" },
+	{ .names = "--installation-user", .arg = "USER", .kind = STRING, .commands = GRANT_LIKE,
+	  .field = FIELD(installation_user), .rank = 51, .providers = GITHUB,
+	  .help = "github: or the installation on USER's account" },
 	{ .names = "--instance-url|-r|--instanceurl|-l|--login-url", .arg = "URL", .kind = STRING,
 	  .commands = REQUEST, .field = FIELD(instance_url), .rank = 50,
-	  .ignored_by = GOOGLE | GENERIC,
+	  .ignored_by = GOOGLE | GENERIC | GITHUB,
 	  .help = "token host (default https://login.salesforce.com)" },
 	{ .names = "--issuer", .arg = "ISS", .kind = STRING, .commands = GRANT_LIKE,
 	  .field = FIELD(issuer), .rank = 11, .providers = GENERIC,
@@ -176,7 +193,7 @@ static const struct option options[] = {
 	  .field = FIELD(key_out), .rank = 20, .complete = JG_COMPLETE_FILE,
 	  .help = "write the private key there (default server.key)" },
 	{ .names = "--lifetime", .arg = "SECONDS", .kind = INTEGER, .commands = GRANT_LIKE,
-	  .field = FIELD(lifetime), .min = 1, .max = 3600, .rank = 70,
+	  .field = FIELD(lifetime), .min = 1, .max = 3600, .rank = 70, .providers = CLAIMED,
 	  .help = "exp = now + SECONDS, 1 to 3600 (default 180)",
 	  .google_help = "exp = now + SECONDS, 1 to 3600 (default 3600)" },
 	{ .names = "--loglevel", .arg = "LEVEL", .kind = IGNORED_ARG, .commands = JG_CMD_GRANT,
@@ -190,8 +207,10 @@ static const struct option options[] = {
 	  .rank = 182, .help = "log in afresh; ignore env JWTGRANT_REUSE" },
 	{ .names = "--noproxy", .arg = "LIST", .kind = LIST, .commands = NETWORK,
 	  .field = FIELD(noproxy), .rank = 110, .help = "hosts that bypass the proxy; env no_proxy" },
-	{ .names = "--org", .arg = "O", .kind = STRING, .commands = JG_CMD_KEYGEN, .field = FIELD(org),
-	  .rank = 50, .help = "certificate subject organisation (O)" },
+	{ .names = "--org", .arg = "O", .kind = STRING, .commands = JG_CMD_KEYGEN | GRANT_LIKE,
+	  .field = FIELD(org), .rank = 50, .providers = GITHUB,
+	  .help = "certificate subject organisation (O)",
+	  .github_help = "github: or the installation on organisation O" },
 	{ .names = "--output", .arg = "FORMAT", .kind = STRING, .commands = JG_CMD_GRANT,
 	  .field = FIELD(output), .rank = 150, .values = "text json env github azure token",
 	  .help = "text (default), json, env, github, azure, token" },
@@ -209,11 +228,20 @@ static const struct option options[] = {
 	  .commands = PASSPHRASE_USERS,
 	  .field = FIELD(passphrase_file), .group = KEYS, .rank = 20, .complete = JG_COMPLETE_FILE,
 	  .help = "its first line is the passphrase (- reads stdin)" },
+	{ .names = "--permission", .arg = "K=V", .kind = MULTI, .commands = GRANT_LIKE,
+	  .field = FIELD(permissions), .rank = 53, .providers = GITHUB,
+	  .help = "github: narrow to NAME=read|write (repeatable)" },
 	{ .names = "--provider", .arg = "NAME", .kind = PROVIDER, .commands = GRANT_LIKE,
-	  .field = FIELD(provider), .rank = 1, .values = "salesforce google generic",
-	  .help = "salesforce (default), google or generic" },
+	  .field = FIELD(provider), .rank = 1, .values = "salesforce google generic github",
+	  .help = "salesforce (default), google, generic or github" },
 	{ .names = "--proxy|-x", .arg = "URL", .kind = PROXY, .commands = NETWORK,
 	  .field = FIELD(proxy), .rank = 100, .help = "HTTP proxy (CONNECT); env https_proxy, all_proxy" },
+	{ .names = "--repo", .arg = "OWNER/NAME", .kind = STRING, .commands = GRANT_LIKE,
+	  .field = FIELD(repo), .rank = 49, .providers = GITHUB,
+	  .help = "github: or the installation on this repository" },
+	{ .names = "--repositories", .arg = "A,B", .kind = STRING, .commands = GRANT_LIKE,
+	  .field = FIELD(repositories), .rank = 52, .providers = GITHUB,
+	  .help = "github: narrow the token to these repositories" },
 	{ .names = "--retry", .arg = "N", .kind = INTEGER, .commands = NETWORK,
 	  .field = FIELD(retry), .max = 100, .rank = 140,
 	  .help = "retry network failures and 5xx/429 N times" },
@@ -247,7 +275,7 @@ static const struct option options[] = {
 	  .providers = GENERIC, .help = "generic: header x5t, --cert's SHA-1 thumbprint" },
 };
 #define OPTION_COUNT (sizeof options / sizeof options[0])
-_Static_assert(OPTION_COUNT <= 64, "jg_options.given has a bit per option");
+_Static_assert(OPTION_COUNT <= JG_CLI_OPTIONS_MAX, "jg_options.given has a byte per option");
 
 /* The commands, their sf/sfdx names, and their usage (--help and the man page's synopsis). */
 static const jg_cli_command_doc commands[] = {
@@ -414,6 +442,8 @@ static jg_status parse_provider(jg_options *o, const char *name, const char *val
 		o->provider = JG_PROVIDER_GOOGLE;
 	else if (strcmp(value, "generic") == 0)
 		o->provider = JG_PROVIDER_GENERIC;
+	else if (strcmp(value, "github") == 0)
+		o->provider = JG_PROVIDER_GITHUB;
 	else
 		return not_listed(name, value, err);
 	return JG_OK;
@@ -495,7 +525,7 @@ static jg_status apply_option(jg_options *o, const struct option *opt, char *val
 {
 	char name[64];
 	canonical(opt, name, sizeof name);
-	o->given |= 1ULL << (opt - options);
+	o->given[opt - options] = 1;
 	if (!takes_value(opt->kind)) {
 		apply_flag(o, opt, name);
 		return JG_OK;
@@ -699,7 +729,7 @@ static jg_status check_encryption(const jg_options *o, jg_error *err)
 static int was_given(const jg_options *o, const char *name)
 {
 	const struct option *opt = find_option(name, strlen(name));
-	return opt != NULL && (o->given >> (opt - options) & 1) != 0;
+	return opt != NULL && o->given[opt - options];
 }
 
 /*
@@ -713,7 +743,7 @@ static jg_status check_provider(jg_options *o, jg_error *err)
 	for (size_t i = 0; i < OPTION_COUNT; i++) {
 		const struct option *opt = &options[i];
 		char name[64];
-		if (!(o->given >> i & 1))
+		if (!o->given[i])
 			continue;
 		canonical(opt, name, sizeof name);
 		if (opt->ignored_by & o->provider)
@@ -783,6 +813,7 @@ jg_cli_doc jg_cli_option_at(size_t i)
 		.values = opt->values, .commands = opt->commands, .providers = opt->providers,
 		.ignored_by = opt->ignored_by, .group = opt->group, .rank = opt->rank,
 		.google_help = opt->google_help, .generic_help = opt->generic_help,
+		.github_help = opt->github_help,
 		.complete = (jg_cli_complete)opt->complete, .use = JG_OPTION_USED };
 	if (opt->kind == SECRET)
 		d.use = JG_OPTION_REFUSED;

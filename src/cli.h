@@ -21,6 +21,7 @@ typedef enum jg_command {
 } jg_command;
 
 #define JG_CLI_LIST_MAX 16
+#define JG_CLI_OPTIONS_MAX 96 /* rows of the option table, at most */
 
 /* The values of a repeatable option, in the order given (pointers into argv). */
 typedef struct jg_cli_list {
@@ -43,14 +44,17 @@ typedef struct jg_options {
 	char scope[2048];          /* the --scope values, joined by spaces ("": none) */
 	jg_cli_list claims, headers, forms; /* generic: --claim, --jwt-header, --form, in order */
 	int jti, client_assertion, x5t;     /* generic: --jti, --client-assertion, --x5t */
-	unsigned long long given;  /* bit i: the option table's row i was given */
+	/* grant --provider github: the App, its installation, the narrowing */
+	const char *app_id, *installation_id, *repo, *installation_user, *api_url, *repositories;
+	jg_cli_list permissions;   /* --permission NAME=read|write, in order */
+	unsigned char given[JG_CLI_OPTIONS_MAX]; /* given[i]: the option table's row i was given */
 	/* grant --reuse (cli.md, "Token reuse"); revoke */
 	long reuse;                /* seconds, 1..86400; 0: no reuse (--no-reuse, or none given) */
 	int no_reuse;
 	const char *cache_dir, *token_env;
 	/* keygen */
 	long bits, days;
-	const char *key_out, *cert_out, *subject, *org;
+	const char *key_out, *cert_out, *subject, *org; /* org: also github's --org */
 	int force;
 	/* encrypted keys (grant, assertion, check; keygen --encrypt) */
 	const char *passphrase_env, *passphrase_file;
@@ -111,6 +115,7 @@ typedef struct jg_cli_doc {
 	const char *help;     /* what it does, for --help: one line, a '\n' continues it */
 	const char *google_help;  /* the same under --provider google when it differs, or NULL */
 	const char *generic_help; /* the same under --provider generic when it differs, or NULL */
+	const char *github_help;  /* the same under --provider github when it differs, or NULL */
 	const char *values;   /* the values completion offers, space-separated, or NULL (for
 	                         --output and --enc-md, the only ones the parser takes) */
 	unsigned commands;    /* the jg_command bits of the commands that take it */

@@ -48,7 +48,8 @@ static void print_option(const jg_cli_doc *opt, jg_provider provider, FILE *out)
 	else
 		(void)fprintf(out, "\n%*s", HELP_COLUMN, "");
 	const char *help = provider == JG_PROVIDER_GOOGLE ? opt->google_help :
-		provider == JG_PROVIDER_GENERIC ? opt->generic_help : NULL;
+		provider == JG_PROVIDER_GENERIC ? opt->generic_help :
+		provider == JG_PROVIDER_GITHUB ? opt->github_help : NULL;
 	print_lines(help != NULL ? help : opt->help, HELP_COLUMN, out);
 }
 
@@ -165,10 +166,25 @@ static const jg_cli_command_doc generic_docs[] = {
 	  "Build the RS256 JWT that grant --provider generic would send and print it.\n" },
 };
 
+static const jg_cli_command_doc github_docs[] = {
+	{ JG_CMD_GRANT, "grant", NULL, NULL,
+	  "grant --provider github (--client-id ID | --app-id N)\n"
+	  "(--jwt-key-file PATH | --jwt-key-env VAR)\n"
+	  "(--installation-id N | --repo OWNER/NAME | --org ORG |\n"
+	  " --installation-user USER) [options]",
+	  "Get a GitHub App installation access token: a JWT signed with the App's key\n"
+	  "(iat now-60, exp now+540) finds the installation, then asks for its token.\n" },
+	{ JG_CMD_ASSERTION, "assertion", NULL, NULL,
+	  "assertion --provider github (--client-id ID | --app-id N)\n"
+	  "(--jwt-key-file PATH | --jwt-key-env VAR) [--output-file PATH]",
+	  "Build the App's RS256 JWT, as grant --provider github sends it, and print it.\n" },
+};
+
 static const jg_cli_command_doc *usage_doc(jg_command cmd, jg_provider provider)
 {
 	const jg_cli_command_doc *docs = provider == JG_PROVIDER_GOOGLE ? google_docs :
-		provider == JG_PROVIDER_GENERIC ? generic_docs : NULL;
+		provider == JG_PROVIDER_GENERIC ? generic_docs :
+		provider == JG_PROVIDER_GITHUB ? github_docs : NULL;
 	for (size_t i = 0; docs != NULL && i < 2; i++) {
 		if (docs[i].cmd == cmd)
 			return &docs[i];
@@ -198,7 +214,8 @@ void jg_cli_usage(const jg_options *o, FILE *out)
 	if (o->provider == JG_PROVIDER_SALESFORCE)
 		print_ignored(cmd, out);
 	if (print_group(cmd, o->provider, JG_CLI_KEYS, NULL) == 0) {
-		if ((cmd & GRANT_LIKE) && o->provider == JG_PROVIDER_GENERIC)
+		if ((cmd & GRANT_LIKE) && (o->provider == JG_PROVIDER_GENERIC ||
+				o->provider == JG_PROVIDER_GITHUB))
 			(void)fprintf(out, "\nAn encrypted key is opened as for Salesforce: see jwtgrant %s "
 				"--help.\n", d->name);
 		return;

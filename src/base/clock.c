@@ -79,6 +79,13 @@ static int digits(const char *p, int n, int *value)
 	return 0;
 }
 
+/* A valid time of day and date, as epoch seconds. */
+static int64_t from_fields(int year, int month, int day, int hour, int minute, int second)
+{
+	return jg_days_from_date(year, (unsigned)month, (unsigned)day) * 86400 + (int64_t)hour * 3600 +
+		(int64_t)minute * 60 + second;
+}
+
 int jg_clock_parse_http_date(const char *text, size_t len, int64_t *t)
 {
 	static const char months[] = "JanFebMarAprMayJunJulAugSepOctNovDec";
@@ -96,8 +103,21 @@ int jg_clock_parse_http_date(const char *text, size_t len, int64_t *t)
 		digits(text + 23, 2, &second) || day < 1 || day > 31 || hour > 23 || minute > 59 ||
 		second > 60)
 		return -1;
-	*t = jg_days_from_date(year, (unsigned)month, (unsigned)day) * 86400 + (int64_t)hour * 3600 +
-		(int64_t)minute * 60 + second;
+	*t = from_fields(year, month, day, hour, minute, second);
+	return 0;
+}
+
+int jg_clock_parse_iso8601(const char *text, size_t len, int64_t *t)
+{
+	/* "2026-12-05T14:09:34Z": 20 characters, fixed positions. */
+	int year, month, day, hour, minute, second;
+	if (len != 20 || text[4] != '-' || text[7] != '-' || text[10] != 'T' || text[13] != ':' ||
+		text[16] != ':' || text[19] != 'Z' || digits(text, 4, &year) ||
+		digits(text + 5, 2, &month) || digits(text + 8, 2, &day) || digits(text + 11, 2, &hour) ||
+		digits(text + 14, 2, &minute) || digits(text + 17, 2, &second) || month < 1 ||
+		month > 12 || day < 1 || day > 31 || hour > 23 || minute > 59 || second > 60)
+		return -1;
+	*t = from_fields(year, month, day, hour, minute, second);
 	return 0;
 }
 

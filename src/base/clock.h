@@ -29,6 +29,10 @@ void jg_date_from_days(int64_t days, int64_t *year, unsigned *month, unsigned *d
  */
 int jg_clock_parse_http_date(const char *text, size_t len, int64_t *t);
 
+/* Parse "YYYY-MM-DDTHH:MM:SSZ" (what jg_clock_iso8601 writes; GitHub's expires_at) into epoch
+ * seconds; -1 when it is not exactly that. */
+int jg_clock_parse_iso8601(const char *text, size_t len, int64_t *t);
+
 /* Sleep ms milliseconds, resuming after signals. */
 void jg_clock_sleep_ms(long ms);
 

@@ -13,6 +13,7 @@
 #include "net/proxy.h"
 #include "net/url.h"
 #include "oauth/cache.h"
+#include "oauth/github.h"
 #include "oauth/google.h"
 #include "oauth/oauth.h"
 #include "tls/trust.h"
@@ -87,6 +88,16 @@ typedef struct jg_cmd_generic {
  * the option on a bad one, JG_ERR_INPUT when --cert cannot be read. */
 jg_status jg_cmd_generic_prepare(const jg_options *o, jg_cmd_generic *g, jg_error *err);
 
+/* --provider github: the installation, how to find it, and the token request's body. */
+typedef struct jg_cmd_github {
+	jg_github_lookup by;        /* --installation-id, --repo, --org or --installation-user */
+	const char *name;           /* the repository, organisation or user (NULL: by id) */
+	long long installation_id;  /* given, or found by the lookup (0: not yet) */
+	char body[8192];            /* {} or the narrowing: --repositories, --permission */
+	size_t body_len;
+	char who[128];              /* whose token, for the output: the name, or "installation N" */
+} jg_cmd_github;
+
 /* What grant and assertion sign, and where grant sends it (cmd/request.c). */
 typedef struct jg_cmd_request {
 	jg_provider provider;
@@ -94,6 +105,7 @@ typedef struct jg_cmd_request {
 	jg_assertion claims;       /* what each assertion says (strings in the options or below) */
 	jg_google_account google;  /* --provider google: the key file's account */
 	jg_cmd_generic generic;    /* --provider generic: extra claims, header members, form */
+	jg_cmd_github github;      /* --provider github: the installation and the narrowing */
 	const char *server;        /* the URL the transport is prepared for */
 	const char *path_suffix;   /* what follows its path in the POST's (Salesforce's token path) */
 	char token_url[2048];      /* server and suffix: the token endpoint, as the cache names it */
@@ -130,6 +142,30 @@ typedef jg_status (*jg_cmd_attempt_fn)(const jg_options *o, int64_t deadline_ms,
  * jitter) or the time (deadline_ms: the command's start plus --max-time) run out.
  */
 jg_status jg_cmd_with_retry(const jg_options *o, int64_t deadline_ms, jg_cmd_attempt_fn attempt,
+	jg_error *err);
+
+/* The buffers one attempt of grant works in (grant.c's, static: nothing is allocated). */
+typedef struct jg_cmd_exchange {
+	char *jwt;                /* the assertion */
+	size_t jwt_cap;
+	char *authorization;      /* GitHub: "Bearer <JWT>" */
+	size_t authorization_cap;
+	char *answer;             /* the raw answer */
+	size_t answer_cap;
+	jg_http_reader *reader;
+	jg_token *token;          /* the token obtained */
+} jg_cmd_exchange;
+
+/* --provider github (cmd/github.c): check and keep the installation options and the body. */
+jg_status jg_cmd_github_prepare(const jg_options *o, jg_cmd_github *gh, jg_error *err);
+
+/*
+ * One attempt of a GitHub App grant: a fresh JWT, the installation lookup unless its id is
+ * known (the id found is kept in rq for the next attempt), then the token request. *retryable
+ * as for jg_cmd_with_retry. Every buffer of x that held a secret but the token is wiped.
+ */
+jg_status jg_cmd_github_attempt(const jg_options *o, jg_cmd_request *rq,
+	const jg_cmd_transport *net, int64_t deadline_ms, jg_cmd_exchange *x, int *retryable,
 	jg_error *err);
 
 /* The token cache, as grant --reuse and revoke use it (cmd/reuse.c). */

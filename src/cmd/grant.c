@@ -1,5 +1,6 @@
 /*
- * jwtgrant grant: key → assertion → HTTPS POST → token answer → output.
+ * jwtgrant grant: key → assertion → HTTPS POST → token answer → output (a GitHub App's two
+ * requests: cmd/github.c).
  *
  * Every attempt signs a fresh assertion (a new exp). --retry repeats network failures and 5xx
  * or 429 answers with exponential backoff and jitter, within --max-time; never a refusal.
@@ -25,6 +26,7 @@
 static struct grant_state {
 	jg_cmd_request rq;             /* the key, the claims, the endpoint */
 	char jwt[JG_JWT_MAX + 1];      /* the assertion */
+	char authorization[JG_JWT_MAX + 16]; /* GitHub: "Bearer <JWT>" */
 	char body[JG_JWT_MAX + 16384]; /* the form body, holding the assertion (and generic's fields) */
 	char answer[JG_ANSWER_MAX];    /* the raw answer, holding the token */
 	jg_http_reader reader;
@@ -43,6 +45,7 @@ static void wipe_secrets(void)
 {
 	jg_cmd_request_wipe(&g.rq);
 	jg_wipe(g.jwt, sizeof g.jwt);
+	jg_wipe(g.authorization, sizeof g.authorization);
 	jg_wipe(g.body, sizeof g.body);
 	jg_http_reader_wipe(&g.reader); /* what was received: untouched pages stay untouched */
 	jg_wipe(&g.token, sizeof g.token);
@@ -71,14 +74,35 @@ static jg_status prepare(const jg_options *o, jg_error *err)
 	return st;
 }
 
-/* The token's expiry from the answer's expires_in, counted from when it arrived. */
+/* The token's expiry from the answer's expires_in, counted from when it arrived; or, from
+ * GitHub, which says when (expires_at), its expires_in. */
 static void note_expiry(void)
 {
 	jg_error ignored;
 	if (jg_clock_now(&g.obtained, &ignored) != JG_OK)
 		g.obtained = 0;
+	if (g.rq.provider == JG_PROVIDER_GITHUB) {
+		g.token.expires_in = g.token.expires_at > g.obtained ?
+			(long)(g.token.expires_at - g.obtained) : -1;
+		return;
+	}
 	g.token.expires_at = g.token.expires_in > 0 && g.obtained > 0 ?
 		g.obtained + g.token.expires_in : 0;
+}
+
+/* A GitHub App's attempt: its two requests (cmd/github.c), in grant's buffers. */
+static jg_status attempt_github(const jg_options *o, int64_t deadline_ms, int *retryable,
+	jg_error *err)
+{
+	jg_cmd_exchange x = {
+		.jwt = g.jwt, .jwt_cap = sizeof g.jwt, .authorization = g.authorization,
+		.authorization_cap = sizeof g.authorization, .answer = g.answer,
+		.answer_cap = sizeof g.answer, .reader = &g.reader, .token = &g.token,
+	};
+	jg_status st = jg_cmd_github_attempt(o, &g.rq, &g.net, deadline_ms, &x, retryable, err);
+	if (st == JG_OK)
+		note_expiry();
+	return st;
 }
 
 /* One attempt: a fresh assertion, the POST, the answer read into g.token or a refusal. */
@@ -86,6 +110,8 @@ static jg_status attempt(const jg_options *o, int64_t deadline_ms, int *retryabl
 {
 	int64_t now = 0;
 	size_t jwt_len = 0, body_len = 0;
+	if (g.rq.provider == JG_PROVIDER_GITHUB)
+		return attempt_github(o, deadline_ms, retryable, err);
 	*retryable = 0;
 	jg_http_reader_wipe(&g.reader); /* the last attempt's answer */
 	jg_status st = jg_clock_now(&now, err);

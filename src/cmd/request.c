@@ -2,7 +2,7 @@
  * What grant and assertion sign, and where grant sends it, for each provider (providers.md):
  * the key, the assertion's claims and the token endpoint. Salesforce's come from the options
  * (--client-id, --username, --jwt-key-*, --instance-url); a Google service account's from its
- * JSON key file and --scope.
+ * JSON key file and --scope; a generic endpoint's and a GitHub App's from their options.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -151,9 +151,58 @@ static jg_status prepare_generic(const jg_options *o, jg_cmd_request *rq, jg_err
 	return JG_OK;
 }
 
+/* --client-id or --app-id, one of them: the App's JWT's iss. */
+static jg_status github_issuer(const jg_options *o, const char **iss, jg_error *err)
+{
+	if (o->client_id != NULL && o->app_id != NULL)
+		return jg_fail(err, JG_ERR_USAGE, "give --client-id or --app-id, not both: either names "
+			"the App (the client ID is GitHub's preferred one)");
+	*iss = o->client_id != NULL ? o->client_id : o->app_id;
+	if (*iss == NULL)
+		return jg_fail(err, JG_ERR_USAGE, "missing --client-id (or --app-id): the App's client ID, "
+			"shown in the App's settings > General > About");
+	if (o->app_id != NULL && (strspn(o->app_id, "0123456789") != strlen(o->app_id) ||
+			strlen(o->app_id) > 15))
+		return jg_fail(err, JG_ERR_USAGE, "--app-id takes the App's numeric ID, e.g. 123456");
+	if (!jg_utf8_valid(*iss, strlen(*iss)))
+		return jg_fail(err, JG_ERR_USAGE, "--client-id is not valid UTF-8 text; give it as UTF-8");
+	return JG_OK;
+}
+
+static jg_status prepare_github(const jg_options *o, jg_cmd_request *rq, jg_error *err)
+{
+	const char *iss = NULL;
+	jg_url url;
+	rq->server = o->api_url != NULL ? o->api_url : JG_GITHUB_API_URL;
+	jg_status st = github_issuer(o, &iss, err);
+	if (st == JG_OK && jg_url_parse(rq->server, &url, err) != JG_OK)
+		st = jg_fail(err, JG_ERR_USAGE, "--api-url %.200s is not one jwtgrant can use: "
+			"https://HOST[:PORT][/PATH], no query (GitHub Enterprise Server: https://HOST/api/v3)",
+			rq->server);
+	if (st == JG_OK)
+		st = jg_cmd_github_prepare(o, &rq->github, err);
+	if (st == JG_OK)
+		st = jg_cmd_load_key(o, &rq->key, NULL, err);
+	if (st != JG_OK)
+		return st;
+	jg_assertion *a = &rq->claims;
+	memset(a, 0, sizeof *a);
+	a->issuer = iss;
+	a->times_first = 1;
+	a->backdate = JG_GITHUB_JWT_BACKDATE;
+	a->lifetime = JG_GITHUB_JWT_LIFETIME;
+	rq->path_suffix = "";
+	rq->who = rq->github.who;
+	(void)snprintf(rq->token_url, sizeof rq->token_url, "%s", rq->server);
+	jg_trace("GitHub App %s, API %s, %s", iss, rq->server, rq->github.who);
+	return JG_OK;
+}
+
 jg_status jg_cmd_request_prepare(const jg_options *o, jg_cmd_request *rq, jg_error *err)
 {
 	rq->provider = o->provider;
+	if (o->provider == JG_PROVIDER_GITHUB)
+		return prepare_github(o, rq, err);
 	if (o->provider == JG_PROVIDER_GOOGLE)
 		return prepare_google(o, rq, err);
 	if (o->provider == JG_PROVIDER_GENERIC)

@@ -55,6 +55,23 @@ static void generic_name(const jg_cmd_request *rq, const char *fingerprint,
 	jg_cache_name(tuple, n, name);
 }
 
+/*
+ * A GitHub App's tuple: the API URL, iss, the installation as given (its id, or how it is looked
+ * up and the name), the request body (the narrowing) and the key's fingerprint.
+ */
+static void github_name(const jg_cmd_request *rq, const char *fingerprint,
+	char name[JG_CACHE_NAME_LEN + 1])
+{
+	static const char *const by[] = { "id", "repo", "org", "user" };
+	const jg_cmd_github *gh = &rq->github;
+	char id[24] = "";
+	if (gh->name == NULL)
+		(void)snprintf(id, sizeof id, "%lld", gh->installation_id);
+	const char *tuple[] = { "github", rq->token_url, rq->claims.issuer, by[gh->by],
+		gh->name != NULL ? gh->name : id, gh->body, fingerprint };
+	jg_cache_name(tuple, sizeof tuple / sizeof tuple[0], name);
+}
+
 void jg_cmd_cache_name(const jg_cmd_request *rq, char name[JG_CACHE_NAME_LEN + 1])
 {
 	char fingerprint[65];
@@ -70,6 +87,10 @@ void jg_cmd_cache_name(const jg_cmd_request *rq, char name[JG_CACHE_NAME_LEN + 1
 		const char *tuple[] = { "google", rq->token_url, c->issuer, c->subject ? c->subject : "",
 			c->scope, c->audience, c->key_id, fingerprint };
 		jg_cache_name(tuple, sizeof tuple / sizeof tuple[0], name);
+		return;
+	}
+	if (rq->provider == JG_PROVIDER_GITHUB) {
+		github_name(rq, fingerprint, name);
 		return;
 	}
 	generic_name(rq, fingerprint, name);

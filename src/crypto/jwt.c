@@ -309,28 +309,35 @@ jg_status jg_jwt_make_assertion(const jg_assertion *a, int64_t now, const br_rsa
 {
 	jg_jwt_object header, claims;
 	char jti[32];
-	if (a->issuer == NULL || a->audience == NULL)
+	if (a->issuer == NULL || (a->audience == NULL && !a->times_first))
 		return jg_fail(err, JG_ERR_USAGE, "the assertion needs an issuer and an audience");
 	if (a->jti && random_jti(jti, err) != JG_OK)
 		return JG_ERR_INPUT;
 	rs256_header(&header, a->key_id);
 	for (size_t i = 0; i < a->extra_header_count; i++)
 		jg_jwt_add_member(&header, &a->extra_headers[i]);
+	int64_t iat = now - (int64_t)a->backdate, exp = iat + (int64_t)a->lifetime;
 	jg_jwt_object_init(&claims);
+	if (a->times_first) {
+		jg_jwt_add_integer(&claims, "iat", iat);
+		jg_jwt_add_integer(&claims, "exp", exp);
+	}
 	jg_jwt_add_string(&claims, "iss", a->issuer);
 	if (a->subject != NULL)
 		jg_jwt_add_string(&claims, "sub", a->subject);
 	if (a->scope != NULL)
 		jg_jwt_add_string(&claims, "scope", a->scope);
-	jg_jwt_add_string(&claims, "aud", a->audience);
-	int64_t exp = now + (int64_t)a->lifetime;
-	jg_jwt_add_integer(&claims, "exp", exp);
-	jg_jwt_add_integer(&claims, "iat", now);
+	if (a->audience != NULL)
+		jg_jwt_add_string(&claims, "aud", a->audience);
+	if (!a->times_first) {
+		jg_jwt_add_integer(&claims, "exp", exp);
+		jg_jwt_add_integer(&claims, "iat", iat);
+	}
 	if (a->jti)
 		jg_jwt_add_string(&claims, "jti", jti);
 	for (size_t i = 0; i < a->extra_claim_count; i++)
 		jg_jwt_add_member(&claims, &a->extra_claims[i]);
-	jg_trace("assertion: iat %lld, exp %lld (%ld s later)", (long long)now, (long long)exp,
+	jg_trace("assertion: iat %lld, exp %lld (%ld s later)", (long long)iat, (long long)exp,
 		a->lifetime);
 	return jg_jwt_sign_object(&header, &claims, sk, pk, out, cap, len, err);
 }

@@ -78,7 +78,7 @@ jg_status jg_jwt_sign(const jg_claims *claims, const br_rsa_private_key *sk,
  * What the assertion of a JWT bearer grant says (RFC 7523, section 3), its times aside. The
  * claims are written iss, sub, scope, aud, exp, iat, leaving out those that are NULL: for
  * Salesforce iss, sub, aud, exp, iat; for a Google service account iss, [sub,] scope, aud, exp,
- * iat (providers.md).
+ * iat; for a GitHub App iat, exp, iss (providers.md).
  */
 typedef struct jg_assertion {
 	const char *issuer;   /* iss: the client id (the Connected App's consumer key) */
@@ -92,10 +92,13 @@ typedef struct jg_assertion {
 	size_t extra_claim_count;
 	const jg_jwt_member *extra_headers; /* after alg, typ and kid (generic: --jwt-header) */
 	size_t extra_header_count;
+	long backdate;        /* iat lies this many seconds before now (GitHub: 60, for drift) */
+	int times_first;      /* iat, exp, iss, as GitHub's documentation writes them */
 } jg_assertion;
 
-/* Sign the assertion issued at `now` (iat now, exp now + lifetime) into out, as
- * jg_jwt_sign_object; the header is {"alg":"RS256","typ":"JWT"[,"kid":…]}. */
+/* Sign the assertion issued at `now` (iat now - backdate, exp iat + lifetime) into out, as
+ * jg_jwt_sign_object; the header is {"alg":"RS256","typ":"JWT"[,"kid":…]}. A GitHub App's
+ * has no aud (audience NULL) and its claims times first: {"iat":N,"exp":N,"iss":"…"}. */
 jg_status jg_jwt_make_assertion(const jg_assertion *a, int64_t now, const br_rsa_private_key *sk,
 	const br_rsa_public_key *pk, char *out, size_t cap, size_t *len, jg_error *err);
 

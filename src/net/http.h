@@ -25,6 +25,41 @@
 
 /* ---- requests ------------------------------------------------------------------------------ */
 
+/* A request's method, path and header fields besides Host, Content-Length and Connection. */
+typedef struct jg_http_request {
+	const char *method;        /* "GET" or "POST" */
+	const char *path;          /* starts with '/' */
+	const char *user_agent;    /* NULL: no User-Agent line */
+	const char *accept;        /* the Accept value */
+	const char *content_type;  /* POST: the body's type */
+	const char *authorization; /* NULL, or the Authorization value: a secret, never quoted */
+	const char *extra;         /* NULL, or one more header line "Name: value" */
+	size_t body_len;           /* POST: the bytes sent after the head */
+} jg_http_request;
+
+/*
+ * Write the head of a request into out[0..cap) and set *len to its length; out is
+ * NUL-terminated, so cap must exceed the head by one byte. The head is, each line ending in
+ * CR LF:
+ *
+ *     <method> <path> HTTP/1.1
+ *     Host: <host>[:<port>]
+ *     User-Agent: <user_agent>                  (omitted when NULL)
+ *     Accept: <accept>
+ *     Authorization: <authorization>            (omitted when NULL)
+ *     <extra>                                   (omitted when NULL)
+ *     Content-Type: <content_type>              (POST only)
+ *     Content-Length: <body_len in decimal>     (POST only)
+ *     Connection: close
+ *     <empty line>
+ *
+ * The rules of jg_http_build_post below hold for host, port, path and user_agent; accept,
+ * content_type, authorization and extra are printable ASCII (spaces allowed), extra holds ": ".
+ * The head may then hold a secret (the Authorization): wipe out once it is sent.
+ */
+jg_status jg_http_build_request(char *out, size_t cap, size_t *len, const char *host, int port,
+                                const jg_http_request *rq, jg_error *err);
+
 /*
  * Write the head of the token request into out[0..cap) and set *len to its length; out is
  * NUL-terminated, so cap must exceed the head by one byte. The caller sends body_len body bytes

@@ -102,31 +102,50 @@ static jg_status begin_request(jg_out *w, char *out, size_t cap, size_t *len, co
 	return JG_OK;
 }
 
-/* "User-Agent: ...\r\n", when there is one. */
-static void write_user_agent(jg_out *w, const char *user_agent)
+/* Why the request's own fields cannot make a head, or NULL when they can. */
+static const char *request_fields_refusal(const jg_http_request *rq)
 {
-	if (user_agent == NULL)
+	int post = rq->method != NULL && strcmp(rq->method, "POST") == 0;
+	if (!post && (rq->method == NULL || strcmp(rq->method, "GET") != 0))
+		return "the method is neither GET nor POST";
+	if (rq->path == NULL || rq->path[0] != '/' || !is_safe_field(rq->path, 0))
+		return "invalid path (not starting with '/', or holding a space, control character or "
+		       "non-ASCII byte)";
+	if (rq->accept == NULL || !is_safe_field(rq->accept, 1) ||
+	    (post && (rq->content_type == NULL || !is_safe_field(rq->content_type, 1))))
+		return "invalid Accept or Content-Type";
+	if (rq->authorization != NULL && !is_safe_field(rq->authorization, 1))
+		return "invalid Authorization (a control character or non-ASCII byte)";
+	if (rq->extra != NULL && (!is_safe_field(rq->extra, 1) || strstr(rq->extra, ": ") == NULL))
+		return "invalid extra header line";
+	return NULL;
+}
+
+/* "Name: value\r\n", when there is a value. */
+static void write_field(jg_out *w, const char *name, const char *value)
+{
+	if (value == NULL)
 		return;
-	jg_out_puts(w, "User-Agent: ");
-	jg_out_puts(w, user_agent);
+	jg_out_puts(w, name);
+	jg_out_puts(w, value);
 	jg_out_puts(w, "\r\n");
 }
 
-jg_status jg_http_build_post(char *out, size_t cap, size_t *len, const char *host, int port,
-                             const char *path, const char *user_agent, size_t body_len,
-                             jg_error *err)
+jg_status jg_http_build_request(char *out, size_t cap, size_t *len, const char *host, int port,
+                                const jg_http_request *rq, jg_error *err)
 {
 	jg_out w;
-	jg_status st = begin_request(&w, out, cap, len, host, port, user_agent, err);
+	jg_status st = begin_request(&w, out, cap, len, host, port, rq->user_agent, err);
 	if (st != JG_OK)
 		return st;
-	if (path == NULL || path[0] != '/' || !is_safe_field(path, 0))
-		return refuse_request(out, cap, len, err,
-		                      "invalid path (not starting with '/', or holding a space, "
-		                      "control character or non-ASCII byte)");
+	const char *why = request_fields_refusal(rq);
+	if (why != NULL)
+		return refuse_request(out, cap, len, err, why);
 
-	jg_out_puts(&w, "POST ");
-	jg_out_puts(&w, path);
+	int post = strcmp(rq->method, "POST") == 0;
+	jg_out_puts(&w, rq->method);
+	jg_out_puts(&w, " ");
+	jg_out_puts(&w, rq->path);
 	jg_out_puts(&w, " HTTP/1.1\r\nHost: ");
 	write_host(&w, host);
 	if (port != 443) {
@@ -134,13 +153,29 @@ jg_status jg_http_build_post(char *out, size_t cap, size_t *len, const char *hos
 		jg_out_put_unsigned(&w, (unsigned)port);
 	}
 	jg_out_puts(&w, "\r\n");
-	write_user_agent(&w, user_agent);
-	jg_out_puts(&w, "Accept: application/json\r\n"
-	               "Content-Type: application/x-www-form-urlencoded\r\n"
-	               "Content-Length: ");
-	jg_out_put_unsigned(&w, body_len);
-	jg_out_puts(&w, "\r\nConnection: close\r\n\r\n");
+	write_field(&w, "User-Agent: ", rq->user_agent);
+	write_field(&w, "Accept: ", rq->accept);
+	write_field(&w, "Authorization: ", rq->authorization);
+	write_field(&w, "", rq->extra);
+	if (post) {
+		write_field(&w, "Content-Type: ", rq->content_type);
+		jg_out_puts(&w, "Content-Length: ");
+		jg_out_put_unsigned(&w, rq->body_len);
+		jg_out_puts(&w, "\r\n");
+	}
+	jg_out_puts(&w, "Connection: close\r\n\r\n");
 	return finish_request(&w, len, err);
+}
+
+jg_status jg_http_build_post(char *out, size_t cap, size_t *len, const char *host, int port,
+                             const char *path, const char *user_agent, size_t body_len,
+                             jg_error *err)
+{
+	const jg_http_request rq = {
+		.method = "POST", .path = path, .user_agent = user_agent, .accept = "application/json",
+		.content_type = "application/x-www-form-urlencoded", .body_len = body_len,
+	};
+	return jg_http_build_request(out, cap, len, host, port, &rq, err);
 }
 
 jg_status jg_http_build_connect(char *out, size_t cap, size_t *len, const char *host, int port,
@@ -168,7 +203,7 @@ jg_status jg_http_build_connect(char *out, size_t cap, size_t *len, const char *
 		jg_out_puts(&w, proxy_auth_b64);
 		jg_out_puts(&w, "\r\n");
 	}
-	write_user_agent(&w, user_agent);
+	write_field(&w, "User-Agent: ", user_agent);
 	jg_out_puts(&w, "\r\n");
 	return finish_request(&w, len, err);
 }

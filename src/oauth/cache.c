@@ -340,6 +340,22 @@ static void token_members(const jg_token *t, const char *names[5], const char *v
 	}
 }
 
+/* A GitHub token's installation, permissions (compact JSON, as checked when read) and
+ * repository selection, as jg_github_token_extras reads them back. */
+static void put_github_members(jg_out *o, const jg_token *t)
+{
+	jg_out_puts(o, ",\"installation_id\":");
+	jg_json_put_integer(o, t->installation_id);
+	if (t->permissions[0] != '\0') {
+		jg_out_puts(o, ",\"permissions\":");
+		jg_out_puts(o, t->permissions);
+	}
+	if (t->repository_selection[0] != '\0') {
+		jg_out_puts(o, ",\"repository_selection\":");
+		jg_json_put_string(o, t->repository_selection);
+	}
+}
+
 jg_status jg_cache_entry_format(const jg_cache_entry *e, char *out, size_t cap, size_t *len,
 	jg_error *err)
 {
@@ -350,7 +366,7 @@ jg_status jg_cache_entry_format(const jg_cache_entry *e, char *out, size_t cap, 
 	jg_json_put_integer(&o, ENTRY_VERSION);
 	jg_out_puts(&o, ",\"obtained\":");
 	jg_json_put_integer(&o, (long long)e->obtained);
-	int other = e->provider == JG_PROVIDER_GOOGLE || e->provider == JG_PROVIDER_GENERIC;
+	int other = e->provider != JG_PROVIDER_SALESFORCE && e->provider != 0;
 	if (other) {
 		jg_out_puts(&o, ",\"provider\":");
 		jg_json_put_string(&o, jg_provider_name(e->provider));
@@ -367,6 +383,8 @@ jg_status jg_cache_entry_format(const jg_cache_entry *e, char *out, size_t cap, 
 		jg_json_put_name(&o, names[i]);
 		jg_json_put_string(&o, values[i]);
 	}
+	if (e->provider == JG_PROVIDER_GITHUB)
+		put_github_members(&o, &e->token);
 	jg_out_puts(&o, "}\n");
 	if (o.failed) {
 		jg_wipe(out, cap);
@@ -396,7 +414,7 @@ static int only_white_space(const char *p, const char *end)
 	return p != NULL;
 }
 
-/* "provider": absent in Salesforce's entries, "google" or "generic" in the others'. */
+/* "provider": absent in Salesforce's entries, "google", "generic" or "github" in the others'. */
 static int entry_provider(const cJSON *json, jg_cache_entry *e)
 {
 	const cJSON *p = cJSON_GetObjectItemCaseSensitive(json, "provider");
@@ -407,6 +425,8 @@ static int entry_provider(const cJSON *json, jg_cache_entry *e)
 		e->provider = JG_PROVIDER_GOOGLE;
 	else if (cJSON_IsString(p) && strcmp(p->valuestring, "generic") == 0)
 		e->provider = JG_PROVIDER_GENERIC;
+	else if (cJSON_IsString(p) && strcmp(p->valuestring, "github") == 0)
+		e->provider = JG_PROVIDER_GITHUB;
 	else
 		return -1;
 	return 0;

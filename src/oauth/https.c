@@ -10,18 +10,48 @@
 
 #define REQUEST_MAX (2048 + 12288)
 
+/* The head's fields: the token form POST's, or those rq gives. */
+static jg_http_request request_fields(const jg_https_post *rq)
+{
+	if (rq->method == NULL)
+		return (jg_http_request){
+			.method = "POST", .path = rq->path, .user_agent = "jwtgrant/" JG_VERSION,
+			.accept = "application/json", .content_type = "application/x-www-form-urlencoded",
+			.body_len = rq->body_len,
+		};
+	return (jg_http_request){
+		.method = rq->method, .path = rq->path, .user_agent = "jwtgrant/" JG_VERSION,
+		.accept = rq->accept, .content_type = rq->content_type, .authorization = rq->authorization,
+		.extra = rq->extra, .body_len = rq->body_len,
+	};
+}
+
+static void trace_request(const jg_https_post *rq)
+{
+	if (rq->method == NULL)
+		jg_trace("POST %s HTTP/1.1 (%zu-byte form body, assertion redacted)", rq->path,
+			rq->body_len);
+	else if (rq->body_len > 0) /* a GitHub App's JSON body: repositories and permissions */
+		jg_trace("%s %s HTTP/1.1 (%zu-byte body: %.*s; Authorization redacted)", rq->method,
+			rq->path, rq->body_len, (int)(rq->body_len < 300 ? rq->body_len : 300), rq->body);
+	else
+		jg_trace("%s %s HTTP/1.1 (Authorization redacted)", rq->method, rq->path);
+}
+
 static jg_status send_request(jg_tls *tls, const jg_https_post *rq, jg_error *err)
 {
 	static char request[REQUEST_MAX];
 	size_t head_len = 0;
-	jg_status st = jg_http_build_post(request, sizeof request, &head_len, rq->url->host,
-		rq->url->port, rq->path, "jwtgrant/" JG_VERSION, rq->body_len, err);
+	const jg_http_request fields = request_fields(rq);
+	jg_status st = jg_http_build_request(request, sizeof request, &head_len, rq->url->host,
+		rq->url->port, &fields, err);
 	if (st == JG_OK && rq->body_len > sizeof request - head_len)
 		st = jg_fail(err, JG_ERR_USAGE, "the request body is too large (%zu bytes)", rq->body_len);
 	size_t used = head_len;
 	if (st == JG_OK) {
-		jg_trace("POST %s HTTP/1.1 (%zu-byte form body, assertion redacted)", rq->path, rq->body_len);
-		memcpy(request + head_len, rq->body, rq->body_len);
+		trace_request(rq);
+		if (rq->body_len > 0)
+			memcpy(request + head_len, rq->body, rq->body_len);
 		used += rq->body_len;
 		st = jg_tls_write_all(tls, request, used, err);
 	}

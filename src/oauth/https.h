@@ -1,7 +1,8 @@
 /*
- * One HTTPS POST: connect (net.c), TLS handshake (tls.c), send the request head and body, read
- * one whole answer with the bounded HTTP reader (http.c), close without waiting. The body is
- * sent only after the server's certificate has been verified.
+ * One HTTPS request: connect (net.c), TLS handshake (tls.c), send the request head and body,
+ * read one whole answer with the bounded HTTP reader (http.c), close without waiting. Nothing
+ * is sent before the server's certificate has been verified. The token request is a form POST;
+ * a GitHub App's requests are a GET and a JSON POST carrying the JWT in their Authorization.
  */
 #ifndef JG_HTTPS_H
 #define JG_HTTPS_H
@@ -23,6 +24,12 @@ typedef struct jg_https_post {
 	const char *path;         /* e.g. "/services/oauth2/token" */
 	const char *body;         /* application/x-www-form-urlencoded; a secret: never traced */
 	size_t body_len;
+	/* Only for another request than the token form POST (all NULL: that one): */
+	const char *method;       /* "GET" (no body) or "POST" */
+	const char *accept;       /* the Accept value */
+	const char *content_type; /* the body's, for a POST */
+	const char *authorization; /* the Authorization value: a secret, never traced */
+	const char *extra;        /* one more header line "Name: value", or NULL */
 	const jg_trust *trust;
 	int64_t now;              /* epoch seconds for certificate validity */
 	long connect_timeout_ms;

@@ -10,6 +10,7 @@
 #include "base/utf8.h"
 #include "base/wipe.h"
 #include "net/url.h"
+#include "oauth/github.h"
 
 static const char grant_prefix[] =
 	"grant_type=urn%3Aietf%3Aparams%3Aoauth%3Agrant-type%3Ajwt-bearer&assertion=";
@@ -174,12 +175,13 @@ static void copy_field(char *dst, size_t cap, const char *src)
 	(void)snprintf(dst, cap, "%s", src != NULL ? src : "");
 }
 
-/* Whether a member of any object in the tree is named access_token, as its name decodes
- * ("access\u005ftoken" included). */
+/* Whether a member of any object in the tree is named access_token (or token, as GitHub
+ * names it), as its name decodes ("access\u005ftoken" included). */
 static int tree_names_token(const cJSON *item)
 {
 	for (const cJSON *c = item != NULL ? item->child : NULL; c != NULL; c = c->next) {
-		if (c->string != NULL && strcmp(c->string, "access_token") == 0)
+		if (c->string != NULL && (strcmp(c->string, "access_token") == 0 ||
+				strcmp(c->string, "token") == 0))
 			return 1;
 		if (tree_names_token(c))
 			return 1;
@@ -194,13 +196,20 @@ static int tree_names_token(const cJSON *item)
  */
 static int holds_token(const jg_http_reader *a, const cJSON *json)
 {
-	static const char needle[] = "access_token";
+	static const char needle[] = "access_token", github[] = "\"token\"";
 	return tree_names_token(json) ||
-		memmem(a->body, a->body_len, needle, sizeof needle - 1) != NULL;
+		memmem(a->body, a->body_len, needle, sizeof needle - 1) != NULL ||
+		memmem(a->body, a->body_len, github, sizeof github - 1) != NULL;
 }
 
 static jg_status unexpected(const jg_http_reader *a, const cJSON *json, const char *why,
 	jg_error *err)
+{
+	return jg_oauth_unexpected(a, json, "the token endpoint", why, err);
+}
+
+jg_status jg_oauth_unexpected(const jg_http_reader *a, const cJSON *json, const char *from,
+	const char *why, jg_error *err)
 {
 	char start[81];
 	if (holds_token(a, json))
@@ -208,8 +217,8 @@ static jg_status unexpected(const jg_http_reader *a, const cJSON *json, const ch
 	else
 		jg_http_printable_prefix(a->body, a->body_len, start, sizeof start);
 	const jg_http_header *ct = jg_http_find_header(&a->head, "Content-Type");
-	return jg_fail(err, JG_ERR_PROTOCOL, "unexpected answer from the token endpoint: HTTP %d%s%.*s%s: "
-		"%s; it begins \"%s\"", a->status, ct ? " (" : "", ct ? (int)ct->value_len : 0,
+	return jg_fail(err, JG_ERR_PROTOCOL, "unexpected answer from %s: HTTP %d%s%.*s%s: "
+		"%s; it begins \"%s\"", from, a->status, ct ? " (" : "", ct ? (int)ct->value_len : 0,
 		ct ? ct->value : "", ct ? ")" : "", why, start);
 }
 
@@ -244,7 +253,7 @@ int jg_oauth_strict_json_text(const char *text, size_t len)
  * newline that would forge a line of our own; DEL; the C1 controls U+0080 to U+009F, whose
  * UTF-8 form is C2 80 to C2 9F and which terminals obey too) written as \xNN, byte by byte.
  */
-static void copy_for_terminal(char *out, size_t cap, const char *in)
+void jg_oauth_terminal_text(char *out, size_t cap, const char *in)
 {
 	size_t o = 0;
 	for (const unsigned char *p = (const unsigned char *)in; *p && o + 9 < cap; p++) {
@@ -371,6 +380,11 @@ static const char *rfc6749_token_fields(const cJSON *json, jg_token *t)
 /* Why json is not provider p's token answer, or NULL, filling t. */
 static const char *provider_token_fields(const cJSON *json, jg_provider p, jg_token *t)
 {
+	if (p == JG_PROVIDER_GITHUB) { /* as the token cache keeps it */
+		const char *why = rfc6749_token_fields(json, t);
+		return why != NULL ? why : jg_github_token_extras(json, t) != 0 ?
+			"the installation, permissions or repository selection is malformed" : NULL;
+	}
 	if (p == JG_PROVIDER_GOOGLE || p == JG_PROVIDER_GENERIC)
 		return rfc6749_token_fields(json, t);
 	t->expires_in = -1;
@@ -390,7 +404,7 @@ static jg_status read_token(const jg_http_reader *a, const cJSON *json, jg_provi
 }
 
 /* On clock trouble: the local clock against the answer's Date header, and their difference. */
-static void describe_clock(const jg_http_reader *a, const jg_refusal_context *ctx, char *out,
+void jg_oauth_describe_clock(const jg_http_reader *a, const jg_refusal_context *ctx, char *out,
 	size_t cap)
 {
 	char local[32];
@@ -427,8 +441,8 @@ static jg_status refusal(const jg_http_reader *a, const cJSON *json, const jg_re
 {
 	char error[sizeof err->code], description[512];
 	const char *raw_description = member_string(json, "error_description");
-	copy_for_terminal(error, sizeof error, member_string(json, "error"));
-	copy_for_terminal(description, sizeof description, raw_description ? raw_description : "");
+	jg_oauth_terminal_text(error, sizeof error, member_string(json, "error"));
+	jg_oauth_terminal_text(description, sizeof description, raw_description ? raw_description : "");
 	const char *hint = jg_oauth_hint(ctx->provider, error, raw_description ? description : NULL);
 	jg_fail(err, JG_ERR_REFUSED, "the %s was refused (HTTP %d): %s%s%s",
 		ctx->request != NULL ? ctx->request : "token request", a->status, error,
@@ -436,7 +450,7 @@ static jg_status refusal(const jg_http_reader *a, const cJSON *json, const jg_re
 	(void)snprintf(err->code, sizeof err->code, "%s", error);
 	char clock[256] = "";
 	if (raw_description != NULL && is_clock_trouble(ctx->provider, description))
-		describe_clock(a, ctx, clock, sizeof clock);
+		jg_oauth_describe_clock(a, ctx, clock, sizeof clock);
 	(void)snprintf(err->detail, sizeof err->detail,
 		"error: %s\nerror_description: %s\n%s: %s\n%s%s%s%s%s%s%s",
 		error, raw_description ? description : "(none)",
@@ -449,7 +463,7 @@ static jg_status refusal(const jg_http_reader *a, const cJSON *json, const jg_re
 }
 
 /* The answer's JSON object, parsed; NULL when the body is not one. */
-static cJSON *parse_body(const jg_http_reader *a)
+cJSON *jg_oauth_parse_object(const jg_http_reader *a)
 {
 	cJSON *json = cJSON_ParseWithLength(a->body, a->body_len);
 	if (json != NULL && !cJSON_IsObject(json)) {
@@ -484,14 +498,14 @@ static int is_redirect(int status)
 	return status == 301 || status == 302 || status == 303 || status == 307 || status == 308;
 }
 
-/* A header's value for the terminal (copy_for_terminal), cut at 200 bytes with "...". */
+/* A header's value for the terminal (jg_oauth_terminal_text), cut at 200 bytes with "...". */
 static void value_for_terminal(const jg_http_header *h, char *out, size_t cap)
 {
 	char raw[204];
 	size_t n = h->value_len > 200 ? 200 : h->value_len;
 	memcpy(raw, h->value, n);
 	(void)snprintf(raw + n, sizeof raw - n, "%s", n < h->value_len ? "..." : "");
-	copy_for_terminal(out, cap, raw);
+	jg_oauth_terminal_text(out, cap, raw);
 }
 
 /*
@@ -521,15 +535,27 @@ static int location_origin(const jg_http_header *location, char *out, size_t cap
 	return 1;
 }
 
-/* A redirect is shown, never followed: following it would hand the assertion to another host. */
-static jg_status refuse_redirect(const jg_http_reader *a, jg_error *err)
+/* A redirect is shown, never followed: following it would hand the assertion to another host.
+ * The fix names the option that chose the server: another provider's is not --instance-url. */
+static jg_status refuse_redirect(const jg_http_reader *a, jg_provider p, jg_error *err)
 {
 	const jg_http_header *location = jg_http_find_header(&a->head, "Location");
 	char shown[900], origin[JG_URL_HOST_MAX + 32];
+	const char *option = p == JG_PROVIDER_GITHUB ? "--api-url" : "--token-url";
 	if (location == NULL)
 		return jg_fail(err, JG_ERR_PROTOCOL, "the token endpoint answered HTTP %d (a redirect) "
-			"without a Location; check --instance-url", a->status);
+			"without a Location; check %s", a->status, p == JG_PROVIDER_SALESFORCE ?
+			"--instance-url" : option);
 	value_for_terminal(location, shown, sizeof shown);
+	if (p == JG_PROVIDER_GITHUB)
+		return jg_fail(err, JG_ERR_PROTOCOL, "the GitHub API answered HTTP %d, a redirect to "
+			"\"%s\"; jwtgrant does not follow redirects with the JWT: check --api-url "
+			"(https://api.github.com, or https://HOST/api/v3 for GitHub Enterprise Server)",
+			a->status, shown);
+	if (p != JG_PROVIDER_SALESFORCE)
+		return jg_fail(err, JG_ERR_PROTOCOL, "the token endpoint answered HTTP %d, a redirect to "
+			"\"%s\"; jwtgrant does not follow redirects with the assertion: if that is the token "
+			"endpoint, give it with --token-url", a->status, shown);
 	if (location_origin(location, origin, sizeof origin))
 		return jg_fail(err, JG_ERR_PROTOCOL, "the token endpoint answered HTTP %d, a redirect to "
 			"\"%s\"; jwtgrant does not follow redirects with the assertion: if that host is the "
@@ -554,17 +580,22 @@ static jg_status refuse_encoding(const jg_http_reader *a, jg_error *err)
 		"balancer in front of it may be compressing answers", a->status, shown);
 }
 
+jg_status jg_oauth_refuse_unreadable(const jg_http_reader *a, jg_provider p, jg_error *err)
+{
+	if (is_redirect(a->status))
+		return refuse_redirect(a, p == 0 ? JG_PROVIDER_SALESFORCE : p, err);
+	return refuse_encoding(a, err);
+}
+
 jg_status jg_oauth_read_answer(const jg_http_reader *a, const jg_refusal_context *ctx,
 	jg_token *token, jg_error *err)
 {
-	if (is_redirect(a->status))
-		return refuse_redirect(a, err);
-	jg_status st = refuse_encoding(a, err);
+	jg_status st = jg_oauth_refuse_unreadable(a, ctx->provider, err);
 	if (st != JG_OK)
 		return st;
 	/* Parsed first, so that the decision to quote the body is made on the decoded names. cJSON
 	 * frees through jg_wipe_free (main.c), so the tree's copy of a token dies wiped. */
-	cJSON *json = parse_body(a);
+	cJSON *json = jg_oauth_parse_object(a);
 	st = read_parsed_answer(a, json, ctx, token, err);
 	cJSON_Delete(json);
 	return st;
@@ -577,12 +608,10 @@ jg_status jg_oauth_read_answer(const jg_http_reader *a, const jg_refusal_context
 jg_status jg_oauth_read_revoke_answer(const jg_http_reader *a, const jg_refusal_context *ctx,
 	jg_error *err)
 {
-	if (is_redirect(a->status))
-		return refuse_redirect(a, err);
-	jg_status st = refuse_encoding(a, err);
+	jg_status st = jg_oauth_refuse_unreadable(a, ctx->provider, err);
 	if (st != JG_OK || a->status == 200)
 		return st;
-	cJSON *json = parse_body(a);
+	cJSON *json = jg_oauth_parse_object(a);
 	if (a->status != 400 && a->status != 401)
 		st = unexpected(a, json, jg_oauth_status_retryable(a->status) ?
 			"the server is failing or rate-limiting" : "not a revocation answer", err);

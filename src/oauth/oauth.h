@@ -28,6 +28,10 @@ typedef struct jg_token {
 	char scope[1024];
 	long expires_in;         /* seconds, from the answer; -1: it gave none (Salesforce never does) */
 	int64_t expires_at;      /* epoch seconds: obtained + expires_in; 0: not known */
+	/* A GitHub App's installation token (oauth/github.h): */
+	long long installation_id;
+	char permissions[1024];  /* the granted permissions, compact JSON ("": none) */
+	char repository_selection[32];
 } jg_token;
 
 /* A token request's form: Salesforce's and Google's are the bearer grant with nothing more; a
@@ -93,6 +97,29 @@ int jg_oauth_strict_json_text(const char *text, size_t len);
 
 /* The hint for provider p's OAuth error and description, or NULL when none is known. */
 const char *jg_oauth_hint(jg_provider p, const char *error, const char *description);
+
+/* --- what the other answer readers share (oauth/github.c) --- */
+
+/* A redirect (never followed; the fix names p's option for the server) or a Content-Encoding
+ * nobody asked for: JG_ERR_PROTOCOL saying so. JG_OK for any other answer. */
+jg_status jg_oauth_refuse_unreadable(const jg_http_reader *a, jg_provider p, jg_error *err);
+
+/* The body's JSON object, parsed (jg_oauth_strict_json_text is the caller's to check); NULL
+ * when it is not one. Free it with cJSON_Delete. */
+struct cJSON *jg_oauth_parse_object(const jg_http_reader *a);
+
+/* JG_ERR_PROTOCOL "unexpected answer from <from>: HTTP <status> (<type>): <why>; it begins
+ * "<first bytes>"", the bytes not shown when the answer may hold a token. */
+jg_status jg_oauth_unexpected(const jg_http_reader *a, const struct cJSON *json, const char *from,
+	const char *why, jg_error *err);
+
+/* A server's words for a terminal: control characters (C0, DEL, C1) written as \xNN. */
+void jg_oauth_terminal_text(char *out, size_t cap, const char *in);
+
+/* "local clock: …, server Date: … (local clock ahead by N s)\n", for a refusal that blames
+ * the clock. */
+void jg_oauth_describe_clock(const jg_http_reader *a, const jg_refusal_context *ctx, char *out,
+	size_t cap);
 
 /* Whether an answer with this HTTP status is worth retrying (5xx, 429). */
 int jg_oauth_status_retryable(int status);

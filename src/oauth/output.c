@@ -129,6 +129,8 @@ static size_t list_provider_variables(const jg_token *tok, jg_provider p, const 
 		v[n++] = (struct variable){ "GOOGLE_OAUTH_ACCESS_TOKEN", tok->access_token };
 		v[n++] = (struct variable){ "CLOUDSDK_AUTH_ACCESS_TOKEN", tok->access_token };
 	}
+	if (p == JG_PROVIDER_GITHUB) /* what gh reads; Actions refuses GITHUB_* in $GITHUB_ENV */
+		v[n++] = (struct variable){ "GH_TOKEN", tok->access_token };
 	if (expires[0] != '\0')
 		v[n++] = (struct variable){ "ACCESS_TOKEN_EXPIRES_AT", expires };
 	return n;
@@ -162,8 +164,19 @@ static void put_string_or_null(jg_out *t, const char *name, const char *value)
 		jg_out_puts(t, "null");
 }
 
+/* A GitHub token's: ,"installationId":N,"permissions":{…},"repositorySelection":"…". The
+ * permissions are the compact JSON that jg_github_read_token (or the cache) checked and wrote. */
+static void render_github_members(jg_out *t, const jg_token *tok)
+{
+	jg_out_puts(t, ",\"installationId\":");
+	jg_json_put_integer(t, tok->installation_id);
+	jg_out_puts(t, ",\"permissions\":");
+	jg_out_puts(t, tok->permissions[0] != '\0' ? tok->permissions : "null");
+	put_string_or_null(t, "repositorySelection", tok->repository_selection);
+}
+
 /* {"status":0,"result":{"provider":…,"accessToken":…,"tokenType":…,"expiresIn":N|null,
- * "expiresAt":…|null,"scope":…|null},"warnings":[]} and a newline. */
+ * "expiresAt":…|null,"scope":…|null[, GitHub's members]},"warnings":[]} and a newline. */
 static void render_provider_json(jg_out *t, const jg_token *tok, const jg_grant_facts *f)
 {
 	char expires[32];
@@ -179,6 +192,8 @@ static void render_provider_json(jg_out *t, const jg_token *tok, const jg_grant_
 		jg_out_puts(t, "null");
 	put_string_or_null(t, "expiresAt", expires);
 	put_string_or_null(t, "scope", tok->scope);
+	if (f->provider == JG_PROVIDER_GITHUB)
+		render_github_members(t, tok);
 	jg_out_puts(t, "},\"warnings\":[]}\n");
 }
 

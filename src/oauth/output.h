@@ -25,7 +25,8 @@ typedef struct jg_grant_facts {
 	const char *client_id;
 	const char *private_key; /* the key file path, or NULL (stdin, variable) */
 	jg_provider provider;    /* 0 or JG_PROVIDER_SALESFORCE: sf's outputs */
-	const char *who;         /* another provider's: whose token it is (Google: client_email) */
+	const char *who;         /* another provider's: whose token it is (Google: client_email;
+	                            GitHub: OWNER/NAME, the organisation, the user or the installation) */
 	int64_t now;             /* another provider's: the time, for expiresIn */
 } jg_grant_facts;
 

@@ -82,7 +82,7 @@ static const char *complete_name(jg_cli_complete c)
 static void print_providers_of(const jg_cli_doc *d, FILE *out)
 {
 	static const jg_provider all[] = { JG_PROVIDER_SALESFORCE, JG_PROVIDER_GOOGLE,
-		JG_PROVIDER_GENERIC };
+		JG_PROVIDER_GENERIC, JG_PROVIDER_GITHUB };
 	const char *separator = "";
 	for (size_t i = 0; i < sizeof all / sizeof all[0]; i++) {
 		if (!jg_cli_help_lists(d, (jg_command)(d->commands & (JG_CMD_GRANT | JG_CMD_ASSERTION) ?

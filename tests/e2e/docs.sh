@@ -278,7 +278,9 @@ while read -r _c; do
 	done
 	if [ -z "$_missing" ]; then ok "jwtgrant $_c --help lists every option of $_c"; else
 		not_ok "jwtgrant $_c --help lists every option of $_c" "missing:$_missing"; fi
-	case $_c in grant | assertion) provider_help "$_c" google; provider_help "$_c" generic ;; esac
+	case $_c in grant | assertion)
+		provider_help "$_c" google; provider_help "$_c" generic; provider_help "$_c" github ;;
+	esac
 	if awk 'length($0) > 80 { exit 1 } END { exit NR > 45 }' "$D/help.$_c"; then
 		ok "jwtgrant $_c --help fits one screen (45 lines of 80 columns)"
 	else
