@@ -179,7 +179,9 @@ static jg_status prepare_github(const jg_options *o, jg_cmd_request *rq, jg_erro
 		st = jg_fail(err, JG_ERR_USAGE, "--api-url %.200s is not one jwtgrant can use: "
 			"https://HOST[:PORT][/PATH], no query (GitHub Enterprise Server: https://HOST/api/v3)",
 			rq->server);
-	if (st == JG_OK)
+	/* assertion needs no installation: it only signs the App's JWT */
+	if (st == JG_OK && (o->command == JG_CMD_GRANT || o->installation_id != NULL ||
+			o->repo != NULL || o->org != NULL || o->installation_user != NULL))
 		st = jg_cmd_github_prepare(o, &rq->github, err);
 	if (st == JG_OK)
 		st = jg_cmd_load_key(o, &rq->key, NULL, err);
