@@ -430,3 +430,41 @@ stop_generic_mock() { # [PID] — stops the latest generic mock (or that one); i
 	[ "$_pid" = "$XMOCK_PID" ] && XMOCK_PID=
 	return 0
 }
+
+# --- the GitHub App REST API -------------------------------------------------------------------
+# The test App that github_mock.py expects: its id and its client id (either is a valid iss). A
+# script may set its own before sourcing.
+HAPPID=${HAPPID:-123456}
+HCLIENTID=${HCLIENTID:-Iv23liTESTCLIENT0001}
+HMOCK_PORT='' HMOCK_PID='' HMOCK_LOG='' HMOCK_URL='' HMOCK_ERR=''
+
+# start_github_mock [GITHUB_MOCK_ARGS...] — starts tests/mock/github_mock.py in the background as
+# start_google_mock does google_mock.py: the PKI's server.crt/server.key, --app-cert app.crt,
+# --app-id $HAPPID and --client-id $HCLIENTID; any of them can be overridden by passing the
+# option again. Sets HMOCK_PORT, HMOCK_PID, HMOCK_LOG, HMOCK_ERR and the API's base URL
+# HMOCK_URL=https://localhost:$HMOCK_PORT (no path: what --api-url takes); with --prefix P
+# (GitHub Enterprise Server) the prefix is appended, e.g. https://localhost:$HMOCK_PORT/api/v3.
+# Returns 1 (after a "not ok" line) when it does not come up.
+start_github_mock() {
+	jg_spawn_mock hmock github_mock.py '' --app-id "$HAPPID" --client-id "$HCLIENTID" \
+		"$@" || return 1
+	HMOCK_PORT=$JG_SPAWN_PORT HMOCK_PID=$JG_SPAWN_PID HMOCK_LOG=$JG_SPAWN_LOG
+	HMOCK_ERR=$JG_SPAWN_ERR
+	_hprefix='' _hprev=''
+	for _ha in "$@"; do
+		case $_hprev,$_ha in
+		--prefix,*) _hprefix=$_ha ;;
+		*,--prefix=*) _hprefix=${_ha#--prefix=} ;;
+		esac
+		_hprev=$_ha
+	done
+	HMOCK_URL="https://localhost:$HMOCK_PORT$_hprefix"
+}
+
+stop_github_mock() { # [PID] — stops the latest GitHub mock (or that one); its log stays in $T
+	_pid=${1:-$HMOCK_PID}
+	[ -n "$_pid" ] || return 0
+	stop_mock "$_pid"
+	[ "$_pid" = "$HMOCK_PID" ] && HMOCK_PID=
+	return 0
+}
