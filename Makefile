@@ -242,7 +242,7 @@ demo: all
 # the big-key refusals,
 # on the dynamic glibc build:
 # valgrind cannot see a musl static binary's heap.
-VALGRIND_TESTS ?= e2e/(assertion|big_keys|check|decode|encrypted_keys|grant_google|grant_http|grant_masking|grant_outputs|grant_refusals|grant_reuse|grant_tls|grant_usage|revoke)$$
+VALGRIND_TESTS ?= e2e/(assertion|big_keys|check|decode|encrypted_keys|grant_generic|grant_github|grant_google|grant_http|grant_masking|grant_outputs|grant_refusals|grant_reuse|grant_tls|grant_usage|revoke)$$
 valgrind: all
 	@vendor/need.sh valgrind valgrind
 	@$(MAKE) --no-print-directory VARIANT=host B=build/host build/host/jwtgrant
