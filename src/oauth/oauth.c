@@ -473,10 +473,16 @@ cJSON *jg_oauth_parse_object(const jg_http_reader *a)
 	return json;
 }
 
+/* A 4xx that may carry the server's OAuth error (cli.md: exit 1); a 429 is retried instead. */
+static int is_client_error(int status)
+{
+	return status >= 400 && status < 500 && status != 429;
+}
+
 static jg_status read_parsed_answer(const jg_http_reader *a, const cJSON *json,
 	const jg_refusal_context *ctx, jg_token *token, jg_error *err)
 {
-	if (a->status != 200 && a->status != 400 && a->status != 401)
+	if (a->status != 200 && !is_client_error(a->status))
 		return unexpected(a, json, jg_oauth_status_retryable(a->status) ?
 			"the server is failing or rate-limiting" : "not a token answer", err);
 	if (!jg_oauth_strict_json_text(a->body, a->body_len))
@@ -612,7 +618,7 @@ jg_status jg_oauth_read_revoke_answer(const jg_http_reader *a, const jg_refusal_
 	if (st != JG_OK || a->status == 200)
 		return st;
 	cJSON *json = jg_oauth_parse_object(a);
-	if (a->status != 400 && a->status != 401)
+	if (!is_client_error(a->status))
 		st = unexpected(a, json, jg_oauth_status_retryable(a->status) ?
 			"the server is failing or rate-limiting" : "not a revocation answer", err);
 	else if (json == NULL || !jg_oauth_strict_json_text(a->body, a->body_len) ||

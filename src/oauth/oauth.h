@@ -67,7 +67,7 @@ typedef struct jg_refusal_context {
 
 /*
  * Read a complete answer. 200 with the token JSON: JG_OK and *token filled (orgId and userId
- * are the last two segments of the `id` URL). 400/401 with a JSON `error`: JG_ERR_REFUSED,
+ * are the last two segments of the `id` URL). A 4xx but 429 with a JSON `error`: JG_ERR_REFUSED,
  * err->code = the error, err->detail = the server's words verbatim, the instance URL and
  * audience, and a hint. A redirect (301, 302, 303, 307, 308): JG_ERR_PROTOCOL showing the
  * Location (made safe for a terminal) and, for an absolute https one, its scheme, host and port
@@ -80,7 +80,7 @@ jg_status jg_oauth_read_answer(const jg_http_reader *answer, const jg_refusal_co
 	jg_token *token, jg_error *err);
 
 /*
- * The revocation's answer: 200 is JG_OK; a 400/401 with an OAuth error is JG_ERR_REFUSED with
+ * The revocation's answer: 200 is JG_OK; a 4xx but 429 with an OAuth error is JG_ERR_REFUSED with
  * the server's words and a hint, as for the token request; anything else JG_ERR_PROTOCOL.
  */
 jg_status jg_oauth_read_revoke_answer(const jg_http_reader *answer, const jg_refusal_context *ctx,

@@ -139,6 +139,18 @@ if start_mock --refuse rate_limit --refuse-status 401; then
 	stop_mock
 fi
 
+# So is a 403 (cli.md: any 4xx carrying the provider's error is exit 1); a 429 is retried instead.
+if start_mock --refuse rate_limit --refuse-status 403; then
+	grant_as 1 "403 refusal: exit 1" "$CID" "$USER" "$PKI/app.key"
+	refused "403 refusal" rate_limit_exceeded "login rate exceeded" "reuse the token" 403
+	stop_mock
+fi
+if start_mock --refuse rate_limit --refuse-status 429; then
+	grant_as 6 "429 with an OAuth error: exit 6 (rate-limiting, for --retry)" "$CID" "$USER" \
+		"$PKI/app.key"
+	stop_mock
+fi
+
 # An OAuth error without error_description.
 if start_mock --refuse no_description; then
 	grant_as 1 "refusal without error_description: exit 1" "$CID" "$USER" "$PKI/app.key"
