@@ -12,7 +12,7 @@ set -eu
 c=fuzz/corpus
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/jwtgrant-seeds.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT INT TERM
-for d in key encrypted http http_head http_chunked http_connect oauth jwt base64 trust cert issuer url noproxy; do
+for d in key encrypted http http_head http_chunked http_connect oauth github jwt base64 trust cert issuer url noproxy; do
 	mkdir -p "$c/$d"
 	find "$c/$d" -type f ! -name 'crash-*' -exec rm -f {} +
 done
@@ -235,5 +235,41 @@ printf '{"access_token":"ya29.c.seedAccessTokenNotRealyyyyyyyyyyyyyyyy","token_t
 printf '{"error":"invalid_grant","error_description":"Invalid JWT Signature."}' > "$c/oauth/google-invalid-signature"
 printf 'Tue, 14 Nov 2023 22:13:20 GMT\n{"error":"invalid_grant","error_description":"Invalid JWT: Token must be a short-lived token (60 minutes) and in a reasonable timeframe. Check your iat and exp values in the JWT claim."}' > "$c/oauth/google-short-lived-date"
 printf '{"error":"unauthorized_client","error_description":"Client is unauthorized to retrieve access tokens using this method, or client not authorized for any of the scopes requested."}' > "$c/oauth/google-unauthorized-client"
+# --- the GitHub API's answers (first byte: split control; 0 means whole) ----------------------
+# A whole answer each, read as an installation lookup's and as a token request's
+# (fuzz/fuzz_github.c). The token is made up, in GitHub's format.
+g=$c/github
+ghtoken='ghs_16C7e42F292c6912E7710c838347Ae178B4a'
+gh() { # NAME STATUS-LINE BODY [HEADER...]: the answer framed by Content-Length
+	name=$1 status=$2 gbody=$3; shift 3
+	{ printf '\000'; crlf "HTTP/1.1 $status" 'Content-Type: application/json; charset=utf-8' \
+		'Date: Tue, 14 Nov 2023 22:13:20 GMT' "$@" "Content-Length: ${#gbody}" ''; printf '%s' "$gbody"; } > "$g/$name"
+}
+gh token '201 Created' '{"token":"'$ghtoken'","expires_at":"2026-12-05T14:09:34Z","permissions":{"contents":"read","metadata":"read"},"repository_selection":"selected","repositories":[{"id":1296269,"name":"Hello-World"}]}'
+gh token-least '201 Created' '{"token":"'$ghtoken'","expires_at":"2026-12-05T14:09:34Z"}'
+gh token-cached '201 Created' '{"token":"'$ghtoken'","expires_at":"2026-12-05T14:09:34Z","installation_id":42,"permissions":{"issues":"write"},"repository_selection":"all"}'
+gh token-bad-expiry '201 Created' '{"token":"'$ghtoken'","expires_at":"2026-12-05T14:09:34+00:00"}'
+gh token-200 '200 OK' '{"token":"'$ghtoken'","expires_at":"2026-12-05T14:09:34Z"}'
+gh lookup '200 OK' '{"id":12345678,"account":{"login":"octo-org","id":1},"repository_selection":"all","app_id":3}'
+gh lookup-fraction '200 OK' '{"id":1.5}'
+gh not-found '404 Not Found' '{"message":"Not Found","documentation_url":"https://docs.github.com/rest/apps/apps#get-a-repository-installation-for-the-authenticated-app","status":"404"}'
+gh clock '401 Unauthorized' '{"message":"'"'"'Expiration time'"'"' claim ('"'"'exp'"'"') is too far in the future","documentation_url":"https://docs.github.com/rest","status":"401"}'
+gh not-decoded '401 Unauthorized' '{"message":"A JSON web token could not be decoded","documentation_url":"https://docs.github.com/rest","status":"401"}'
+gh suspended '403 Forbidden' '{"message":"This installation has been suspended","documentation_url":"https://docs.github.com/rest","status":"403"}'
+gh rate-limit '403 Forbidden' '{"message":"API rate limit exceeded for installation ID 42.","documentation_url":"https://docs.github.com/rest/overview/rate-limits-for-the-rest-api"}'
+gh unprocessable '422 Unprocessable Entity' '{"message":"There is at least one repository that does not exist or is not accessible to the parent installation.","documentation_url":"https://docs.github.com/rest","status":"422"}'
+gh escape-words '404 Not Found' '{"message":"Not\u001b[31m Found\nforged: line \u00c2\u009b","documentation_url":"\u0007"}'
+gh no-message '404 Not Found' '{"error":"not_found","token":"'$ghtoken'"}'
+gh unavailable '503 Service Unavailable' '{"message":"Service Unavailable"}' 'Retry-After: 1'
+gh redirect '301 Moved Permanently' '' 'Location: https://api.github.example/api/v3/app/installations/42/access_tokens'
+gh redirect-bare '307 Temporary Redirect' '{}'
+gh gzip '201 Created' '{"token":"x"}' 'Content-Encoding: gzip'
+{ printf '\000'; crlf 'HTTP/1.1 201 Created' 'Transfer-Encoding: chunked' '' 'c' '{"token":"gh' \
+	'29' 's_new-format.v2","expires_at":"2028-02-29' 'c' 'T23:59:59Z"}' '0' ''; } > "$g/chunked"
+{ printf '\003\004\000\012'; tail -c +2 "$g/token-least"; } > "$g/token-pieces"
+{ printf '\011\020'; tail -c +2 "$g/lookup"; } > "$g/lookup-small-cap"
+{ printf '\000'; printf 'HTTP/1.0 201 Created\n\n{"token":"%s","expires_at":"1970-01-01T00:00:01Z"}' "$ghtoken"; } > "$g/read-to-close"
+gh control-byte '201 Created' "$(printf '{"token":"%s","x":"\001"}' "$ghtoken")"
+printf '\000\377\376junk{"token":' > "$g/junk"
 find "$c" -type f -exec chmod 644 {} +
 echo "seeds written under $c"

@@ -33,7 +33,7 @@ fi
 # real one. libFuzzer's default (4096, or the largest seed) silently skipped what is bigger: an
 # 8,192-bit key (issue 12) never reached the key loader.
 #   key           an 8,192-bit key in every form (base64 of its PEM is ~8.6 KB)
-#   http*, oauth  past JG_HTTP_ANSWER_MAX (65536), the answer cap
+#   http*, oauth, github  past JG_HTTP_ANSWER_MAX (65536), the answer cap
 #   cert          past JG_CERT_DER_MAX (16384) as PEM
 #   jwt           past JG_JWT_MAX (8192)
 #   cache_entry   past JG_CACHE_ENTRY_MAX (16384)
@@ -42,7 +42,7 @@ fi
 max_len() {
 	case $1 in
 	key) echo 16384 ;;
-	http|http_head|http_chunked|http_connect|oauth) echo 66000 ;;
+	http|http_head|http_chunked|http_connect|oauth|github) echo 66000 ;;
 	cert|issuer) echo 24576 ;;
 	jwt) echo 12288 ;;
 	cache_entry) echo 17000 ;;
@@ -55,7 +55,7 @@ max_len() {
 dict_of() {
 	case $1 in
 	http*) echo fuzz/dict/http.dict ;;
-	oauth|jwt|cache_entry|google_account) echo fuzz/dict/json.dict ;;
+	oauth|github|jwt|cache_entry|google_account) echo fuzz/dict/json.dict ;;
 	key|trust|cert) echo fuzz/dict/pem.dict ;;
 	url|noproxy) echo fuzz/dict/url.dict ;;
 	encrypted) echo fuzz/dict/encrypted.dict ;;

@@ -107,18 +107,28 @@ int jg_clock_parse_http_date(const char *text, size_t len, int64_t *t)
 	return 0;
 }
 
+/* Whether day is one of the month's (1..28/29/30/31). */
+static int is_day_of(int year, int month, int day)
+{
+	static const int days[12] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
+	int leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+	return day >= 1 && day <= days[month - 1] + (month == 2 && leap);
+}
+
 int jg_clock_parse_iso8601(const char *text, size_t len, int64_t *t)
 {
-	/* "2026-12-05T14:09:34Z": 20 characters, fixed positions. */
+	/* "2026-12-05T14:09:34Z": 20 characters, fixed positions; a real date after 1970 began, so
+	 * that what jg_clock_iso8601 writes back is the same text. */
 	int year, month, day, hour, minute, second;
 	if (len != 20 || text[4] != '-' || text[7] != '-' || text[10] != 'T' || text[13] != ':' ||
 		text[16] != ':' || text[19] != 'Z' || digits(text, 4, &year) ||
 		digits(text + 5, 2, &month) || digits(text + 8, 2, &day) || digits(text + 11, 2, &hour) ||
-		digits(text + 14, 2, &minute) || digits(text + 17, 2, &second) || month < 1 ||
-		month > 12 || day < 1 || day > 31 || hour > 23 || minute > 59 || second > 60)
+		digits(text + 14, 2, &minute) || digits(text + 17, 2, &second) || year < 1970 ||
+		month < 1 || month > 12 || !is_day_of(year, month, day) || hour > 23 || minute > 59 ||
+		second > 59)
 		return -1;
 	*t = from_fields(year, month, day, hour, minute, second);
-	return 0;
+	return *t > 0 ? 0 : -1;
 }
 
 void jg_clock_sleep_ms(long ms)

@@ -30,7 +30,7 @@ void jg_date_from_days(int64_t days, int64_t *year, unsigned *month, unsigned *d
 int jg_clock_parse_http_date(const char *text, size_t len, int64_t *t);
 
 /* Parse "YYYY-MM-DDTHH:MM:SSZ" (what jg_clock_iso8601 writes; GitHub's expires_at) into epoch
- * seconds; -1 when it is not exactly that. */
+ * seconds, a real date and time after 1970-01-01T00:00:00Z; -1 when it is not exactly that. */
 int jg_clock_parse_iso8601(const char *text, size_t len, int64_t *t);
 
 /* Sleep ms milliseconds, resuming after signals. */

@@ -36,8 +36,9 @@ int jg_github_name_ok(jg_github_lookup by, const char *name, const char **why)
 		return slash < len && is_name_part(name, slash) &&
 			is_name_part(name + slash + 1, len - slash - 1);
 	}
-	*why = by == JG_GITHUB_BY_ORG ? "--org takes an organisation's login (letters, digits, '-')" :
-		"--installation-user takes a user's login (letters, digits, '-')";
+	*why = by == JG_GITHUB_BY_ORG ?
+		"--org takes an organisation's login (letters, digits, '-', '_', '.')" :
+		"--installation-user takes a user's login (letters, digits, '-', '_', '.')";
 	return is_name_part(name, len);
 }
 
@@ -214,17 +215,17 @@ static jg_status refusal(const jg_http_reader *a, const cJSON *json, const jg_re
 static jg_status expected_json(const jg_http_reader *a, const jg_refusal_context *ctx, int expected,
 	int lookup, cJSON **json, jg_error *err)
 {
-	*json = NULL;
 	jg_status st = jg_oauth_refuse_unreadable(a, JG_PROVIDER_GITHUB, err);
+	/* Parsed before anything is quoted, so that the check for a token sees decoded names. */
+	*json = st == JG_OK ? jg_oauth_parse_object(a) : NULL;
 	if (st != JG_OK)
 		return st;
 	if (a->status != expected && (a->status < 400 || jg_oauth_status_retryable(a->status)))
-		return jg_oauth_unexpected(a, NULL, "the GitHub API", jg_oauth_status_retryable(a->status) ?
+		return jg_oauth_unexpected(a, *json, "the GitHub API", jg_oauth_status_retryable(a->status) ?
 			"the server is failing or rate-limiting" : "not an answer GitHub gives", err);
 	if (!jg_oauth_strict_json_text(a->body, a->body_len))
-		return jg_oauth_unexpected(a, NULL, "the GitHub API", "the body is not valid JSON text "
+		return jg_oauth_unexpected(a, *json, "the GitHub API", "the body is not valid JSON text "
 			"(control characters or invalid UTF-8)", err);
-	*json = jg_oauth_parse_object(a);
 	if (*json == NULL)
 		return jg_oauth_unexpected(a, NULL, "the GitHub API", "the body is not a JSON object", err);
 	if (a->status == expected)
@@ -237,11 +238,12 @@ static jg_status expected_json(const jg_http_reader *a, const jg_refusal_context
 
 /* --- answers --------------------------------------------------------------------------------- */
 
-/* A whole number member from 1 to 2^53 (what a double holds exactly). */
+/* A whole number member from 1 to 2^53 - 1 (a double holds those exactly, and 2^53 + 1 reads
+ * as 2^53, so 2^53 itself is refused too). */
 static int positive_integer(const cJSON *json, const char *name, long long *out)
 {
 	const cJSON *v = cJSON_GetObjectItemCaseSensitive(json, name);
-	if (!cJSON_IsNumber(v) || !(v->valuedouble >= 1 && v->valuedouble <= 9007199254740992.0))
+	if (!cJSON_IsNumber(v) || !(v->valuedouble >= 1 && v->valuedouble < 9007199254740992.0))
 		return -1;
 	*out = (long long)v->valuedouble;
 	return (double)*out == v->valuedouble ? 0 : -1;

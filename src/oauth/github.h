@@ -29,8 +29,9 @@ typedef enum jg_github_lookup {
 
 /*
  * Whether name is one the lookup takes, with the fix in *why when not: OWNER/NAME for a
- * repository (GitHub's letters, digits, '-', '_' and '.'), a login for an organisation or a
- * user (letters, digits and '-'), at most 100 bytes.
+ * repository, a login for an organisation or a user; each part of letters, digits, '-', '_'
+ * (Enterprise Managed Users' logins) and '.' (repositories), neither "." nor "..", at most 100
+ * bytes.
  */
 int jg_github_name_ok(jg_github_lookup by, const char *name, const char **why);
 
@@ -52,7 +53,7 @@ jg_status jg_github_token_body(const char *repositories, const char *const *perm
 
 /*
  * The installation lookup's answer: 200 with {"id":N,…} gives *id (a whole number from 1 to
- * 2^53). A 4xx with GitHub's {"message":…} is JG_ERR_REFUSED with err->code "github_<status>",
+ * 2^53 - 1). A 4xx with GitHub's {"message":…} is JG_ERR_REFUSED with err->code "github_<status>",
  * the message verbatim and a hint (404: the App is not installed there); anything else
  * JG_ERR_PROTOCOL as for a token answer.
  */

@@ -191,16 +191,23 @@ static int tree_names_token(const cJSON *item)
 
 /*
  * Whether the answer may hold an access token: then none of it may be quoted in a message.
- * Decided on the parsed JSON, where escapes are decoded; on the raw text too, for a body that
- * does not parse.
+ * Decided on the parsed JSON, where escapes are decoded (the caller's object, else the body
+ * parsed here as any JSON value: an array may hold the object); on the raw text too, for a body
+ * that does not parse.
  */
 static int holds_token(const jg_http_reader *a, const cJSON *json)
 {
 	static const char needle[] = "access_token", github[] = "\"token\"";
-	return tree_names_token(json) ||
-		memmem(a->body, a->body_len, needle, sizeof needle - 1) != NULL ||
-		memmem(a->body, a->body_len, github, sizeof github - 1) != NULL;
+	if (memmem(a->body, a->body_len, needle, sizeof needle - 1) != NULL ||
+		memmem(a->body, a->body_len, github, sizeof github - 1) != NULL || tree_names_token(json))
+		return 1;
+	cJSON *any = json == NULL ? cJSON_ParseWithLength(a->body, a->body_len) : NULL;
+	int named = tree_names_token(any);
+	cJSON_Delete(any); /* frees through jg_wipe_free (main.c) */
+	return named;
 }
+
+static void value_for_terminal(const jg_http_header *h, char *out, size_t cap);
 
 static jg_status unexpected(const jg_http_reader *a, const cJSON *json, const char *why,
 	jg_error *err)
@@ -217,9 +224,11 @@ jg_status jg_oauth_unexpected(const jg_http_reader *a, const cJSON *json, const 
 	else
 		jg_http_printable_prefix(a->body, a->body_len, start, sizeof start);
 	const jg_http_header *ct = jg_http_find_header(&a->head, "Content-Type");
-	return jg_fail(err, JG_ERR_PROTOCOL, "unexpected answer from %s: HTTP %d%s%.*s%s: "
-		"%s; it begins \"%s\"", from, a->status, ct ? " (" : "", ct ? (int)ct->value_len : 0,
-		ct ? ct->value : "", ct ? ")" : "", why, start);
+	char type[256] = "";
+	if (ct != NULL)
+		value_for_terminal(ct, type, sizeof type);
+	return jg_fail(err, JG_ERR_PROTOCOL, "unexpected answer from %s: HTTP %d%s%s%s: "
+		"%s; it begins \"%s\"", from, a->status, ct ? " (" : "", type, ct ? ")" : "", why, start);
 }
 
 /* Whether text[i] starts the escape \u0000 (a backslash that is not itself escaped). */
@@ -419,7 +428,9 @@ void jg_oauth_describe_clock(const jg_http_reader *a, const jg_refusal_context *
 	memcpy(text, date->value, date->value_len);
 	text[date->value_len] = '\0';
 	if (jg_clock_parse_http_date(text, date->value_len, &server) != 0) {
-		(void)snprintf(out, cap, "local clock: %s, server Date: %s\n", local, text);
+		char shown[64 * 8];
+		jg_oauth_terminal_text(shown, sizeof shown, text); /* the server's bytes */
+		(void)snprintf(out, cap, "local clock: %s, server Date: %s\n", local, shown);
 		return;
 	}
 	long long diff = (long long)(ctx->local_now - server);
@@ -573,7 +584,7 @@ static jg_status refuse_redirect(const jg_http_reader *a, jg_provider p, jg_erro
 }
 
 /* A body in an encoding we did not ask for (we send no Accept-Encoding) cannot be read. */
-static jg_status refuse_encoding(const jg_http_reader *a, jg_error *err)
+static jg_status refuse_encoding(const jg_http_reader *a, jg_provider p, jg_error *err)
 {
 	const jg_http_header *ce = jg_http_find_header(&a->head, "Content-Encoding");
 	if (ce == NULL || ce->value_len == 0 ||
@@ -581,16 +592,17 @@ static jg_status refuse_encoding(const jg_http_reader *a, jg_error *err)
 		return JG_OK;
 	char shown[900];
 	value_for_terminal(ce, shown, sizeof shown);
-	return jg_fail(err, JG_ERR_PROTOCOL, "the token endpoint sent its answer (HTTP %d) with "
+	return jg_fail(err, JG_ERR_PROTOCOL, "%s sent its answer (HTTP %d) with "
 		"Content-Encoding \"%s\", which jwtgrant did not ask for and cannot read; a proxy or load "
-		"balancer in front of it may be compressing answers", a->status, shown);
+		"balancer in front of it may be compressing answers", p == JG_PROVIDER_GITHUB ?
+		"the GitHub API" : "the token endpoint", a->status, shown);
 }
 
 jg_status jg_oauth_refuse_unreadable(const jg_http_reader *a, jg_provider p, jg_error *err)
 {
 	if (is_redirect(a->status))
 		return refuse_redirect(a, p == 0 ? JG_PROVIDER_SALESFORCE : p, err);
-	return refuse_encoding(a, err);
+	return refuse_encoding(a, p, err);
 }
 
 jg_status jg_oauth_read_answer(const jg_http_reader *a, const jg_refusal_context *ctx,

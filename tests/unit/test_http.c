@@ -233,6 +233,161 @@ static void connect_head_keeps_secrets_out_of_errors(void **state)
 	                 JG_ERR_USAGE);
 }
 
+/* The GitHub API's requests (jg_http_build_request): a GET with the JWT and one more line, the
+ * POST of a JSON body, and a request with none of the optional lines. */
+static void request_head_exact_bytes(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *host;
+		int port;
+		jg_http_request rq;
+		const char *expected;
+	} cases[] = {
+		{ .host = "api.github.com", .port = 443,
+		  .rq = { .method = "GET", .path = "/repos/octo-org/app/installation",
+		          .user_agent = "jwtgrant/0.2.0", .accept = "application/vnd.github+json",
+		          .authorization = "Bearer eyJhbGciOiJSUzI1NiJ9.eyJpc3MiOiIxIn0.c2ln",
+		          .extra = "X-GitHub-Api-Version: 2022-11-28",
+		          .content_type = "application/json", .body_len = 12 }, /* a GET's: unused */
+		  .expected = "GET /repos/octo-org/app/installation HTTP/1.1\r\n"
+		              "Host: api.github.com\r\n"
+		              "User-Agent: jwtgrant/0.2.0\r\n"
+		              "Accept: application/vnd.github+json\r\n"
+		              "Authorization: Bearer eyJhbGciOiJSUzI1NiJ9.eyJpc3MiOiIxIn0.c2ln\r\n"
+		              "X-GitHub-Api-Version: 2022-11-28\r\n"
+		              "Connection: close\r\n\r\n" },
+		{ .host = "ghe.example.com", .port = 8443,
+		  .rq = { .method = "POST", .path = "/api/v3/app/installations/42/access_tokens",
+		          .user_agent = "jwtgrant/0.2.0", .accept = "application/vnd.github+json",
+		          .content_type = "application/json", .authorization = "Bearer a.b.c",
+		          .extra = "X-GitHub-Api-Version: 2022-11-28", .body_len = 2 },
+		  .expected = "POST /api/v3/app/installations/42/access_tokens HTTP/1.1\r\n"
+		              "Host: ghe.example.com:8443\r\n"
+		              "User-Agent: jwtgrant/0.2.0\r\n"
+		              "Accept: application/vnd.github+json\r\n"
+		              "Authorization: Bearer a.b.c\r\n"
+		              "X-GitHub-Api-Version: 2022-11-28\r\n"
+		              "Content-Type: application/json\r\n"
+		              "Content-Length: 2\r\n"
+		              "Connection: close\r\n\r\n" },
+		{ .host = "2001:db8::7", .port = 4443,
+		  .rq = { .method = "GET", .path = "/", .accept = "*/*" },
+		  .expected = "GET / HTTP/1.1\r\nHost: [2001:db8::7]:4443\r\nAccept: */*\r\n"
+		              "Connection: close\r\n\r\n" },
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		char out[1024];
+		size_t len = 0;
+		jg_error err;
+		assert_int_equal(jg_http_build_request(out, sizeof out, &len, cases[i].host,
+		                                       cases[i].port, &cases[i].rq, &err),
+		                 JG_OK);
+		assert_string_equal(out, cases[i].expected);
+		assert_int_equal(len, strlen(cases[i].expected));
+	}
+}
+
+/* jg_http_build_post is jg_http_build_request with the form's fields, byte for byte. */
+static void request_head_as_post(void **state)
+{
+	(void)state;
+	const jg_http_request form = {
+		.method = "POST", .path = "/services/oauth2/token", .user_agent = "jwtgrant/0.1.0",
+		.accept = "application/json", .content_type = "application/x-www-form-urlencoded",
+		.body_len = 245,
+	};
+	char out[512], post[512];
+	size_t len = 0, post_len = 0;
+	jg_error err;
+	assert_int_equal(jg_http_build_request(out, sizeof out, &len, "h", 443, &form, &err), JG_OK);
+	assert_int_equal(jg_http_build_post(post, sizeof post, &post_len, "h", 443,
+	                                    "/services/oauth2/token", "jwtgrant/0.1.0", 245, &err),
+	                 JG_OK);
+	assert_int_equal(len, post_len);
+	assert_memory_equal(out, post, len + 1);
+}
+
+/* A request that cannot be written: JG_ERR_USAGE naming the field, out wiped, *len 0, and the
+ * Authorization (a secret) never quoted. */
+static void request_refused(const jg_http_request *rq, const char *host, int port, size_t cap,
+                            const char *why)
+{
+	char out[512];
+	size_t len = 9;
+	jg_error err;
+	assert_true(cap < sizeof out);
+	memset(out, 'x', sizeof out);
+	assert_int_equal(jg_http_build_request(out, cap, &len, host, port, rq, &err), JG_ERR_USAGE);
+	assert_int_equal(err.status, JG_ERR_USAGE);
+	assert_int_equal(len, 0);
+	assert_true(all_zero(out, cap));
+	assert_int_equal(out[cap], 'x');
+	if (strstr(err.message, why) == NULL)
+		fail_msg("\"%s\" not in \"%s\"", why, err.message);
+	assert_null(strstr(err.message, "s3cr3t"));
+	assert_null(strstr(err.message, "Bearer"));
+}
+
+static const jg_http_request good_request = {
+	.method = "GET", .path = "/app/installations/1/access_tokens", .user_agent = "ua",
+	.accept = "application/vnd.github+json", .content_type = "application/json",
+	.authorization = "Bearer s3cr3tJWT", .extra = "X-GitHub-Api-Version: 2022-11-28",
+};
+
+static void request_head_refusals(void **state)
+{
+	(void)state;
+	static const char *const methods[] = { "PUT", "get", "GET ", "CONNECT", "", NULL };
+	static const char *const accepts[] = { NULL, "", "a\r\nX-Evil: 1", "caf\xc3\xa9" };
+	static const char *const extras[] = {
+		"X-GitHub-Api-Version:2022-11-28", "X-GitHub-Api-Version", "", "X: a\r\nY: b", "X: \x7f",
+	};
+	static const char *const authorizations[] = {
+		"Bearer s3cr3tJWT\r\nX-Evil: 1", "Bearer s3cr3t\x01JWT", "Bearer s3cr3t\tJWT",
+		"Bearer s3cr3t\xc3\xa9JWT", "Bearer s3cr3t\x7fJWT", "",
+	};
+	jg_http_request rq = good_request;
+	for (size_t i = 0; i < sizeof methods / sizeof methods[0]; i++) {
+		rq.method = methods[i];
+		request_refused(&rq, "h", 443, 256, "neither GET nor POST");
+	}
+	rq = good_request;
+	static const char *const paths[] = { "app", "/a b", "/a\r\nX: 1", NULL };
+	for (size_t i = 0; i < sizeof paths / sizeof paths[0]; i++) {
+		rq.path = paths[i];
+		request_refused(&rq, "h", 443, 256, "invalid path");
+	}
+	rq = good_request;
+	for (size_t i = 0; i < sizeof accepts / sizeof accepts[0]; i++) {
+		rq.accept = accepts[i];
+		request_refused(&rq, "h", 443, 256, "invalid Accept or Content-Type");
+	}
+	rq = good_request;
+	rq.method = "POST";
+	for (size_t i = 0; i < 3; i++) {
+		rq.content_type = accepts[i];
+		request_refused(&rq, "h", 443, 256, "invalid Accept or Content-Type");
+	}
+	rq = good_request;
+	for (size_t i = 0; i < sizeof extras / sizeof extras[0]; i++) {
+		rq.extra = extras[i];
+		request_refused(&rq, "h", 443, 256, "invalid extra header line");
+	}
+	rq = good_request;
+	for (size_t i = 0; i < sizeof authorizations / sizeof authorizations[0]; i++) {
+		rq.authorization = authorizations[i];
+		request_refused(&rq, "h", 443, 256, "invalid Authorization");
+	}
+	rq = good_request;
+	rq.user_agent = "ua\nX: 1";
+	request_refused(&rq, "h", 443, 256, "invalid User-Agent");
+	request_refused(&good_request, "a b", 443, 256, "invalid host");
+	request_refused(&good_request, "h", 0, 256, "port outside");
+	/* Too small once the Authorization is written: the partial head is wiped too. */
+	request_refused(&good_request, "api.github.com", 443, 140, "does not fit in 140 bytes");
+}
+
 /* ---- head parser ------------------------------------------------------------------------- */
 
 /*
@@ -707,6 +862,9 @@ int main(void)
 		cmocka_unit_test(post_head_refuses_injection),
 		cmocka_unit_test(connect_head_exact_bytes),
 		cmocka_unit_test(connect_head_keeps_secrets_out_of_errors),
+		cmocka_unit_test(request_head_exact_bytes),
+		cmocka_unit_test(request_head_as_post),
+		cmocka_unit_test(request_head_refusals),
 		cmocka_unit_test(parse_good_heads),
 		cmocka_unit_test(parse_malformed_heads),
 		cmocka_unit_test(parse_folded_heads),
