@@ -150,6 +150,7 @@ typedef struct jg_cmd_exchange {
 	size_t jwt_cap;
 	char *authorization;      /* GitHub: "Bearer <JWT>" */
 	size_t authorization_cap;
+	size_t authorization_len; /* as far as it was written: what is wiped */
 	char *answer;             /* the raw answer */
 	size_t answer_cap;
 	jg_http_reader *reader;

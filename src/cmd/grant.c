@@ -41,17 +41,17 @@ static struct grant_state {
 	jg_cache_entry entry;          /* the cached token, read or to be written */
 } g;
 
+/*
+ * What is left to wipe when the command ends. The assertion, the body, the Authorization
+ * header, the masking line and the cache entry are wiped where their use ends, as far as they
+ * were written: wiping a whole buffer that was never used would only bring its pages in.
+ */
 static void wipe_secrets(void)
 {
 	jg_cmd_request_wipe(&g.rq);
-	jg_wipe(g.jwt, sizeof g.jwt);
-	jg_wipe(g.authorization, sizeof g.authorization);
-	jg_wipe(g.body, sizeof g.body);
 	jg_http_reader_wipe(&g.reader); /* what was received: untouched pages stay untouched */
 	jg_wipe(&g.token, sizeof g.token);
 	jg_wipe(g.output, g.output_len);
-	jg_wipe(g.mask, sizeof g.mask);
-	jg_wipe(&g.entry, sizeof g.entry);
 	jg_proxy_wipe(&g.net.proxy);
 }
 
@@ -120,6 +120,7 @@ static jg_status attempt(const jg_options *o, int64_t deadline_ms, int *retryabl
 			sizeof g.jwt, &jwt_len, err);
 	if (st == JG_OK)
 		st = jg_cmd_request_body(&g.rq, g.jwt, g.body, sizeof g.body, &body_len, err);
+	jg_wipe(g.jwt, jwt_len); /* the body holds it now; a builder that fails wipes its output */
 	if (st != JG_OK)
 		return st;
 	char path[JG_URL_PATH_MAX + sizeof JG_OAUTH_TOKEN_PATH];
@@ -131,8 +132,7 @@ static jg_status attempt(const jg_options *o, int64_t deadline_ms, int *retryabl
 		.deadline_ms = deadline_ms,
 	};
 	st = jg_https_post_run(&rq, &g.reader, g.answer, sizeof g.answer, err);
-	jg_wipe(g.body, sizeof g.body);
-	jg_wipe(g.jwt, sizeof g.jwt);
+	jg_wipe(g.body, body_len);
 	if (st == JG_ERR_NETWORK) {
 		*retryable = 1;
 		return st;
@@ -219,12 +219,15 @@ static void keep_in_cache(void)
 /* The token: from the cache under --reuse, else from the server (then kept for reuse). */
 static jg_status obtain(const jg_options *o, int64_t deadline_ms, jg_error *err)
 {
-	jg_status st = o->reuse > 0 ? open_cache(o, deadline_ms, err) : JG_OK;
-	if (st != JG_OK || reuse_cached(o))
-		return st;
-	st = jg_cmd_with_retry(o, deadline_ms, attempt, err);
-	if (st == JG_OK)
-		keep_in_cache();
+	if (o->reuse <= 0)
+		return jg_cmd_with_retry(o, deadline_ms, attempt, err);
+	jg_status st = open_cache(o, deadline_ms, err);
+	if (st == JG_OK && !reuse_cached(o)) {
+		st = jg_cmd_with_retry(o, deadline_ms, attempt, err);
+		if (st == JG_OK)
+			keep_in_cache();
+	}
+	jg_wipe(&g.entry, sizeof g.entry); /* only a --reuse grant brings its pages in */
 	return st;
 }
 
@@ -236,6 +239,7 @@ static void register_mask(void)
 		(void)fwrite(g.mask, 1, len, stderr);
 		(void)fflush(stderr);
 	}
+	jg_wipe(g.mask, len);
 }
 
 static jg_status deliver(const jg_options *o, jg_error *err)

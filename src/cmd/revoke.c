@@ -34,7 +34,7 @@ static void wipe_secrets(void)
 {
 	jg_cmd_request_wipe(&r.request);
 	jg_wipe(&r.entry, sizeof r.entry);
-	jg_wipe(r.body, sizeof r.body);
+	jg_wipe(r.body, r.body_len); /* as far as build_body wrote */
 	jg_http_reader_wipe(&r.reader);
 	jg_proxy_wipe(&r.net.proxy);
 }

@@ -293,7 +293,11 @@ size_t jg_output_mask_line(const jg_token *token, char *out, size_t cap)
 			jg_out_put(&t, p, 1);
 	}
 	jg_out_puts(&t, "\n");
-	return t.failed ? 0 : t.len;
+	if (t.failed) {
+		jg_wipe(out, cap);
+		return 0;
+	}
+	return t.len;
 }
 
 void jg_output_failure_json(const jg_error *err, jg_out *out)

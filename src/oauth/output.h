@@ -42,7 +42,8 @@ jg_status jg_output_render(const char *format, const jg_token *token, const jg_g
 /*
  * Under GitHub Actions (GITHUB_ACTIONS=true), "::add-mask::<token>\n" in out, the token's %, CR
  * and LF escaped as the runner reads them: its length, written to stderr and flushed before the
- * token is shown or written anywhere (cli.md, "CI log masking"). 0 elsewhere.
+ * token is shown or written anywhere (cli.md, "CI log masking"). 0 elsewhere, and when out is
+ * too small (then wiped).
  */
 size_t jg_output_mask_line(const jg_token *token, char *out, size_t cap);
 
