@@ -398,7 +398,7 @@ static jg_status parse_seconds(const char *name, const char *value, long max, lo
 /* Copy a proxy URL and blank its user info in argv, as curl does, so ps cannot show it. */
 static const char *keep_proxy(jg_options *o, char *value)
 {
-	(void)snprintf(o->proxy_copy, sizeof o->proxy_copy, "%s", value);
+	(void)jg_copy_secret(o->proxy_copy, sizeof o->proxy_copy, value); /* may hold a password */
 	char *at = strrchr(value, '@');
 	if (at != NULL) {
 		char *start = (char *)memmem(value, strlen(value), "://", 3);

@@ -17,3 +17,14 @@ void jg_wipe_free(void *block)
 	jg_wipe(block, malloc_usable_size(block));
 	free(block);
 }
+
+size_t jg_copy_secret(char *dst, size_t cap, const char *src)
+{
+	size_t len = strlen(src);
+	if (cap == 0)
+		return len;
+	size_t n = len < cap ? len : cap - 1;
+	memcpy(dst, src, n);
+	dst[n] = '\0';
+	return len;
+}

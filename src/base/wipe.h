@@ -12,4 +12,11 @@ void jg_wipe(void *buf, size_t len);
  * texts hold of a token or a claims set do not outlive them. NULL is a no-op. */
 void jg_wipe_free(void *block);
 
+/*
+ * src into dst as a string, cut to cap - 1 bytes; returns strlen(src). For secrets, in place of
+ * snprintf("%s"): musl's snprintf formats through a buffer on its own stack frame, which keeps
+ * up to 80 bytes of what it copied after it returns.
+ */
+size_t jg_copy_secret(char *dst, size_t cap, const char *src);
+
 #endif

@@ -106,9 +106,13 @@ static jg_status authorize(const jg_cmd_request *rq, int64_t now, jg_cmd_exchang
 		x->jwt_cap, &len, err);
 	if (st == JG_OK && len + sizeof bearer > x->authorization_cap)
 		st = jg_fail(err, JG_ERR_USAGE, "the JWT does not fit in the Authorization header");
-	if (st == JG_OK)
-		(void)snprintf(x->authorization, x->authorization_cap, "%s%s", bearer, x->jwt);
-	jg_wipe(x->jwt, x->jwt_cap);
+	if (st == JG_OK) {
+		memcpy(x->authorization, bearer, sizeof bearer - 1);
+		x->authorization_len = sizeof bearer - 1 +
+			jg_copy_secret(x->authorization + sizeof bearer - 1,
+				x->authorization_cap - (sizeof bearer - 1), x->jwt);
+	}
+	jg_wipe(x->jwt, len); /* a builder that fails wipes its output */
 	return st;
 }
 
@@ -172,6 +176,7 @@ jg_status jg_cmd_github_attempt(const jg_options *o, jg_cmd_request *rq,
 		st = look_up(o, rq, net, now, deadline_ms, x, retryable, err);
 	if (st == JG_OK)
 		st = ask_token(o, rq, net, now, deadline_ms, x, retryable, err);
-	jg_wipe(x->authorization, x->authorization_cap);
+	jg_wipe(x->authorization, x->authorization_len);
+	x->authorization_len = 0;
 	return st;
 }

@@ -75,9 +75,13 @@ jg_status jg_proxy_choose(const char *flag_proxy, const char *flag_noproxy, cons
 static jg_status basic_credentials(const jg_url *u, char *out, size_t cap, jg_error *err)
 {
 	char pair[JG_URL_USER_MAX + JG_URL_PASSWORD_MAX + 2];
-	int n = snprintf(pair, sizeof pair, "%s:%s", u->user, u->password);
-	size_t w = (n < 0) ? (size_t)-1 :
-		jg_base64_encode((const unsigned char *)pair, (size_t)n, out, cap, JG_B64_STD);
+	size_t n = jg_copy_secret(pair, sizeof pair, u->user);
+	if (n + 1 < sizeof pair) {
+		pair[n++] = ':';
+		n += jg_copy_secret(pair + n, sizeof pair - n, u->password);
+	}
+	size_t w = n >= sizeof pair ? (size_t)-1 :
+		jg_base64_encode((const unsigned char *)pair, n, out, cap, JG_B64_STD);
 	jg_wipe(pair, sizeof pair);
 	if (w == (size_t)-1)
 		return jg_fail(err, JG_ERR_USAGE, "proxy credentials are too long");

@@ -312,7 +312,7 @@ static const char *token_fields(const cJSON *json, jg_token *t)
 		return "expires_at is not a time like 2026-12-05T14:09:34Z";
 	if (jg_github_token_extras(json, t) != 0)
 		return "the permissions or repository selection is malformed";
-	(void)snprintf(t->access_token, sizeof t->access_token, "%s", token->valuestring);
+	(void)jg_copy_secret(t->access_token, sizeof t->access_token, token->valuestring);
 	return NULL;
 }
 

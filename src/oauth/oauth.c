@@ -172,7 +172,7 @@ static const char *member_string(const cJSON *o, const char *name)
 
 static void copy_field(char *dst, size_t cap, const char *src)
 {
-	(void)snprintf(dst, cap, "%s", src != NULL ? src : "");
+	(void)jg_copy_secret(dst, cap, src != NULL ? src : "");
 }
 
 /* Whether a member of any object in the tree is named access_token (or token, as GitHub

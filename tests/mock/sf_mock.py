@@ -12,8 +12,9 @@ TLS 1.2 suites named (an OpenSSL cipher list), to test that a client can use eac
 It listens on loopback only (127.0.0.1, or ::1 with --ipv6), on a free port that it writes to
 --port-file once listening. It exits by itself after --max-life seconds and on SIGTERM/SIGINT.
 With --log it appends one JSON line per request: method, path, headers, the form's keys,
-whether an assertion was present and its length (never the assertion itself), the JWT's decoded
-header and claims (not its signature), TLS version, cipher and SNI, the status and the verdict.
+whether an assertion was present, its length and the first 16 hex digits of its SHA-256 (never
+the assertion itself), the JWT's decoded header and claims (not its signature), TLS version,
+cipher and SNI, the status and the verdict.
 
 "Now" is real time, or JWTGRANT_MOCK_NOW (or --now): epoch seconds, or +N / -N seconds from
 real time to simulate a server clock that is ahead or behind. The Date header follows it.
@@ -275,6 +276,8 @@ class Mock:
         assertion = first(pairs, "assertion")
         record["assertion_present"] = assertion is not None
         record["assertion_len"] = len(assertion) if assertion is not None else 0
+        if assertion is not None:  # a test that makes the same JWT can tell it is the one sent
+            record["assertion_sha256"] = hashlib.sha256(assertion.encode("utf-8")).hexdigest()[:16]
         if grant_type != JWT_BEARER:
             record["reason"] = "grant_type"
             return REFUSALS["unsupported_grant_type"]
