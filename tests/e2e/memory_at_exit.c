@@ -6,11 +6,11 @@
  *
  * The command runs under ptrace (through any exec, as env's) and is stopped at its exit
  * (PTRACE_O_TRACEEXIT), after main has returned and the atexit handlers ran, before the kernel
- * frees anything. Every page of its
- * writable mappings (data, bss, heap, stack, anonymous maps) that is resident or swapped
- * (/proc/PID/pagemap) is read through /proc/PID/mem and appended to OUT. Pages never touched are
- * left out, so a sanitizer's terabytes of reserved shadow cost nothing. The command then goes
- * on to exit; its standard streams are the ones this program was given.
+ * frees anything. Every page of its writable mappings (data, bss, heap, stack, anonymous maps)
+ * that is resident or swapped (/proc/PID/pagemap) is read through /proc/PID/mem and appended to
+ * OUT; pages never touched are left out. (A sanitizer's terabytes of reserved address space
+ * would take hours to walk: not for sanitizer builds.) The command then goes on to exit; its
+ * standard streams are the ones this program was given.
  *
  * Exits with the command's exit code (128+N after signal N), or 125 when the memory could not
  * be read. Only the command's own process is followed, not its children.
