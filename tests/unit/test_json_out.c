@@ -217,8 +217,9 @@ static void grant_json_is_what_cjson_printed(void **state)
 	strcpy(t.user_id, "005000000000001AAA");
 	strcpy(t.token_type, "Bearer");
 	strcpy(t.scope, "api web\tfull\x1b[0m");
-	jg_grant_facts f = { "z\xc3\xb6" "e@example.com\n", "https://login.salesforce.com",
-		"3MVG9\x7f\x01", "/keys/app.key" };
+	jg_grant_facts f = { .username = "z\xc3\xb6" "e@example.com\n",
+		.login_url = "https://login.salesforce.com", .client_id = "3MVG9\x7f\x01",
+		.private_key = "/keys/app.key" };
 	for (int with_key = 0; with_key < 2; with_key++) {
 		f.private_key = with_key ? "/keys/\"app\".key" : NULL;
 		char out[JG_OUTPUT_MAX];
@@ -238,7 +239,8 @@ static void grant_json_that_does_not_fit_is_refused(void **state)
 	(void)state;
 	static jg_token t;
 	memset(t.access_token, 'A', sizeof t.access_token - 1);
-	jg_grant_facts f = { "u", "https://login.salesforce.com", "c", NULL };
+	jg_grant_facts f = { .username = "u", .login_url = "https://login.salesforce.com",
+		.client_id = "c" };
 	char out[512];
 	size_t len = 0;
 	jg_error err;
