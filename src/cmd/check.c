@@ -42,30 +42,6 @@ static void warn_if_readable(const char *path)
 			path, (unsigned)(st.st_mode & 07777), path);
 }
 
-static jg_der_span strip_leading_zeros(const unsigned char *p, size_t len)
-{
-	while (len > 0 && *p == 0) {
-		p++;
-		len--;
-	}
-	return (jg_der_span){ p, len };
-}
-
-static int span_equal(jg_der_span a, jg_der_span b)
-{
-	return a.len == b.len && memcmp(a.data, b.data, a.len) == 0;
-}
-
-/* Whether the certificate holds the key's public half: the same RSA modulus and exponent. */
-static int key_matches(const br_rsa_public_key *pk, const jg_cert_info *info)
-{
-	return info->key_algorithm == JG_KEY_RSA &&
-		span_equal(strip_leading_zeros(pk->n, pk->nlen),
-			strip_leading_zeros(info->rsa_modulus.data, info->rsa_modulus.len)) &&
-		span_equal(strip_leading_zeros(pk->e, pk->elen),
-			strip_leading_zeros(info->rsa_exponent.data, info->rsa_exponent.len));
-}
-
 static jg_status print_key(const jg_key *key, const jg_enc_info *encryption, jg_error *err)
 {
 	unsigned char spki[JG_DER_RSA_SPKI_MAX];
@@ -113,7 +89,7 @@ static void print_validity(const jg_cert_info *info, int64_t now, char *problems
 /* Whether the certificate holds the key; a problem for the list when not. */
 static void print_match(const jg_key *key, const jg_cert_info *info, char *problems, size_t cap)
 {
-	if (key_matches(&key->pk, info)) {
+	if (jg_cert_holds_rsa_key(info, &key->pk)) {
 		printf("key matches certificate: yes\n");
 		return;
 	}

@@ -81,12 +81,18 @@ typedef struct jg_cmd_generic {
 	char text[JG_CLI_LIST_MAX * (256 + JG_CLAIM_MAX + 2) + 64]; /* names, compact JSON values */
 	size_t text_used;
 	char x5t[32];
+	jg_cert_info cert;            /* --cert, for --x5t (its DER is generic.c's, static) */
 	jg_oauth_form form;
 } jg_cmd_generic;
 
 /* Check and keep --claim, --jwt-header, --x5t (with --cert) and --form: JG_ERR_USAGE naming
  * the option on a bad one, JG_ERR_INPUT when --cert cannot be read. */
 jg_status jg_cmd_generic_prepare(const jg_options *o, jg_cmd_generic *g, jg_error *err);
+
+/* Under --x5t, that --cert holds the public half of the key that signs: JG_ERR_INPUT if not
+ * (the thumbprint would name another key's certificate). */
+jg_status jg_cmd_generic_check_cert(const jg_options *o, const jg_cmd_generic *g,
+	const jg_key *key, jg_error *err);
 
 /* --provider github: the installation, how to find it, and the token request's body. */
 typedef struct jg_cmd_github {

@@ -13,6 +13,7 @@
 #include "crypto/base64.h"
 #include "oauth/oauth.h"
 #include "x509/cert.h"
+#include "x509/cert_verify.h"
 
 /* A copy of s[0..n) kept in g's text, or NULL when it is full. */
 static const char *keep(jg_cmd_generic *g, const char *s, size_t n)
@@ -121,12 +122,11 @@ static jg_status add_x5t(const jg_options *o, jg_cmd_generic *g, jg_error *err)
 	static unsigned char der[JG_CERT_DER_MAX];
 	unsigned char sha1[br_sha1_SIZE];
 	size_t der_len = 0;
-	jg_cert_info info;
 	br_sha1_context hc;
 	if (o->cert == NULL)
 		return jg_fail(err, JG_ERR_USAGE, "--x5t needs --cert FILE, the certificate registered "
 			"for the key");
-	jg_status st = jg_cmd_load_cert(o->cert, der, sizeof der, &der_len, &info, err);
+	jg_status st = jg_cmd_load_cert(o->cert, der, sizeof der, &der_len, &g->cert, err);
 	if (st != JG_OK)
 		return st;
 	br_sha1_init(&hc);
@@ -135,6 +135,16 @@ static jg_status add_x5t(const jg_options *o, jg_cmd_generic *g, jg_error *err)
 	(void)jg_base64_encode(sha1, sizeof sha1, g->x5t, sizeof g->x5t, JG_B64_URL);
 	g->headers[g->header_count++] = (jg_jwt_member){ .name = "x5t", .text = g->x5t };
 	return JG_OK;
+}
+
+jg_status jg_cmd_generic_check_cert(const jg_options *o, const jg_cmd_generic *g,
+	const jg_key *key, jg_error *err)
+{
+	if (g->x5t[0] == '\0' || jg_cert_holds_rsa_key(&g->cert, &key->pk))
+		return JG_OK;
+	return jg_fail(err, JG_ERR_INPUT, "--cert %.200s does not hold the public key of the key "
+		"that signs, so --x5t would name another certificate; give the certificate registered "
+		"for this key (jwtgrant check --jwt-key-file KEY --cert CERT compares them)", o->cert);
 }
 
 /* --form NAME=VALUE, but not a field jwtgrant writes itself. */

@@ -129,6 +129,8 @@ static jg_status prepare_generic(const jg_options *o, jg_cmd_request *rq, jg_err
 		st = jg_cmd_generic_prepare(o, &rq->generic, err);
 	if (st == JG_OK)
 		st = jg_cmd_load_key(o, &rq->key, NULL, err);
+	if (st == JG_OK)
+		st = jg_cmd_generic_check_cert(o, &rq->generic, &rq->key, err);
 	if (st != JG_OK)
 		return st;
 	jg_assertion *a = &rq->claims;

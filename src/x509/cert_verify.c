@@ -40,3 +40,26 @@ jg_status jg_cert_verify_self_signed(const jg_cert_info *info, jg_error *err)
 			"certificate signature does not verify with its own public key");
 	return JG_OK;
 }
+
+static jg_der_span strip_leading_zeros(const unsigned char *p, size_t len)
+{
+	while (len > 0 && *p == 0) {
+		p++;
+		len--;
+	}
+	return (jg_der_span){ p, len };
+}
+
+static int span_equal(jg_der_span a, jg_der_span b)
+{
+	return a.len == b.len && memcmp(a.data, b.data, a.len) == 0;
+}
+
+int jg_cert_holds_rsa_key(const jg_cert_info *info, const br_rsa_public_key *pk)
+{
+	return info->key_algorithm == JG_KEY_RSA &&
+		span_equal(strip_leading_zeros(pk->n, pk->nlen),
+			strip_leading_zeros(info->rsa_modulus.data, info->rsa_modulus.len)) &&
+		span_equal(strip_leading_zeros(pk->e, pk->elen),
+			strip_leading_zeros(info->rsa_exponent.data, info->rsa_exponent.len));
+}

@@ -21,4 +21,8 @@ jg_status jg_cert_verify_self_signed(const jg_cert_info *info, jg_error *err);
 int jg_cert_verify_rsa_sha256(const unsigned char *sig, size_t sig_len,
 	const unsigned char hash[32], const br_rsa_public_key *pk);
 
+/* 1 when the certificate holds pk, the public half of an RSA key: the same modulus and
+ * exponent (leading zero bytes aside). */
+int jg_cert_holds_rsa_key(const jg_cert_info *info, const br_rsa_public_key *pk);
+
 #endif

@@ -404,9 +404,28 @@ gx 1 "an unknown --issuer: exit 1" JG_NONE= --token-url "$XMOCK_URL" \
 refused "an unknown --issuer" 400 invalid_grant 'unknown issuer someone-else'
 gg 1 "client assertion, an unknown --client-id: exit 1" --client-assertion --client-id nobody
 refused "an unknown client" 401 invalid_client 'unknown client nobody'
-gc 1 "--x5t of another certificate: exit 1" --x5t --cert "$PKI/server.crt"
-refused "--x5t of another certificate" 401 invalid_client \
-	'JWT header x5t names no known certificate'
+_sent=$(wc -l < "$XMOCK_LOG")
+gc 3 "--x5t with a certificate of another key: exit 3" --x5t --cert "$PKI/server.crt"
+if [ "$(wc -l < "$T/err")" -eq 1 ] && grep -q -F -e "jwtgrant: --cert $PKI/server.crt does not hold the public key of the key that signs" "$T/err"; then
+	ok "--x5t with a certificate of another key: one line naming --cert"
+else
+	not_ok "--x5t with a certificate of another key: one line naming --cert" "$(head -c 300 "$T/err")"
+fi
+if [ "$(wc -l < "$XMOCK_LOG")" -eq "$_sent" ]; then
+	ok "--x5t with a certificate of another key: nothing sent"
+else
+	not_ok "--x5t with a certificate of another key: nothing sent"
+fi
+# A certificate of the same key that the endpoint does not know: its refusal, verbatim.
+if openssl req -new -x509 -key "$PKI/app.key" -subj /CN=unregistered -days 2 \
+	-out "$T/unregistered.crt" 2> "$T/openssl.err"; then
+	gc 1 "--x5t of an unregistered certificate of the key: exit 1" --x5t \
+		--cert "$T/unregistered.crt"
+	refused "--x5t of an unregistered certificate" 401 invalid_client \
+		'JWT header x5t names no known certificate'
+else
+	not_ok "openssl makes a second certificate for the key" "$(head -n 3 "$T/openssl.err")"
+fi
 gb 1 "--json refusal: exit 1" --audience other --json
 py "--json refusal: the failure envelope on stdout" 'load(a[0]) == {"status": 1,
 	"name": "JwtGrantError", "message": "the token request was refused (HTTP 400): " + a[1],

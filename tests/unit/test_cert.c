@@ -547,6 +547,27 @@ static void written_cert_is_accepted_by_openssl(void **state)
 		shell("openssl verify -check_ss_sig -CAfile bad.pem bad.pem >/dev/null 2>&1"), 0);
 }
 
+/* A certificate holds the key whose modulus and exponent it carries, leading zeros aside. */
+static void holds_rsa_key_compares_modulus_and_exponent(void **state)
+{
+	(void)state;
+	static unsigned char der[JG_CERT_DER_MAX], ec_der[JG_CERT_DER_MAX];
+	static unsigned char padded_n[513], padded_e[5];
+	jg_cert_info info, ec;
+	size_t len, ec_len;
+	load_cert("oracle.pem", der, sizeof der, &len, &info);
+	load_cert("ec.pem", ec_der, sizeof ec_der, &ec_len, &ec);
+	assert_true(jg_cert_holds_rsa_key(&info, &key.pk));
+	assert_false(jg_cert_holds_rsa_key(&info, &other_key.pk));
+	assert_false(jg_cert_holds_rsa_key(&ec, &key.pk));
+	memcpy(padded_n + 1, key.pk.n, key.pk.nlen);
+	memcpy(padded_e + 1, key.pk.e, key.pk.elen);
+	br_rsa_public_key padded = { padded_n, key.pk.nlen + 1, padded_e, key.pk.elen + 1 };
+	assert_true(jg_cert_holds_rsa_key(&info, &padded));
+	padded_e[key.pk.elen] ^= 0x02; /* 65537 becomes 65539: another key */
+	assert_false(jg_cert_holds_rsa_key(&info, &padded));
+}
+
 static void written_cert_is_deterministic_and_verifies(void **state)
 {
 	(void)state;
@@ -806,6 +827,7 @@ int main(void)
 		cmocka_unit_test(from_bytes_reads_pem_and_der),
 		cmocka_unit_test(parse_matches_openssl),
 		cmocka_unit_test(spki_and_fingerprints_match_openssl),
+		cmocka_unit_test(holds_rsa_key_compares_modulus_and_exponent),
 		cmocka_unit_test(parse_multivalued_rdn_and_ec_key),
 		cmocka_unit_test(parse_rejects_malformed),
 		cmocka_unit_test(names_are_escaped_and_bounded),
