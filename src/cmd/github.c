@@ -106,11 +106,10 @@ static jg_status authorize(const jg_cmd_request *rq, int64_t now, jg_cmd_exchang
 		x->jwt_cap, &len, err);
 	if (st == JG_OK && len + sizeof bearer > x->authorization_cap)
 		st = jg_fail(err, JG_ERR_USAGE, "the JWT does not fit in the Authorization header");
-	if (st == JG_OK) {
+	if (st == JG_OK) { /* memcpy, not snprintf: see jg_copy_secret */
 		memcpy(x->authorization, bearer, sizeof bearer - 1);
-		x->authorization_len = sizeof bearer - 1 +
-			jg_copy_secret(x->authorization + sizeof bearer - 1,
-				x->authorization_cap - (sizeof bearer - 1), x->jwt);
+		memcpy(x->authorization + sizeof bearer - 1, x->jwt, len + 1);
+		x->authorization_len = sizeof bearer - 1 + len;
 	}
 	jg_wipe(x->jwt, len); /* a builder that fails wipes its output */
 	return st;

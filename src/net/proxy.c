@@ -75,13 +75,14 @@ jg_status jg_proxy_choose(const char *flag_proxy, const char *flag_noproxy, cons
 static jg_status basic_credentials(const jg_url *u, char *out, size_t cap, jg_error *err)
 {
 	char pair[JG_URL_USER_MAX + JG_URL_PASSWORD_MAX + 2];
-	size_t n = jg_copy_secret(pair, sizeof pair, u->user);
-	if (n + 1 < sizeof pair) {
-		pair[n++] = ':';
-		n += jg_copy_secret(pair + n, sizeof pair - n, u->password);
+	size_t user = strlen(u->user), n = user + 1 + strlen(u->password);
+	size_t w = (size_t)-1;
+	if (n < sizeof pair) { /* memcpy, not snprintf: see jg_copy_secret */
+		memcpy(pair, u->user, user);
+		pair[user] = ':';
+		memcpy(pair + user + 1, u->password, n - user - 1);
+		w = jg_base64_encode((const unsigned char *)pair, n, out, cap, JG_B64_STD);
 	}
-	size_t w = n >= sizeof pair ? (size_t)-1 :
-		jg_base64_encode((const unsigned char *)pair, n, out, cap, JG_B64_STD);
 	jg_wipe(pair, sizeof pair);
 	if (w == (size_t)-1)
 		return jg_fail(err, JG_ERR_USAGE, "proxy credentials are too long");

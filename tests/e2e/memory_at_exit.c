@@ -12,6 +12,8 @@
  * would take hours to walk: not for sanitizer builds.) The command then goes on to exit; its
  * standard streams are the ones this program was given.
  *
+ * (tests/bench/hwm.c stops a command at its exit the same way, to read its peak RSS.)
+ *
  * Exits with the command's exit code (128+N after signal N), or 125 when the memory could not
  * be read. Only the command's own process is followed, not its children.
  */
